@@ -1,0 +1,104 @@
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField
+from simple_history.models import HistoricalRecords
+
+from portal.models import TransitionRecord
+
+from .platform import Platform
+
+
+class ManagedAccountQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one place that decides which accounts a user may see."""
+        from portal import rules as portal_rules
+
+        if portal_rules.sees_everything(user):
+            return self
+        return self.filter(portal_rules.team_scope(user))
+
+
+class ManagedAccount(ConcurrentTransitionMixin, models.Model):
+    """A social media account the trust governs: a team's approved one or a corporate one."""
+
+    class State(models.TextChoices):
+        SETTING_UP = "setting_up", "Setting up"
+        ACTIVE = "active", "Active"
+        UNDER_REVIEW = "under_review", "Under review"
+        IMPROVEMENT_PLAN = "improvement_plan", "Improvement plan"
+        CLOSURE_PROPOSED = "closure_proposed", "Closure proposed"
+        SUSPENDED = "suspended", "Suspended"
+        CLOSED = "closed", "Closed"
+
+    team = models.ForeignKey("portal.Team", on_delete=models.PROTECT, related_name="accounts")
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    name = models.CharField("account name", max_length=120)
+    handle = models.CharField(max_length=100, blank=True)
+    url = models.URLField("address", blank=True)
+    source_request = models.OneToOneField(
+        "accounts_requests.AccountRequest",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="account",
+        help_text="The approved proposal, when the account came from one.",
+    )
+
+    # KPI targets, set at approval and changed later by the communications team.
+    target_followers = models.PositiveIntegerField(
+        "followers target", help_text="Followers the account should have within a year."
+    )
+    target_posts_per_month = models.PositiveIntegerField(
+        "posts a month target", help_text="How many posts a month the team commits to."
+    )
+    target_engagement_rate = models.DecimalField(
+        "engagement rate target (%)",
+        max_digits=5,
+        decimal_places=2,
+        help_text="Engagements as a percentage of impressions, for example 2.5.",
+    )
+    target_reply_hours = models.PositiveIntegerField(
+        "reply time target (working hours)",
+        default=8,
+        help_text="How quickly messages should get a reply, in working hours.",
+    )
+
+    state = FSMField(
+        max_length=30,
+        choices=State.choices,
+        default=State.SETTING_UP,
+        protected=True,
+        db_index=True,
+    )
+    state_changed_at = models.DateTimeField(default=timezone.now)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ManagedAccountQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "managed account"
+
+    def __str__(self):
+        return f"{self.name} ({self.get_platform_display()})"
+
+    def get_absolute_url(self):
+        return reverse("accounts_requests:account_detail", args=[self.pk])
+
+
+class ManagedAccountEvent(TransitionRecord):
+    account = models.ForeignKey(ManagedAccount, on_delete=models.CASCADE, related_name="events")
+
+    STATES = ManagedAccount.State
+    RECORD_MODEL = ManagedAccount
+    ACTION_LABELS = {"opened": "opened the account"}
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = "account event"
+        indexes = [models.Index(fields=["account", "at"], name="account_event_idx")]
+
+    def __str__(self):
+        return f"{self.action} on {self.account_id} at {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,1 @@
+# The moderation log is built here: guideline taxonomy, entries, evidence and offenders.

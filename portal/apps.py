@@ -1,0 +1,35 @@
+from django.apps import AppConfig
+from django.core import checks
+from django.db.models.signals import post_migrate
+
+
+class PortalConfig(AppConfig):
+    name = "portal"
+    verbose_name = "Portal"
+
+    def ready(self):
+        from . import roles
+
+        post_migrate.connect(roles.sync_groups, sender=self)
+        checks.register(check_production_settings, checks.Tags.security, deploy=True)
+
+
+def check_production_settings(app_configs, **kwargs):
+    from django.conf import settings
+
+    errors = []
+    if settings.PRODUCTION and settings.EMAIL_BACKEND.endswith("console.EmailBackend"):
+        errors.append(
+            checks.Warning(
+                "E-mail goes to the console: set EMAIL_HOST so notifications reach people.",
+                id="portal.W001",
+            )
+        )
+    if settings.PRODUCTION and settings.CELERY_BROKER_URL.startswith("filesystem://"):
+        errors.append(
+            checks.Warning(
+                "Celery uses the filesystem broker: set REDIS_URL in production.",
+                id="portal.W002",
+            )
+        )
+    return errors

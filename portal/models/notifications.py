@@ -1,0 +1,65 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(recipient=user)
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def awaiting_email(self, now):
+        """Rows whose e-mail is due and not sent, nor claimed by a live delivery."""
+        from portal.notify import CLAIM_TIMEOUT
+
+        return self.filter(
+            Q(send_after__isnull=True) | Q(send_after__lte=now),
+            emailed_at__isnull=True,
+        ).filter(Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - CLAIM_TIMEOUT))
+
+
+class Notification(models.Model):
+    """One message to one person: shown in the portal and sent by e-mail.
+
+    The row is written in the same transaction as the change it reports, so the database
+    is the outbox: if the broker is down the e-mail is sent later by the sweep.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=60)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    urgent = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    send_after = models.DateTimeField(
+        null=True, blank=True, help_text="Ordinary reminders wait for office hours."
+    )
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox_idx"),
+            models.Index(
+                fields=["recipient"],
+                condition=Q(read_at__isnull=True),
+                name="notification_unread_idx",
+            ),
+            models.Index(
+                fields=["send_after", "id"],
+                condition=Q(emailed_at__isnull=True),
+                name="notification_outbox_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,84 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+
+class User(AbstractUser):
+    wants_daily_digest = models.BooleanField(
+        "one daily digest",
+        default=False,
+        help_text="Collect ordinary reminders into one e-mail a day. "
+        "Urgent alerts still come at once.",
+    )
+
+    class Meta:
+        ordering = ["first_name", "last_name", "username"]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @property
+    def display_name(self):
+        return str(self)
+
+
+class TeamQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from portal import rules
+
+        if rules.sees_everything(user):
+            return self
+        return self.filter(pk__in=rules.team_ids(user))
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=150, unique=True)
+    directorate = models.CharField(max_length=150, blank=True)
+    is_communications = models.BooleanField(
+        "communications team",
+        default=False,
+        help_text="The team that owns the trust's corporate accounts.",
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TeamQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [
+            ("act_as_comms", "Acts as the communications team"),
+            ("act_as_head_of_comms", "Signs off closures and receives escalations"),
+            ("audit_everything", "Reads every record without changing any"),
+            ("receive_safeguarding", "Receives safeguarding referrals at once"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("portal:team_detail", args=[self.pk])
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        MEMBER = "member", "Team member"
+        MANAGER = "manager", "Service manager"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["team__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "user"], name="one_membership_per_team"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()}, {self.team})"

@@ -1,0 +1,89 @@
+"""Who may do what, asked of one place.
+
+Answers are cached on the user object, which lives for one request, so a page that asks
+many times costs one query.
+"""
+
+from django.db.models import Q
+
+COMMS_PERM = "portal.act_as_comms"
+HEAD_PERM = "portal.act_as_head_of_comms"
+AUDIT_PERM = "portal.audit_everything"
+SAFEGUARDING_PERM = "portal.receive_safeguarding"
+
+
+def _signed_in(user):
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def is_comms(user):
+    return _signed_in(user) and user.has_perm(COMMS_PERM)
+
+
+def is_head_of_comms(user):
+    return _signed_in(user) and user.has_perm(HEAD_PERM)
+
+
+def is_auditor(user):
+    """Reads everything, changes nothing."""
+    return _signed_in(user) and user.has_perm(AUDIT_PERM) and not user.has_perm(COMMS_PERM)
+
+
+def is_safeguarding_lead(user):
+    return _signed_in(user) and user.has_perm(SAFEGUARDING_PERM)
+
+
+def sees_everything(user):
+    return _signed_in(user) and (user.has_perm(COMMS_PERM) or user.has_perm(AUDIT_PERM))
+
+
+def _memberships(user):
+    if not _signed_in(user):
+        return {}
+    cached = getattr(user, "_portal_memberships", None)
+    if cached is None:
+        from portal.models import Membership
+
+        cached = dict(
+            Membership.objects.filter(user=user, team__is_active=True).values_list(
+                "team_id", "role"
+            )
+        )
+        user._portal_memberships = cached
+    return cached
+
+
+def forget(user):
+    """Drop what was cached on the user, after their memberships or groups change."""
+    for attr in ("_portal_memberships", "_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        if hasattr(user, attr):
+            delattr(user, attr)
+
+
+def team_ids(user):
+    return frozenset(_memberships(user))
+
+
+def managed_team_ids(user):
+    from portal.models import Membership
+
+    return frozenset(
+        t for t, role in _memberships(user).items() if role == Membership.Role.MANAGER
+    )
+
+
+def is_member_of(user, team_id):
+    return team_id in _memberships(user)
+
+
+def is_manager_of(user, team_id):
+    return team_id in managed_team_ids(user)
+
+
+def is_team_member(user):
+    return bool(_memberships(user))
+
+
+def team_scope(user, field="team"):
+    """A filter limiting a queryset to the teams the user belongs to."""
+    return Q(**{f"{field}__in": team_ids(user)})

@@ -1,0 +1,46 @@
+from django import template
+from django.utils import timezone
+
+from portal.worktime import WorkingCalendar
+
+register = template.Library()
+
+
+@register.filter
+def working_days_since(moment):
+    """Whole working days from ``moment`` until now, as plain words."""
+    if not moment:
+        return ""
+    days = WorkingCalendar.current().working_days_between(moment, timezone.now())
+    whole = int(days)
+    if whole == 0:
+        return "under 1 working day"
+    return f"{whole} working day{'s' if whole != 1 else ''}"
+
+
+# Colours for states, by what they ask of the reader: done, waiting, a problem, over.
+STATE_STYLES = {
+    "draft": "light",
+    "awaiting_endorsement": "info",
+    "submitted": "info",
+    "in_review": "primary",
+    "changes_requested": "warning",
+    "approved": "success",
+    "rejected": "danger",
+    "withdrawn": "secondary",
+    "setting_up": "info",
+    "active": "success",
+    "under_review": "primary",
+    "improvement_plan": "warning",
+    "closure_proposed": "warning",
+    "suspended": "danger",
+    "closed": "secondary",
+}
+
+
+@register.inclusion_tag("includes/state_badge.html")
+def state_badge(record):
+    return {
+        "css": STATE_STYLES.get(record.state, "secondary"),
+        "label": record.get_state_display(),
+    }

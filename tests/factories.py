@@ -1,0 +1,131 @@
+"""Factories for the records tests need; standing users are built in conftest.py."""
+
+from decimal import Decimal
+
+import factory
+from django.contrib.auth.models import Group
+
+from accounts_requests.models import AccountRequest, ManagedAccount, Platform
+from portal import roles
+from portal.models import Membership, Team, User
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Sequence(lambda n: f"First{n}")
+    last_name = "Tester"
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.nhs.uk")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if create and extracted:
+            for name in extracted:
+                self.groups.add(Group.objects.get(name=name))
+        if create:
+            self.save()
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+    directorate = "Community health services"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    team = factory.SubFactory(TeamFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Membership.Role.MEMBER
+
+
+def member_of(team, role=Membership.Role.MEMBER, **user_fields):
+    user = UserFactory(**user_fields)
+    Membership.objects.create(team=team, user=user, role=role)
+    return user
+
+
+def with_role(group_name, **user_fields):
+    return UserFactory(groups=[group_name], **user_fields)
+
+
+COMPLETE_ANSWERS = {
+    "platform": Platform.INSTAGRAM,
+    "proposed_name": "Perinatal Peer Support",
+    "proposed_handle": "@perinatal_peers",
+    "goals": "Share groups and tips.",
+    "service_user_benefit": "Parents find groups.",
+    "service_benefit": "Fewer calls.",
+    "audience_demand": "Survey: 64% use Instagram daily.",
+    "why_not_existing": "Main accounts post rarely about us.",
+    "audience": "Parents of babies under one.",
+    "audience_channels": "Instagram, Facebook groups.",
+    "audience_discovery": "Clinic posters.",
+    "similar_accounts": "None found.",
+    "posts_per_week": 3,
+    "who_posts": "Peer support workers.",
+    "who_monitors": "Administrator and deputy manager.",
+    "monitoring_frequency": "Twice a day.",
+    "office_hours_commitment": True,
+    "costs": "Three hours a week.",
+    "risks": "Negative comments.",
+    "exit_strategy": "Final post, then close.",
+    "business_plan": "Early support aim.",
+    "stakeholder_consultation": "Service user forum.",
+    "timeframes": "Within two months.",
+}
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    """A complete draft; use ``proposal_in_state`` to move it through the workflow."""
+
+    class Meta:
+        model = AccountRequest
+
+    team = factory.SubFactory(TeamFactory)
+    applicant = factory.LazyAttribute(lambda o: member_of(o.team))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        for name, value in COMPLETE_ANSWERS.items():
+            kwargs.setdefault(name, value)
+        return super()._create(model_class, *args, **kwargs)
+
+
+def proposal_in_state(state, *, team=None, applicant=None, reviewer=None, **fields):
+    """A proposal put straight into ``state`` (bypassing the services) for tests."""
+    team = team or TeamFactory()
+    applicant = applicant or member_of(team)
+    proposal = ProposalFactory(team=team, applicant=applicant, state=state, **fields)
+    if reviewer is not None:
+        AccountRequest.objects.filter(pk=proposal.pk).update(reviewer=reviewer)
+        proposal.refresh_from_db()
+    return proposal
+
+
+def managed_account(team=None, state=ManagedAccount.State.ACTIVE, **fields):
+    team = team or TeamFactory()
+    defaults = {
+        "platform": Platform.FACEBOOK,
+        "name": "Team page",
+        "handle": "teampage",
+        "target_followers": 300,
+        "target_posts_per_month": 12,
+        "target_engagement_rate": Decimal("2.00"),
+        "target_reply_hours": 8,
+    }
+    defaults.update(fields)
+    return ManagedAccount.objects.create(team=team, state=state, **defaults)
+
+
+ROLES = roles
