@@ -155,6 +155,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Uploaded evidence is private: it lives outside the static and any public media path
 # and is only ever served through a view that checks permission.
 PRIVATE_STORAGE_ROOT = Path(os.getenv("PRIVATE_STORAGE_ROOT", VAR_DIR / "private"))
