@@ -16,6 +16,19 @@ WAITING_STATES = (
 )
 
 
+# Buttons read from the step forward to the step away.
+ACTION_ORDER = [
+    "submit",
+    "endorse",
+    "start_review",
+    "resubmit",
+    "approve",
+    "request_changes",
+    "reject",
+    "withdraw",
+]
+
+
 def proposal_actions(proposal, user):
     """The transitions this user may start on this proposal, for its buttons.
 
@@ -29,7 +42,7 @@ def proposal_actions(proposal, user):
         if not transition.has_perm(proposal, user):
             continue
         actions.append({"name": transition.name, **transition.custom})
-    return actions
+    return sorted(actions, key=lambda action: ACTION_ORDER.index(action["name"]))
 
 
 def proposal_for_page(user, pk):
@@ -42,6 +55,14 @@ def proposal_for_page(user, pk):
 
 def proposal_timeline(proposal):
     return proposal.events.select_related("actor").order_by("at", "id")
+
+
+def latest_reason(proposal, timeline):
+    """The comment that put the proposal where it is, when someone gave one."""
+    for event in reversed(timeline):
+        if event.to_state == proposal.state and event.from_state != event.to_state:
+            return event if event.comment else None
+    return None
 
 
 def queue(filters):

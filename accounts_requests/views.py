@@ -94,7 +94,7 @@ def proposal_create(request):
     if not rules.can_propose(request.user):
         raise PermissionDenied
     teams = Team.objects.filter(pk__in=portal_rules.team_ids(request.user), is_active=True)
-    form = ProposalForm(request.POST or None, teams=teams)
+    form = ProposalForm(request.POST if request.method == "POST" else None, teams=teams)
     if request.method == "POST" and form.is_valid():
         proposal = services.account_request_create(
             actor=request.user, team=form.cleaned_data["team"], data=form.content()
@@ -116,7 +116,9 @@ def proposal_edit(request, pk):
         return redirect(proposal)
     action = "resubmit" if proposal.state == AccountRequest.State.CHANGES_REQUESTED else "submit"
     label = "Save and resubmit" if action == "resubmit" else "Save and submit"
-    form = ProposalForm(request.POST or None, instance=proposal, submit_label=label)
+    form = ProposalForm(
+        request.POST if request.method == "POST" else None, instance=proposal, submit_label=label
+    )
     if request.method == "POST" and form.is_valid():
         try:
             proposal, _ = services.account_request_update(
@@ -161,9 +163,11 @@ def _submit_after_save(request, proposal, action, form):
 
 def _detail_context(request, proposal, **extra):
     actions = selectors.proposal_actions(proposal, request.user)
+    timeline = list(selectors.proposal_timeline(proposal))
     context = {
         "proposal": proposal,
-        "timeline": selectors.proposal_timeline(proposal),
+        "timeline": timeline,
+        "why_here": selectors.latest_reason(proposal, timeline),
         "actions": actions,
         "can_edit": rules.can_edit(proposal, request.user),
         "missing": proposal.missing_for_submission() if proposal.is_editable else {},
@@ -243,7 +247,7 @@ def proposal_approve(request, pk):
     if proposal.state != AccountRequest.State.IN_REVIEW:
         messages.info(request, "Only a proposal in review can be approved.")
         return redirect(proposal)
-    form = ApproveForm(request.POST or None, proposal=proposal)
+    form = ApproveForm(request.POST if request.method == "POST" else None, proposal=proposal)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -14,7 +14,9 @@ def organisation_profile(request):
         raise PermissionDenied
     profile = OrganisationProfile.load()
     profile = OrganisationProfile.objects.get(pk=profile.pk)
-    form = OrganisationProfileForm(request.POST or None, instance=profile)
+    form = OrganisationProfileForm(
+        request.POST if request.method == "POST" else None, instance=profile
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "The organisation profile has been saved.")

@@ -1,0 +1,181 @@
+import contextlib
+import datetime
+import smtplib
+import time
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts_requests import services
+from accounts_requests.models import AccountRequest
+from portal import notify, tasks
+from portal.models import Notification
+from tests.factories import UserFactory, proposal_in_state
+
+
+def test_notify_skips_the_actor_inactive_people_and_duplicates(db):
+    actor, alice, bob = UserFactory(), UserFactory(), UserFactory(is_active=False)
+    rows = notify.notify(
+        recipients=[actor, alice, alice, bob, None], kind="t", title="Hello", actor=actor
+    )
+    assert [row.recipient for row in rows] == [alice]
+
+
+def test_the_email_leaves_only_after_the_commit(db, django_capture_on_commit_callbacks):
+    alice = UserFactory()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        notify.notify(recipients=[alice], kind="t", title="Hello", url="/x/")
+        assert mail.outbox == []
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [alice.email]
+    assert "Hello" in message.subject
+    assert "http://127.0.0.1:8000/x/" in message.body
+    assert Notification.objects.get().emailed_at is not None
+
+
+def test_a_rolled_back_transition_leaves_no_notification_and_enqueues_nothing(
+    member, manager, team, django_capture_on_commit_callbacks
+):
+    proposal = proposal_in_state(AccountRequest.State.DRAFT, team=team, applicant=member)
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.account_request_act(actor=member, proposal_id=proposal.pk, action="submit")
+        raise RuntimeError("something later in the request failed")
+    assert callbacks == []
+    assert not Notification.objects.exists()
+    assert mail.outbox == []
+    proposal.refresh_from_db()
+    assert proposal.state == AccountRequest.State.DRAFT
+
+
+def test_a_notification_is_emailed_once_however_often_delivery_runs(db):
+    alice = UserFactory()
+    (row,) = notify.notify(recipients=[alice], kind="t", title="Once")
+    assert notify.deliver(row.pk) is True
+    assert notify.deliver(row.pk) is False
+    assert tasks.send_pending_notifications() == 0
+    assert len(mail.outbox) == 1
+
+
+def test_a_failed_send_is_released_and_retried_by_the_sweep(db, monkeypatch):
+    alice = UserFactory()
+    (row,) = notify.notify(recipients=[alice], kind="t", title="Retry me")
+
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("mail server went away")
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        notify.deliver(row.pk)
+    row.refresh_from_db()
+    assert row.email_claimed_at is None and row.emailed_at is None
+    monkeypatch.undo()
+    assert tasks.send_pending_notifications() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_a_claim_left_by_a_dead_worker_is_taken_over_after_the_timeout(db):
+    alice = UserFactory()
+    (row,) = notify.notify(recipients=[alice], kind="t", title="Orphan")
+    Notification.objects.filter(pk=row.pk).update(email_claimed_at=timezone.now())
+    assert tasks.send_pending_notifications() == 0
+    Notification.objects.filter(pk=row.pk).update(
+        email_claimed_at=timezone.now() - notify.CLAIM_TIMEOUT - datetime.timedelta(seconds=1)
+    )
+    assert tasks.send_pending_notifications() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_the_sweep_waits_for_send_after(db):
+    alice = UserFactory()
+    later = timezone.now() + datetime.timedelta(hours=2)
+    notify.notify(recipients=[alice], kind="t", title="Later", send_after=later)
+    assert tasks.send_pending_notifications() == 0
+    Notification.objects.update(send_after=timezone.now() - datetime.timedelta(minutes=1))
+    assert tasks.send_pending_notifications() == 1
+
+
+def test_a_broker_that_is_down_does_not_fail_or_hold_up_the_request(
+    as_user, member, manager, team, settings, django_capture_on_commit_callbacks
+):
+    """The transition commits, the row waits in the outbox and the sweep sends it."""
+    from portal.celery import app
+
+    app.conf.task_always_eager = False
+    app.conf.broker_url = "redis://127.0.0.1:9/0"  # nothing listens on the discard port
+    app.conf.broker_transport_options = {"socket_connect_timeout": 1, "socket_timeout": 1}
+    app.conf.broker_connection_timeout = 1
+    app.conf.broker_connection_retry = False
+    app.conf.broker_connection_max_retries = 0
+    with contextlib.suppress(Exception):  # nothing may be open yet
+        app.pool.force_close_all()
+    proposal = proposal_in_state(AccountRequest.State.DRAFT, team=team, applicant=member)
+    started = time.monotonic()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = as_user(member).post(
+                reverse("accounts_requests:action", args=[proposal.pk, "submit"])
+            )
+        elapsed = time.monotonic() - started
+    finally:
+        app.conf.task_always_eager = True
+        app.conf.broker_url = settings.CELERY_BROKER_URL
+        app.pool.force_close_all()
+    assert response.status_code == 302
+    assert elapsed < 15
+    proposal.refresh_from_db()
+    assert proposal.state == AccountRequest.State.AWAITING_ENDORSEMENT
+    row = Notification.objects.get(recipient=manager)
+    assert row.emailed_at is None
+    assert mail.outbox == []
+    assert tasks.send_pending_notifications() == 1
+    assert [m.to for m in mail.outbox] == [[manager.email]]
+
+
+# The notification pages
+
+
+def test_the_unread_count_shows_in_the_navigation(as_user, member):
+    notify.notify(recipients=[member], kind="t", title="One")
+    notify.notify(recipients=[member], kind="t", title="Two")
+    page = as_user(member).get(reverse("portal:notifications")).content.decode()
+    assert '2<span class="visually-hidden"> unread</span>' in page
+
+
+def test_opening_a_notification_marks_it_read_and_goes_to_it(as_user, member):
+    (row,) = notify.notify(recipients=[member], kind="t", title="Look", url="/proposals/")
+    response = as_user(member).post(reverse("portal:notification_open", args=[row.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == "/proposals/"
+    row.refresh_from_db()
+    assert row.read_at is not None
+
+
+def test_a_notification_never_redirects_off_site(as_user, member):
+    (row,) = notify.notify(recipients=[member], kind="t", title="Bad", url="https://evil.test/")
+    response = as_user(member).post(reverse("portal:notification_open", args=[row.pk]))
+    assert response["Location"] == reverse("portal:notifications")
+
+
+def test_someone_elses_notification_is_not_found(as_user, member, outsider):
+    (row,) = notify.notify(recipients=[member], kind="t", title="Mine")
+    response = as_user(outsider).post(reverse("portal:notification_open", args=[row.pk]))
+    assert response.status_code == 404
+    row.refresh_from_db()
+    assert row.read_at is None
+
+
+def test_mark_all_read(as_user, member, outsider):
+    notify.notify(recipients=[member, outsider], kind="t", title="Both")
+    as_user(member).post(reverse("portal:notifications_read_all"))
+    assert Notification.objects.get(recipient=member).read_at is not None
+    assert Notification.objects.get(recipient=outsider).read_at is None
