@@ -104,32 +104,47 @@ def test_the_sweep_waits_for_send_after(db):
     assert tasks.send_pending_notifications() == 1
 
 
-def test_a_broker_that_is_down_does_not_fail_or_hold_up_the_request(
-    as_user, member, manager, team, settings, django_capture_on_commit_callbacks
-):
-    """The transition commits, the row waits in the outbox and the sweep sends it."""
+@pytest.fixture
+def unreachable_broker():
+    """Point the Celery app at a port nothing listens on, and put it back afterwards."""
     from portal.celery import app
 
-    app.conf.task_always_eager = False
-    app.conf.broker_url = "redis://127.0.0.1:9/0"  # nothing listens on the discard port
-    app.conf.broker_transport_options = {"socket_connect_timeout": 1, "socket_timeout": 1}
-    app.conf.broker_connection_timeout = 1
-    app.conf.broker_connection_retry = False
-    app.conf.broker_connection_max_retries = 0
+    keys = [
+        "task_always_eager",
+        "broker_url",
+        "broker_transport_options",
+        "broker_connection_timeout",
+        "broker_connection_retry",
+        "broker_connection_max_retries",
+    ]
+    saved = {key: app.conf[key] for key in keys}
+    app.conf.update(
+        task_always_eager=False,
+        broker_url="redis://127.0.0.1:9/0",  # the discard port: connection refused
+        broker_transport_options={"socket_connect_timeout": 1, "socket_timeout": 1},
+        broker_connection_timeout=1,
+        broker_connection_retry=False,
+        broker_connection_max_retries=0,
+    )
     with contextlib.suppress(Exception):  # nothing may be open yet
         app.pool.force_close_all()
+    yield app
+    app.conf.update(saved)
+    with contextlib.suppress(Exception):
+        app.pool.force_close_all()
+
+
+def test_a_broker_that_is_down_does_not_fail_or_hold_up_the_request(
+    as_user, member, manager, team, unreachable_broker, django_capture_on_commit_callbacks
+):
+    """The transition commits, the row waits in the outbox and the sweep sends it."""
     proposal = proposal_in_state(AccountRequest.State.DRAFT, team=team, applicant=member)
     started = time.monotonic()
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            response = as_user(member).post(
-                reverse("accounts_requests:action", args=[proposal.pk, "submit"])
-            )
-        elapsed = time.monotonic() - started
-    finally:
-        app.conf.task_always_eager = True
-        app.conf.broker_url = settings.CELERY_BROKER_URL
-        app.pool.force_close_all()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = as_user(member).post(
+            reverse("accounts_requests:action", args=[proposal.pk, "submit"])
+        )
+    elapsed = time.monotonic() - started
     assert response.status_code == 302
     assert elapsed < 15
     proposal.refresh_from_db()
