@@ -278,3 +278,9 @@ DASHBOARD_PANELS = [
 
 # Bank holidays for working time, as country and subdivision for the holidays package.
 BANK_HOLIDAYS = os.getenv("BANK_HOLIDAYS", "GB-ENG")
+
+# The benchmark's plugins, in the order their data is built (see portal/bench).
+BENCH_PLUGINS = [
+    "portal.bench.people",
+    "accounts_requests.bench",
+]

@@ -5,6 +5,7 @@ in spring and autumn never make a working day longer or shorter than its office 
 Moments passed in may be in any time zone; moments returned are in the trust's zone.
 """
 
+import bisect
 import datetime
 import functools
 from dataclasses import dataclass, field
@@ -19,6 +20,15 @@ MONDAY_TO_FRIDAY = frozenset(range(5))
 @functools.cache
 def _holiday_calendar(country, subdiv):
     return holidays.country_holidays(country, subdiv=subdiv or None)
+
+
+@functools.cache
+def _holidays_in(country, subdiv, first_year, last_year):
+    """The bank holidays of those years, sorted, for counting with bisect."""
+    calendar = holidays.country_holidays(
+        country, subdiv=subdiv or None, years=range(first_year, last_year + 1)
+    )
+    return tuple(sorted(calendar))
 
 
 @dataclass(frozen=True)
@@ -117,21 +127,46 @@ class WorkingCalendar:
         """``days`` full working days of office time after ``moment``."""
         return self.add_working_time(moment, self.day_length * days)
 
+    def _office_time_on(self, day, start, end):
+        if not self.is_working_day(day):
+            return datetime.timedelta(0)
+        window_start = max(start, self._at(day, self.opens))
+        window_end = min(end, self._at(day, self.closes))
+        return max(window_end - window_start, datetime.timedelta(0))
+
+    def working_days_in(self, first, last):
+        """How many working days there are from ``first`` to ``last``, both included.
+
+        Counted arithmetically, not day by day, so a queue of years-old records stays quick.
+        """
+        if last < first:
+            return 0
+        span = (last - first).days + 1
+        weeks, extra = divmod(span, 7)
+        count = weeks * len(self.working_days)
+        count += sum(
+            1
+            for i in range(extra)
+            if (first + datetime.timedelta(days=weeks * 7 + i)).weekday() in self.working_days
+        )
+        bank = _holidays_in(self.holiday_country, self.holiday_subdiv, first.year, last.year)
+        low, high = bisect.bisect_left(bank, first), bisect.bisect_right(bank, last)
+        count -= sum(1 for day in bank[low:high] if day.weekday() in self.working_days)
+        return count
+
     def working_time_between(self, start, end):
         """How much office time passes from ``start`` to ``end``."""
         start, end = self.local(start), self.local(end)
         if end <= start:
             return datetime.timedelta(0)
-        total = datetime.timedelta(0)
-        day = start.date()
-        while day <= end.date():
-            if self.is_working_day(day):
-                window_start = max(start, self._at(day, self.opens))
-                window_end = min(end, self._at(day, self.closes))
-                if window_end > window_start:
-                    total += window_end - window_start
-            day += datetime.timedelta(days=1)
-        return total
+        first, last = start.date(), end.date()
+        if first == last:
+            return self._office_time_on(first, start, end)
+        total = self._office_time_on(first, start, end) + self._office_time_on(last, start, end)
+        between = self.working_days_in(
+            first + datetime.timedelta(days=1), last - datetime.timedelta(days=1)
+        )
+        return total + between * self.day_length
 
     def working_days_between(self, start, end):
         """Office time from ``start`` to ``end`` in working days (a float)."""

@@ -1,5 +1,6 @@
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html
 
 from portal.worktime import WorkingCalendar
 
@@ -38,9 +39,11 @@ STATE_STYLES = {
 }
 
 
-@register.inclusion_tag("includes/state_badge.html")
+@register.simple_tag
 def state_badge(record):
-    return {
-        "css": STATE_STYLES.get(record.state, "secondary"),
-        "label": record.get_state_display(),
-    }
+    # A simple tag, not an included template: it runs once per row on long lists.
+    return format_html(
+        '<span class="badge state-badge text-bg-{}">{}</span>',
+        STATE_STYLES.get(record.state, "secondary"),
+        record.get_state_display(),
+    )
