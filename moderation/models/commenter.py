@@ -14,16 +14,13 @@ def handle_key(handle):
 class CommenterQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Commenters with at least one entry the user may read."""
-        from moderation.models import Entry
-
         from moderation import rules
+        from moderation.models import Entry
 
         if rules.can_read_everything(user):
             return self
         if rules.can_read_log(user):
-            return self.filter(
-                pk__in=Entry.objects.visible_to(user).values("commenter_id")
-            )
+            return self.filter(pk__in=Entry.objects.visible_to(user).values("commenter_id"))
         return self.none()
 
 
@@ -60,12 +57,12 @@ class Commenter(models.Model):
     def __str__(self):
         return f"{self.display_handle} ({self.get_platform_display()})"
 
-    def get_absolute_url(self):
-        return reverse("moderation:commenter", args=[self.pk])
-
     def save(self, *args, **kwargs):
         self.handle_key = handle_key(self.handle)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("moderation:commenter", args=[self.pk])
 
     @property
     def display_handle(self):

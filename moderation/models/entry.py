@@ -106,9 +106,7 @@ class Entry(models.Model):
         choices=AuthorTold.choices,
         default=AuthorTold.NOT_YET,
     )
-    not_told_reason = models.CharField(
-        "why they will not be told", max_length=300, blank=True
-    )
+    not_told_reason = models.CharField("why they will not be told", max_length=300, blank=True)
     hate_crime_strand = models.CharField(
         max_length=30, choices=HateCrimeStrand.choices, blank=True
     )
@@ -129,9 +127,7 @@ class Entry(models.Model):
     legal_hold = models.BooleanField(default=False)
     legal_hold_reason = models.CharField(max_length=300, blank=True)
 
-    reconsideration = models.CharField(
-        max_length=20, choices=Reconsideration.choices, blank=True
-    )
+    reconsideration = models.CharField(max_length=20, choices=Reconsideration.choices, blank=True)
     reconsidered_at = models.DateTimeField(null=True, blank=True)
     reconsidered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -150,12 +146,8 @@ class Entry(models.Model):
         indexes = [
             models.Index(fields=["-occurred_at", "-id"], name="entry_log_idx"),
             models.Index(fields=["account", "-occurred_at", "-id"], name="entry_account_idx"),
-            models.Index(
-                fields=["commenter", "-occurred_at", "-id"], name="entry_commenter_idx"
-            ),
-            models.Index(
-                fields=["moderator", "-occurred_at", "-id"], name="entry_moderator_idx"
-            ),
+            models.Index(fields=["commenter", "-occurred_at", "-id"], name="entry_commenter_idx"),
+            models.Index(fields=["moderator", "-occurred_at", "-id"], name="entry_moderator_idx"),
             models.Index(fields=["platform", "-occurred_at", "-id"], name="entry_platform_idx"),
             models.Index(
                 fields=["-occurred_at", "-id"],
