@@ -95,6 +95,7 @@ class EntryForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
             "author_told": forms.RadioSelect,
         }
+        labels = {"safeguarding": "Flag as a safeguarding concern"}
         help_texts = {
             "safeguarding": "Tells the safeguarding lead and the head of communications at "
             "once, day or night.",
@@ -133,7 +134,8 @@ class EntryForm(forms.ModelForm):
         excerpt.widget.attrs.update(
             {
                 "hx-post": reverse("moderation:detect"),
-                "hx-trigger": "input changed delay:400ms, load",
+                "hx-trigger": "input changed delay:400ms"
+                + (", load" if self["excerpt"].value() else ""),
                 "hx-target": "#excerpt-findings",
                 "hx-params": "excerpt",
                 "aria-describedby": "excerpt-findings id_excerpt_helptext",

@@ -147,5 +147,8 @@ def detect(request):
             "personal": personal,
             "suggested": suggested,
             "redacted": detector.redact(text, findings) if personal else "",
+            "personal_category": next(
+                (c for c in suggested if c.slug == detector.SUGGESTS[detector.Kind.EMAIL]), None
+            ),
         },
     )

@@ -3,10 +3,21 @@
 (function () {
   "use strict";
 
+  function tickCategory(value) {
+    var box = document.querySelector('input[name="categories"][value="' + CSS.escape(value) + '"]');
+    if (box) {
+      box.checked = true;
+    }
+    return box;
+  }
+
   document.addEventListener("click", function (event) {
     var redact = event.target.closest("[data-redact-excerpt]");
     if (redact) {
       var excerpt = document.getElementById("id_excerpt");
+      if (redact.hasAttribute("data-also-tick")) {
+        tickCategory(redact.getAttribute("data-also-tick"));
+      }
       if (excerpt) {
         excerpt.value = redact.getAttribute("data-redacted");
         excerpt.focus();
@@ -17,10 +28,7 @@
     }
     var tick = event.target.closest("[data-tick-category]");
     if (tick) {
-      var value = tick.getAttribute("data-tick-category");
-      var box = document.querySelector('input[name="categories"][value="' + CSS.escape(value) + '"]');
-      if (box) {
-        box.checked = true;
+      if (tickCategory(tick.getAttribute("data-tick-category"))) {
         tick.disabled = true;
         tick.textContent = tick.textContent.replace(/^Tick/, "Ticked");
       }
