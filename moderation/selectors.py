@@ -115,11 +115,10 @@ def log_page(entries, *, after=None, before=None, size=PAGE_SIZE):
     after, before = decode_cursor(after), decode_cursor(before)
     if before:
         when, pk = before
-        rows = list(
-            with_related(
-                entries.filter(Q(occurred_at__gt=when) | Q(occurred_at=when, pk__gt=pk))
-            ).order_by("occurred_at", "id")[: size + 1]
+        newer = entries.filter(occurred_at__gte=when).filter(
+            Q(occurred_at__gt=when) | Q(pk__gt=pk)
         )
+        rows = list(with_related(newer).order_by("occurred_at", "id")[: size + 1])
         has_newer = len(rows) > size
         rows = list(reversed(rows[:size]))
         has_older = True
@@ -127,7 +126,11 @@ def log_page(entries, *, after=None, before=None, size=PAGE_SIZE):
         page = entries
         if after:
             when, pk = after
-            page = page.filter(Q(occurred_at__lt=when) | Q(occurred_at=when, pk__lt=pk))
+            # The plain range on occurred_at lets the index start at the cursor; the rest
+            # breaks ties between entries logged at the same moment.
+            page = page.filter(occurred_at__lte=when).filter(
+                Q(occurred_at__lt=when) | Q(pk__lt=pk)
+            )
         rows = list(with_related(page).order_by("-occurred_at", "-id")[: size + 1])
         has_older = len(rows) > size
         rows = rows[:size]
