@@ -21,7 +21,7 @@ def panels(user):
             "context": {
                 "week": recent.count(),
                 "safeguarding": recent.filter(safeguarding=True).count(),
-                "repeat": selectors.repeat_offenders(user).count() if full else None,
+                "repeat": selectors.repeat_offender_count() if full else None,
                 "plans_due": selectors.open_plans_due().count() if full else 0,
             },
             "order": 30,

@@ -25,6 +25,8 @@ from portal import selectors as portal_selectors
 
 WEB_ONLY = [URLValidator(schemes=["http", "https"])]
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+# The excerpt is the minimum that shows the breach, not a copy of the whole comment.
+EXCERPT_LIMIT = 1000
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -130,6 +132,10 @@ class EntryForm(forms.ModelForm):
             "Picture details such as location are removed. Only the communications team, "
             "auditors and, for safeguarding, the safeguarding lead can open them."
         )
+        if entry is None:
+            # Straight to the first thing that still needs typing.
+            first = "handle" if self.initial.get("account") else "account"
+            self.fields[first].widget.attrs["autofocus"] = True
         excerpt = self.fields["excerpt"]
         excerpt.widget.attrs.update(
             {
@@ -173,6 +179,16 @@ class EntryForm(forms.ModelForm):
         if when and when > timezone.now() + datetime.timedelta(minutes=5):
             raise ValidationError("This is in the future. Check the date and time.", code="future")
         return when
+
+    def clean_excerpt(self):
+        excerpt = (self.cleaned_data.get("excerpt") or "").strip()
+        if len(excerpt) > EXCERPT_LIMIT:
+            raise ValidationError(
+                f"Keep the excerpt to the words that show the breach: at most {EXCERPT_LIMIT} "
+                f"characters (this is {len(excerpt)}). A screenshot can hold the rest.",
+                code="too_long",
+            )
+        return excerpt
 
     def clean_evidence_files(self):
         files = self.cleaned_data.get("evidence_files") or []

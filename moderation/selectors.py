@@ -230,6 +230,10 @@ def repeat_offenders(user):
     )
 
 
+def repeat_offender_count():
+    return Commenter.objects.filter(repeat_offender_since__isnull=False).count()
+
+
 def open_plans_due(today=None):
     today = today or timezone.localdate()
     return ManagementPlan.objects.filter(

@@ -74,6 +74,15 @@ class Commenter(models.Model):
         return self.repeat_offender_since is not None
 
 
+class ManagementPlanQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from moderation import rules
+
+        if rules.can_read_plans(user):
+            return self
+        return self.none()
+
+
 class ManagementPlan(models.Model):
     """A phased plan for a persistently personal or abusive poster (policy 5.3)."""
 
@@ -101,6 +110,7 @@ class ManagementPlan(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ManagementPlanQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

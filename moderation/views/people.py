@@ -145,9 +145,9 @@ def plan_create(request, pk):
 @full_reader_required
 def plan_detail(request, pk):
     plan = get_object_or_404(
-        ManagementPlan.objects.select_related("commenter", "owner").prefetch_related(
-            "steps__done_by"
-        ),
+        ManagementPlan.objects.visible_to(request.user)
+        .select_related("commenter", "owner")
+        .prefetch_related("steps__done_by"),
         pk=pk,
     )
     form = None

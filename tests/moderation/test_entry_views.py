@@ -306,3 +306,23 @@ def test_the_detector_is_for_comms_only(auditor, member, as_user):
     for user in (auditor, member):
         response = as_user(user).post(reverse("moderation:detect"), {"excerpt": "a@b.com"})
         assert response.status_code == 403
+
+
+def test_an_excerpt_is_kept_short(comms, account, as_user):
+    response = as_user(comms).post(
+        reverse("moderation:create"), form_data(account, excerpt="word " * 300)
+    )
+    assert response.status_code == 400
+    assert "at most 1000 characters" in response.content.decode()
+    assert not Entry.objects.exists()
+
+
+def test_the_first_field_still_to_type_has_the_focus(comms, team, account, as_user):
+    client = as_user(comms)
+    assert client.get(reverse("moderation:create")).context["form"].fields["account"].widget.attrs[
+        "autofocus"
+    ]
+    client.post(reverse("moderation:create"), form_data(account))
+    form = client.get(reverse("moderation:create")).context["form"]
+    assert form.fields["handle"].widget.attrs.get("autofocus")
+    assert not form.fields["account"].widget.attrs.get("autofocus")
