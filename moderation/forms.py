@@ -1,7 +1,7 @@
 import datetime
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
+from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,6 +25,13 @@ from portal import selectors as portal_selectors
 
 WEB_ONLY = [URLValidator(schemes=["http", "https"])]
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+# Browsers' date pickers read and send ISO dates, whatever the page's language.
+def date_input():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 # The excerpt is the minimum that shows the breach, not a copy of the whole comment.
 EXCERPT_LIMIT = 1000
 
@@ -167,10 +174,12 @@ class EntryForm(forms.ModelForm):
             Fieldset("What it breached", "categories", "hate_crime_strand", "safeguarding"),
             Fieldset("What was done", "actions", "author_told", "not_told_reason"),
             Fieldset("Evidence and notes", "evidence_files", "notes"),
-            Div(
-                Submit("intent", "Save entry", css_class="btn-primary me-2"),
-                Submit("intent", "Save and log another", css_class="btn-outline-primary"),
-                css_class="mt-4",
+            HTML(
+                '<div class="mt-4 d-flex flex-wrap gap-2">'
+                '<button type="submit" name="intent" value="Save entry" '
+                'class="btn btn-primary">Save entry</button>'
+                '<button type="submit" name="intent" value="Save and log another" '
+                'class="btn btn-outline-primary">Save and log another</button></div>'
             ),
         )
 
@@ -240,12 +249,8 @@ class LogFilterForm(forms.Form):
     moderator = forms.ModelChoiceField(
         queryset=portal_selectors.comms_users(), required=False, empty_label="Anyone"
     )
-    date_from = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label="From", required=False, widget=date_input())
+    date_to = forms.DateField(label="To", required=False, widget=date_input())
     handle = forms.CharField(label="Author's handle", required=False, max_length=100)
     safeguarding = forms.ChoiceField(
         choices=[("", "Any"), ("yes", "Safeguarding only"), ("no", "Not safeguarding")],
@@ -274,8 +279,8 @@ class LogFilterForm(forms.Form):
 
 
 class ReportFilterForm(forms.Form):
-    date_from = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label="From", widget=date_input())
+    date_to = forms.DateField(label="To", widget=date_input())
     account = forms.ModelChoiceField(
         queryset=ManagedAccount.objects.none(), required=False, empty_label="All accounts"
     )
@@ -374,9 +379,7 @@ class PlanForm(forms.Form):
         help_text="The issue it manages, in a sentence or two. Keep personal details out.",
     )
     owner = forms.ModelChoiceField(queryset=portal_selectors.comms_users())
-    review_on = forms.DateField(
-        label="Review date", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    review_on = forms.DateField(label="Review date", widget=date_input())
     steps = forms.CharField(
         label="Steps, one on each line, in order",
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -414,9 +417,7 @@ class PlanUpdateForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     owner = forms.ModelChoiceField(queryset=portal_selectors.comms_users())
-    review_on = forms.DateField(
-        label="Review date", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    review_on = forms.DateField(label="Review date", widget=date_input())
     outcome = forms.CharField(
         label="Outcome", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -319,9 +319,12 @@ def test_an_excerpt_is_kept_short(comms, account, as_user):
 
 def test_the_first_field_still_to_type_has_the_focus(comms, team, account, as_user):
     client = as_user(comms)
-    assert client.get(reverse("moderation:create")).context["form"].fields["account"].widget.attrs[
-        "autofocus"
-    ]
+    assert (
+        client.get(reverse("moderation:create"))
+        .context["form"]
+        .fields["account"]
+        .widget.attrs["autofocus"]
+    )
     client.post(reverse("moderation:create"), form_data(account))
     form = client.get(reverse("moderation:create")).context["form"]
     assert form.fields["handle"].widget.attrs.get("autofocus")
