@@ -16,6 +16,14 @@ BEAT_SCHEDULE = {
         "task": "portal.tasks.send_pending_notifications",
         "schedule": 60.0,
     },
+    "moderation-remove-expired-evidence": {
+        "task": "moderation.tasks.remove_expired_evidence",
+        "schedule": crontab(hour=2, minute=15),
+    },
+    "moderation-refresh-repeat-offenders": {
+        "task": "moderation.tasks.refresh_repeat_offenders",
+        "schedule": crontab(hour=2, minute=45),
+    },
 }
 app.conf.beat_schedule = BEAT_SCHEDULE
 

@@ -274,6 +274,13 @@ LOGGING = {
 # {"title", "template", "context", "order"} dicts.
 DASHBOARD_PANELS = [
     "accounts_requests.dashboard.panels",
+    "moderation.dashboard.panels",
+]
+
+# Panels on an account's page contributed by other apps: each a function
+# panel(account, user) returning None or a {"title", "template", "context"} dict.
+ACCOUNT_PAGE_PANELS = [
+    "moderation.panels.account_panel",
 ]
 
 # Bank holidays for working time, as country and subdivision for the holidays package.
@@ -284,3 +291,11 @@ BENCH_PLUGINS = [
     "portal.bench.people",
     "accounts_requests.bench",
 ]
+
+# The moderation log. Evidence is kept this many months unless put on legal hold; a
+# commenter with this many entries within the window (days) is flagged a repeat offender.
+MODERATION_EVIDENCE_RETENTION_MONTHS = envint("MODERATION_EVIDENCE_RETENTION_MONTHS", "13")
+MODERATION_EVIDENCE_MAX_BYTES = envint("MODERATION_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024))
+MODERATION_EVIDENCE_MAX_FILES = envint("MODERATION_EVIDENCE_MAX_FILES", "6")
+MODERATION_REPEAT_WINDOW_DAYS = envint("MODERATION_REPEAT_WINDOW_DAYS", "90")
+MODERATION_REPEAT_THRESHOLD = envint("MODERATION_REPEAT_THRESHOLD", "3")

@@ -32,5 +32,6 @@ portal_patterns = [
 urlpatterns = [
     path("", include((portal_patterns, "portal"))),
     path("", include("accounts_requests.urls")),
+    path("", include("moderation.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,51 @@
+"""The Django admin shows the moderation log read-only: changes go through the portal."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from moderation.models import Category, Commenter, Entry, EvidenceDownload, ExportRecord
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Category)
+class CategoryAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "slug", "sources", "retired_at", "order"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Entry)
+class EntryAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    list_display = ["pk", "occurred_at", "account", "platform", "safeguarding", "moderator"]
+    list_filter = ["platform", "safeguarding"]
+    list_select_related = ["account", "moderator"]
+    show_full_result_count = False
+
+
+@admin.register(Commenter)
+class CommenterAdmin(ReadOnlyAdmin):
+    list_display = ["handle", "platform", "first_seen_at", "repeat_offender_since"]
+    show_full_result_count = False
+
+
+@admin.register(EvidenceDownload)
+class EvidenceDownloadAdmin(ReadOnlyAdmin):
+    list_display = ["evidence", "user", "at"]
+    list_select_related = ["evidence", "user"]
+
+
+@admin.register(ExportRecord)
+class ExportRecordAdmin(ReadOnlyAdmin):
+    list_display = ["kind", "user", "at", "detail"]
+    list_select_related = ["user"]

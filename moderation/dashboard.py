@@ -1,0 +1,29 @@
+"""What the home page shows about the moderation log."""
+
+import datetime
+
+from django.utils import timezone
+
+from moderation import rules, selectors
+from moderation.models import Entry
+
+
+def panels(user):
+    if not rules.can_read_log(user):
+        return []
+    since = timezone.now() - datetime.timedelta(days=7)
+    recent = Entry.objects.visible_to(user).filter(occurred_at__gte=since)
+    full = rules.can_read_everything(user)
+    return [
+        {
+            "title": "Moderation log",
+            "template": "moderation/panels/dashboard.html",
+            "context": {
+                "week": recent.count(),
+                "safeguarding": recent.filter(safeguarding=True).count(),
+                "repeat": selectors.repeat_offender_count() if full else None,
+                "plans_due": selectors.open_plans_due().count() if full else 0,
+            },
+            "order": 30,
+        }
+    ]

@@ -1,0 +1,443 @@
+import datetime
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Fieldset, Layout, Submit
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts_requests.models import ManagedAccount, Platform
+from moderation import evidence
+from moderation.models import (
+    Action,
+    AuthorTold,
+    Category,
+    Entry,
+    HateCrimeStrand,
+    ManagementPlan,
+    Reconsideration,
+)
+from portal import selectors as portal_selectors
+
+WEB_ONLY = [URLValidator(schemes=["http", "https"])]
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+# Browsers' date pickers read and send ISO dates, whatever the page's language.
+def date_input():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+# The excerpt is the minimum that shows the breach, not a copy of the whole comment.
+EXCERPT_LIMIT = 1000
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        one = super().clean
+        if isinstance(data, list | tuple):
+            return [one(item, initial) for item in data if item]
+        return [one(data, initial)] if data else []
+
+
+class CategoryChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} (retired)" if obj.is_retired else obj.name
+
+
+class EntryForm(forms.ModelForm):
+    """One moderation entry, saved in one request with its evidence."""
+
+    handle = forms.CharField(
+        label="Author's handle",
+        max_length=100,
+        help_text="As shown on the platform, for example @name. Their history is kept by "
+        "platform and handle.",
+    )
+    categories = CategoryChoices(
+        label="Guidelines breached",
+        queryset=Category.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one guideline that was breached."},
+    )
+    actions = forms.MultipleChoiceField(
+        label="What you did",
+        choices=Action.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one action, even if it is 'recorded only'."},
+    )
+    evidence_files = MultipleFileField(
+        label="Evidence files",
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/png,image/jpeg,application/pdf"}),
+    )
+
+    class Meta:
+        model = Entry
+        fields = [
+            "account",
+            "occurred_at",
+            "post_url",
+            "comment_url",
+            "excerpt",
+            "author_told",
+            "not_told_reason",
+            "hate_crime_strand",
+            "safeguarding",
+            "notes",
+        ]
+        widgets = {
+            "occurred_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format=DATETIME_LOCAL
+            ),
+            "excerpt": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "author_told": forms.RadioSelect,
+        }
+        labels = {"safeguarding": "Flag as a safeguarding concern"}
+        help_texts = {
+            "safeguarding": "Tells the safeguarding lead and the head of communications at "
+            "once, day or night.",
+            "hate_crime_strand": "Only if the comment could be a hate crime.",
+            "not_told_reason": "Only when the author will not be told, for example because "
+            "the police are involved.",
+            "notes": "Anything else the team should know. Keep the author's personal details out.",
+        }
+
+    def __init__(self, *args, user, entry=None, **kwargs):
+        super().__init__(*args, instance=entry, **kwargs)
+        accounts = ManagedAccount.objects.visible_to(user).exclude(
+            state=ManagedAccount.State.CLOSED
+        )
+        categories = Category.objects.live()
+        if entry is not None:
+            accounts = accounts | ManagedAccount.objects.filter(pk=entry.account_id)
+            categories = categories | Category.objects.filter(entries=entry)
+            self.initial.setdefault("handle", entry.commenter.handle)
+            self.initial.setdefault("categories", [c.pk for c in entry.categories.all()])
+            self.initial.setdefault("actions", entry.action_values)
+        self.fields["account"].queryset = accounts.order_by("name", "platform").distinct()
+        self.fields["account"].empty_label = "Choose the account"
+        self.fields["categories"].queryset = categories.distinct().order_by("order", "name")
+        self.fields["post_url"].validators = WEB_ONLY
+        self.fields["comment_url"].validators = WEB_ONLY
+        self.fields["occurred_at"].input_formats = [DATETIME_LOCAL, "%Y-%m-%d %H:%M"]
+        self.fields["hate_crime_strand"].choices = [("", "None"), *HateCrimeStrand.choices]
+        self.fields["evidence_files"].help_text = (
+            f"PNG, JPEG or PDF, up to {settings.MODERATION_EVIDENCE_MAX_FILES} files of at "
+            f"most {settings.MODERATION_EVIDENCE_MAX_BYTES // (1024 * 1024)} MB each. "
+            "Picture details such as location are removed. Only the communications team, "
+            "auditors and, for safeguarding, the safeguarding lead can open them."
+        )
+        if entry is None:
+            # Straight to the first thing that still needs typing.
+            first = "handle" if self.initial.get("account") else "account"
+            self.fields[first].widget.attrs["autofocus"] = True
+        excerpt = self.fields["excerpt"]
+        excerpt.widget.attrs.update(
+            {
+                "hx-post": reverse("moderation:detect"),
+                "hx-trigger": "input changed delay:400ms"
+                + (", load" if self["excerpt"].value() else ""),
+                "hx-target": "#excerpt-findings",
+                "hx-params": "excerpt",
+                "aria-describedby": "excerpt-findings id_excerpt_helptext",
+            }
+        )
+        self.cleaned_files = []
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                "The comment",
+                "account",
+                "handle",
+                "occurred_at",
+                "post_url",
+                "comment_url",
+                "excerpt",
+                HTML(
+                    '<div id="excerpt-findings" class="excerpt-findings mb-3" '
+                    'aria-live="polite"></div>'
+                ),
+            ),
+            Fieldset("What it breached", "categories", "hate_crime_strand", "safeguarding"),
+            Fieldset("What was done", "actions", "author_told", "not_told_reason"),
+            Fieldset("Evidence and notes", "evidence_files", "notes"),
+            HTML(
+                '<div class="mt-4 d-flex flex-wrap gap-2">'
+                '<button type="submit" name="intent" value="Save entry" '
+                'class="btn btn-primary">Save entry</button>'
+                '<button type="submit" name="intent" value="Save and log another" '
+                'class="btn btn-outline-primary">Save and log another</button></div>'
+            ),
+        )
+
+    def clean_occurred_at(self):
+        when = self.cleaned_data["occurred_at"]
+        if when and when > timezone.now() + datetime.timedelta(minutes=5):
+            raise ValidationError("This is in the future. Check the date and time.", code="future")
+        return when
+
+    def clean_excerpt(self):
+        excerpt = (self.cleaned_data.get("excerpt") or "").strip()
+        if len(excerpt) > EXCERPT_LIMIT:
+            raise ValidationError(
+                f"Keep the excerpt to the words that show the breach: at most {EXCERPT_LIMIT} "
+                f"characters (this is {len(excerpt)}). A screenshot can hold the rest.",
+                code="too_long",
+            )
+        return excerpt
+
+    def clean_evidence_files(self):
+        files = self.cleaned_data.get("evidence_files") or []
+        limit = settings.MODERATION_EVIDENCE_MAX_FILES
+        if len(files) > limit:
+            raise ValidationError(
+                f"Attach at most {limit} files to one entry.", code="too_many_files"
+            )
+        cleaned, errors = [], []
+        for upload in files:
+            try:
+                cleaned.append(evidence.clean_upload(upload))
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            errors.append("Nothing was saved. Choose the files again after fixing this.")
+            raise ValidationError(errors, code="bad_file")
+        self.cleaned_files = cleaned
+        return files
+
+    def clean(self):
+        data = super().clean()
+        if data.get("author_told") == AuthorTold.NOT_TOLD and not data.get("not_told_reason"):
+            self.add_error(
+                "not_told_reason",
+                ValidationError("Say why the author will not be told.", code="reason_needed"),
+            )
+        return data
+
+    def service_data(self):
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["handle"] = self.cleaned_data["handle"]
+        data["categories"] = list(self.cleaned_data["categories"])
+        data["actions"] = self.cleaned_data["actions"]
+        return data
+
+
+class LogFilterForm(forms.Form):
+    account = forms.ModelChoiceField(
+        queryset=ManagedAccount.objects.none(), required=False, empty_label="All accounts"
+    )
+    platform = forms.ChoiceField(
+        choices=[("", "All platforms"), *Platform.choices], required=False
+    )
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.all(), required=False, empty_label="All categories"
+    )
+    action = forms.ChoiceField(choices=[("", "All actions"), *Action.choices], required=False)
+    moderator = forms.ModelChoiceField(
+        queryset=portal_selectors.comms_users(), required=False, empty_label="Anyone"
+    )
+    date_from = forms.DateField(label="From", required=False, widget=date_input())
+    date_to = forms.DateField(label="To", required=False, widget=date_input())
+    handle = forms.CharField(label="Author's handle", required=False, max_length=100)
+    safeguarding = forms.ChoiceField(
+        choices=[("", "Any"), ("yes", "Safeguarding only"), ("no", "Not safeguarding")],
+        required=False,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = ManagedAccount.objects.visible_to(user).order_by(
+            "name", "platform"
+        )
+        self.fields["moderator"].queryset = portal_selectors.comms_users().order_by(
+            "first_name", "last_name"
+        )
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error(
+                "date_to", ValidationError("This is before the 'From' date.", code="order")
+            )
+        return data
+
+
+class ReportFilterForm(forms.Form):
+    date_from = forms.DateField(label="From", widget=date_input())
+    date_to = forms.DateField(label="To", widget=date_input())
+    account = forms.ModelChoiceField(
+        queryset=ManagedAccount.objects.none(), required=False, empty_label="All accounts"
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = ManagedAccount.objects.visible_to(user).order_by(
+            "name", "platform"
+        )
+        for name, field in self.fields.items():
+            field.widget.attrs.setdefault(
+                "class", "form-select" if name == "account" else "form-control"
+            )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end:
+            if start > end:
+                self.add_error(
+                    "date_to", ValidationError("This is before the 'From' date.", code="order")
+                )
+            elif (end - start).days > 3 * 366:
+                self.add_error(
+                    "date_from",
+                    ValidationError("Choose at most three years at a time.", code="too_long"),
+                )
+        return data
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = Category
+        fields = [
+            "name",
+            "description",
+            "public_wording",
+            "sources",
+            "raises_safeguarding",
+            "order",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "public_wording": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("save", "Save category"))
+
+    def save(self, commit=False):
+        category = super().save(commit=False)
+        if not category.slug:
+            base = slugify(category.name)[:50] or "category"
+            slug, n = base, 2
+            while Category.objects.filter(slug=slug).exists():
+                slug, n = f"{base}-{n}", n + 1
+            category.slug = slug
+        return category
+
+
+class ReconsiderForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="After the author edited the comment",
+        choices=Reconsideration.choices,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class LegalHoldForm(forms.Form):
+    reason = forms.CharField(
+        label="Why the evidence must be kept",
+        max_length=300,
+        required=False,
+        help_text="For example a police investigation or a legal claim, with its reference.",
+    )
+
+
+def _comms_owner_field():
+    return forms.ModelChoiceField(
+        label="Owner",
+        queryset=portal_selectors.comms_users().order_by("first_name", "last_name"),
+        help_text="Who in the communications team leads the plan.",
+    )
+
+
+class PlanForm(forms.Form):
+    summary = forms.CharField(
+        label="What the plan is for",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The issue it manages, in a sentence or two. Keep personal details out.",
+    )
+    owner = forms.ModelChoiceField(queryset=portal_selectors.comms_users())
+    review_on = forms.DateField(label="Review date", widget=date_input())
+    steps = forms.CharField(
+        label="Steps, one on each line, in order",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="For example: message them privately to take it offline; signpost to PALS "
+        "and complaints; hide further breaches; block; speak to the legal team.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"] = _comms_owner_field()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("save", "Start the plan"))
+
+    def clean_review_on(self):
+        day = self.cleaned_data["review_on"]
+        if day < timezone.localdate():
+            raise ValidationError("The review date is in the past.", code="past")
+        return day
+
+    def clean_steps(self):
+        steps = [line.strip() for line in self.cleaned_data["steps"].splitlines() if line.strip()]
+        if not steps:
+            raise ValidationError("Add at least one step.", code="no_steps")
+        if any(len(step) > 300 for step in steps):
+            raise ValidationError("Keep each step under 300 characters.", code="too_long")
+        return steps
+
+
+class PlanUpdateForm(forms.Form):
+    done_steps = forms.ModelMultipleChoiceField(
+        label="Steps done",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    owner = forms.ModelChoiceField(queryset=portal_selectors.comms_users())
+    review_on = forms.DateField(label="Review date", widget=date_input())
+    outcome = forms.CharField(
+        label="Outcome", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    close = forms.BooleanField(
+        label="Close the plan", required=False, help_text="Give the outcome when you close it."
+    )
+
+    def __init__(self, *args, plan: ManagementPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"] = _comms_owner_field()
+        self.fields["done_steps"].queryset = plan.steps.all()
+        self.fields["done_steps"].label_from_instance = lambda step: step.description
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("save", "Save progress"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("close") and not (data.get("outcome") or "").strip():
+            self.add_error(
+                "outcome", ValidationError("Say what the plan achieved.", code="outcome_needed")
+            )
+        return data

@@ -1,1 +1,0 @@
-# The moderation log is built here: guideline taxonomy, entries, evidence and offenders.

@@ -1,0 +1,31 @@
+from .commenter import Commenter, ManagementPlan, PlanStep
+from .entry import (
+    Action,
+    AuthorTold,
+    Entry,
+    EntryAction,
+    EntryCategory,
+    EntryEvent,
+    HateCrimeStrand,
+    Reconsideration,
+)
+from .evidence import EvidenceDownload, EvidenceFile, ExportRecord
+from .taxonomy import Category
+
+__all__ = [
+    "Action",
+    "AuthorTold",
+    "Category",
+    "Commenter",
+    "Entry",
+    "EntryAction",
+    "EntryCategory",
+    "EntryEvent",
+    "EvidenceDownload",
+    "EvidenceFile",
+    "ExportRecord",
+    "HateCrimeStrand",
+    "ManagementPlan",
+    "PlanStep",
+    "Reconsideration",
+]

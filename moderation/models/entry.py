@@ -1,0 +1,242 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from accounts_requests.models import Platform
+from portal.models import TransitionRecord
+
+
+class Action(models.TextChoices):
+    """What the communications team did about a comment."""
+
+    RECORD_ONLY = "record_only", "Recorded only, no action on the platform"
+    HIDE = "hide", "Hid the comment"
+    DELETE = "delete", "Deleted the comment"
+    BLOCK = "block", "Blocked or banned the author"
+    REPORT_PLATFORM = "report_platform", "Reported to the platform"
+    REPLY_PRIVATELY = "reply_privately", "Replied privately or took it offline"
+    SIGNPOST = "signpost", "Signposted to PALS or complaints"
+    SCREENSHOT = "screenshot", "Kept a screenshot"
+    POLICE = "police", "Forwarded to the police"
+    SERVICE_MANAGER = "service_manager", "Forwarded to a service manager"
+    PARTNER = "partner", "Forwarded to a partner organisation"
+    SAFEGUARDING = "safeguarding_referral", "Made a safeguarding referral"
+    LEGAL = "legal", "Referred for legal advice or action"
+
+
+class AuthorTold(models.TextChoices):
+    """Whether, and how, the author was told why action was taken."""
+
+    NOT_YET = "not_yet", "Not yet"
+    PUBLIC_REPLY = "public_reply", "Yes, in a public reply"
+    PRIVATE_MESSAGE = "private_message", "Yes, by private message"
+    OTHER_CHANNEL = "other_channel", "Yes, another way (say how in the notes)"
+    NOT_TOLD = "not_told", "No, and we will not (give the reason)"
+
+    @classmethod
+    def told(cls):
+        return (cls.PUBLIC_REPLY, cls.PRIVATE_MESSAGE, cls.OTHER_CHANNEL)
+
+
+class HateCrimeStrand(models.TextChoices):
+    """The five strands of hate crime the law recognises."""
+
+    RACE = "race", "Race"
+    RELIGION = "religion", "Religion"
+    DISABILITY = "disability", "Disability"
+    SEXUAL_ORIENTATION = "sexual_orientation", "Sexual orientation"
+    TRANSGENDER = "transgender_identity", "Transgender identity"
+
+
+class Reconsideration(models.TextChoices):
+    REINSTATED = "reinstated", "Edited and reinstated"
+    KEPT_HIDDEN = "kept_hidden", "Edited but kept hidden"
+
+
+class EntryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one place that decides which entries a user may read."""
+        from moderation import rules
+
+        if rules.can_read_everything(user):
+            return self
+        if rules.is_safeguarding_reader(user):
+            return self.filter(safeguarding=True)
+        return self.none()
+
+    def delete(self):
+        raise PermissionError("Moderation entries are kept; they cannot be deleted.")
+
+
+class Entry(models.Model):
+    """What was done about one public comment, and why.
+
+    Entries are never deleted: edits are kept in the history and the timeline, and only
+    the retention job removes the evidence files.
+    """
+
+    account = models.ForeignKey(
+        "accounts_requests.ManagedAccount",
+        on_delete=models.PROTECT,
+        related_name="moderation_entries",
+        db_index=False,  # led by the composite indexes below
+    )
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    occurred_at = models.DateTimeField(
+        "when", default=timezone.now, help_text="When the comment was posted or seen."
+    )
+    post_url = models.URLField("link to the post", max_length=500, blank=True)
+    comment_url = models.URLField("link to the comment", max_length=500, blank=True)
+    commenter = models.ForeignKey(
+        "moderation.Commenter", on_delete=models.PROTECT, related_name="entries", db_index=False
+    )
+    excerpt = models.TextField(
+        blank=True,
+        help_text="Only the words needed to show the breach. Personal details are removed "
+        "when it is saved.",
+    )
+    categories = models.ManyToManyField(
+        "moderation.Category", through="moderation.EntryCategory", related_name="entries"
+    )
+    author_told = models.CharField(
+        "author told why",
+        max_length=20,
+        choices=AuthorTold.choices,
+        default=AuthorTold.NOT_YET,
+    )
+    not_told_reason = models.CharField("why they will not be told", max_length=300, blank=True)
+    hate_crime_strand = models.CharField(
+        max_length=30, choices=HateCrimeStrand.choices, blank=True
+    )
+    safeguarding = models.BooleanField("safeguarding concern", default=False)
+    notes = models.TextField(blank=True)
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="moderation_entries",
+        db_index=False,
+    )
+    made_repeat_offender = models.BooleanField(
+        default=False, help_text="This entry took the author to the repeat-offender threshold."
+    )
+
+    # Evidence retention, for every file on the entry.
+    evidence_retain_until = models.DateField("keep evidence until")
+    legal_hold = models.BooleanField(default=False)
+    legal_hold_reason = models.CharField(max_length=300, blank=True)
+
+    reconsideration = models.CharField(max_length=20, choices=Reconsideration.choices, blank=True)
+    reconsidered_at = models.DateTimeField(null=True, blank=True)
+    reconsidered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EntryQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name_plural = "entries"
+        # The log pages by (occurred_at, id), newest first, under each filter it offers.
+        indexes = [
+            models.Index(fields=["-occurred_at", "-id"], name="entry_log_idx"),
+            models.Index(fields=["account", "-occurred_at", "-id"], name="entry_account_idx"),
+            models.Index(fields=["commenter", "-occurred_at", "-id"], name="entry_commenter_idx"),
+            models.Index(fields=["moderator", "-occurred_at", "-id"], name="entry_moderator_idx"),
+            models.Index(fields=["platform", "-occurred_at", "-id"], name="entry_platform_idx"),
+            models.Index(
+                fields=["-occurred_at", "-id"],
+                condition=models.Q(safeguarding=True),
+                name="entry_safeguarding_idx",
+            ),
+            models.Index(
+                fields=["evidence_retain_until"],
+                condition=models.Q(legal_hold=False),
+                name="entry_retention_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Moderation entry {self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("moderation:detail", args=[self.pk])
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Moderation entries are kept; they cannot be deleted.")
+
+    @property
+    def action_values(self):
+        """The actions, from prefetched rows when there are some."""
+        return [row.action for row in self.action_rows.all()]
+
+    @property
+    def action_labels(self):
+        return [Action(value).label for value in self.action_values]
+
+    @property
+    def police_referral(self):
+        return Action.POLICE in self.action_values
+
+    @property
+    def can_be_reconsidered(self):
+        return Action.HIDE in self.action_values and not self.reconsideration
+
+
+class EntryCategory(models.Model):
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="category_rows")
+    category = models.ForeignKey(
+        "moderation.Category", on_delete=models.PROTECT, related_name="entry_rows"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "category"], name="one_row_per_category"),
+        ]
+        indexes = [models.Index(fields=["category", "entry"], name="entry_category_idx")]
+
+    def __str__(self):
+        return f"{self.entry_id}: {self.category_id}"
+
+
+class EntryAction(models.Model):
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="action_rows")
+    action = models.CharField(max_length=30, choices=Action.choices)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "action"], name="one_row_per_action"),
+        ]
+        indexes = [models.Index(fields=["action", "entry"], name="entry_action_idx")]
+
+    def __str__(self):
+        return f"{self.entry_id}: {self.action}"
+
+
+class EntryEvent(TransitionRecord):
+    """The entry's timeline: logged, edited, reconsidered, put on hold, evidence gone."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="events")
+
+    RECORD_MODEL = Entry
+    ACTION_LABELS = {
+        "created": "logged the entry",
+        "edited": "edited the entry",
+        "evidence_added": "added evidence",
+        "reconsidered": "recorded a reconsideration",
+        "legal_hold_placed": "put the evidence on legal hold",
+        "legal_hold_lifted": "lifted the legal hold",
+        "evidence_removed": "removed expired evidence",
+    }
+
+    class Meta(TransitionRecord.Meta):
+        indexes = [models.Index(fields=["entry", "at"], name="entry_event_idx")]
+
+    def __str__(self):
+        return f"{self.action} on entry {self.entry_id}"

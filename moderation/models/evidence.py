@@ -1,0 +1,99 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from portal.models import AppendOnlyModel
+
+
+class EvidenceFile(models.Model):
+    """A screenshot or document kept as evidence for an entry, stored privately.
+
+    When its retention date passes the file, any copy and its history rows are removed;
+    this row stays, with ``removed_at`` set, as the record that it existed.
+    """
+
+    class Kind(models.TextChoices):
+        PNG = "image/png", "PNG image"
+        JPEG = "image/jpeg", "JPEG image"
+        PDF = "application/pdf", "PDF document"
+
+    entry = models.ForeignKey(
+        "moderation.Entry", on_delete=models.PROTECT, related_name="evidence"
+    )
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    content_type = models.CharField(max_length=40, choices=Kind.choices)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = "evidence file"
+        indexes = [
+            models.Index(
+                fields=["entry"],
+                condition=models.Q(removed_at__isnull=True),
+                name="evidence_kept_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_content_type_display()} for entry {self.entry_id}"
+
+    def get_absolute_url(self):
+        return reverse("moderation:evidence", args=[self.pk])
+
+    @property
+    def extension(self):
+        return {"image/png": "png", "image/jpeg": "jpg", "application/pdf": "pdf"}[
+            self.content_type
+        ]
+
+    @property
+    def download_name(self):
+        return f"entry-{self.entry_id}-evidence-{self.pk}.{self.extension}"
+
+
+class EvidenceDownload(AppendOnlyModel):
+    """Who downloaded which evidence file, and when."""
+
+    evidence = models.ForeignKey(EvidenceFile, on_delete=models.PROTECT, related_name="downloads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.user_id} downloaded evidence {self.evidence_id}"
+
+
+class ExportRecord(AppendOnlyModel):
+    """Who took a copy of moderation data out of the portal, and what they asked for."""
+
+    class Kind(models.TextChoices):
+        LOG_CSV = "log_csv", "Log export (CSV)"
+        SUBJECT_ACCESS = "subject_access", "Subject access export"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    detail = models.CharField(max_length=500, blank=True)
+    commenter = models.ForeignKey(
+        "moderation.Commenter", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} by {self.user_id}"

@@ -1,0 +1,47 @@
+"""Who may use the moderation log.
+
+The communications team (and its head) keep the log; auditors read all of it; the
+safeguarding lead reads the entries flagged as a safeguarding concern, so referrals
+can be followed up. Team members and other staff do not see the log: it holds
+commenters' personal data, which only those who need it may see.
+"""
+
+from portal import rules as portal_rules
+
+
+def can_write(user):
+    return portal_rules.is_comms(user)
+
+
+def can_read_everything(user):
+    return portal_rules.sees_everything(user)
+
+
+def is_safeguarding_reader(user):
+    return portal_rules.is_safeguarding_lead(user) and not can_read_everything(user)
+
+
+def can_read_log(user):
+    return can_read_everything(user) or portal_rules.is_safeguarding_lead(user)
+
+
+def can_edit_entry(entry, user):
+    return can_write(user)
+
+
+def can_manage_taxonomy(user):
+    return can_write(user)
+
+
+def can_read_plans(user):
+    """Management plans are about a person, not a referral: the full readers only."""
+    return can_read_everything(user)
+
+
+def can_export_subject_access(user):
+    """Communications, and information governance who answer subject access requests."""
+    return can_read_everything(user)
+
+
+def can_export_log(user):
+    return can_read_log(user)

@@ -1,0 +1,536 @@
+"""Every change to the moderation log goes through here.
+
+Entries are never deleted. Each change is one transaction that writes the entry's
+timeline, and the notifications it needs; e-mails leave only after the commit.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts_requests.services import ActionConflict, ActionError, ActionRefused
+from moderation import detector, notifications, rules
+from moderation import evidence as evidence_store
+from moderation.models import (
+    Action,
+    AuthorTold,
+    Category,
+    Commenter,
+    Entry,
+    EntryAction,
+    EntryCategory,
+    EntryEvent,
+    EvidenceDownload,
+    EvidenceFile,
+    ExportRecord,
+    ManagementPlan,
+    PlanStep,
+    Reconsideration,
+)
+from moderation.models.commenter import handle_key
+
+__all__ = ["ActionConflict", "ActionError", "ActionRefused"]
+
+# Fields a moderator fills in; the form passes them in ``data``.
+ENTRY_FIELDS = (
+    "account",
+    "occurred_at",
+    "post_url",
+    "comment_url",
+    "excerpt",
+    "author_told",
+    "not_told_reason",
+    "hate_crime_strand",
+    "safeguarding",
+    "notes",
+)
+# Whose old values the timeline may show: nothing that is a commenter's personal data.
+SHOW_OLD_VALUES = {"account", "occurred_at", "author_told", "hate_crime_strand", "safeguarding"}
+
+
+def add_months(day, months):
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def default_retention(today=None):
+    today = today or timezone.localdate()
+    return add_months(today, settings.MODERATION_EVIDENCE_RETENTION_MONTHS)
+
+
+def _require_writer(actor):
+    if not rules.can_write(actor):
+        raise ActionRefused("Only the communications team can change the moderation log.")
+
+
+def _commenter_for(platform, handle, when):
+    key = handle_key(handle)
+    if not key:
+        raise ActionError("Give the author's handle.", errors={"handle": "Give the handle."})
+    commenter = Commenter.objects.filter(platform=platform, handle_key=key).first()
+    if commenter is None:
+        try:
+            with transaction.atomic():
+                commenter = Commenter.objects.create(
+                    platform=platform, handle=handle.strip(), first_seen_at=when
+                )
+        except IntegrityError:  # someone logged the same person at the same moment
+            commenter = Commenter.objects.get(platform=platform, handle_key=key)
+    # Lock the person so two entries saved at once count their breaches one at a time.
+    return Commenter.objects.select_for_update().get(pk=commenter.pk)
+
+
+def _normalise(data):
+    data = dict(data)
+    findings = detector.find(data.get("excerpt", ""))
+    data["excerpt"] = detector.redact(data.get("excerpt", ""), findings).strip()
+    categories = list(data.get("categories") or [])
+    actions = list(dict.fromkeys(data.get("actions") or []))
+    if any(c.raises_safeguarding for c in categories) or Action.SAFEGUARDING in actions:
+        data["safeguarding"] = True
+    if data.get("author_told") != AuthorTold.NOT_TOLD:
+        data["not_told_reason"] = ""
+    elif not (data.get("not_told_reason") or "").strip():
+        raise ActionError(
+            "Say why the author will not be told.",
+            errors={"not_told_reason": "Give the reason the author will not be told."},
+        )
+    if not categories:
+        raise ActionError(
+            "Choose at least one guideline category.",
+            errors={"categories": "Choose at least one category."},
+        )
+    if not actions:
+        raise ActionError(
+            "Choose at least one action.", errors={"actions": "Choose at least one action."}
+        )
+    data["categories"] = categories
+    data["actions"] = actions
+    return data
+
+
+def _store_files(entry, files, actor):
+    written = []
+    try:
+        for clean in files:
+            record = EvidenceFile.objects.create(
+                entry=entry,
+                content_type=clean.content_type,
+                size=clean.size,
+                sha256=clean.sha256,
+                uploaded_by=actor,
+            )
+            evidence_store.write(record.key, clean.content)
+            written.append(record.key)
+    except Exception:
+        for key in written:
+            evidence_store.remove(key)
+        raise
+    return written
+
+
+def _evaluate_repeat(commenter, now=None):
+    """Flag or clear the repeat-offender mark; True when this call flagged them."""
+    now = now or timezone.now()
+    window = datetime.timedelta(days=settings.MODERATION_REPEAT_WINDOW_DAYS)
+    recent = Entry.objects.filter(commenter=commenter, occurred_at__gte=now - window).count()
+    reached = recent >= settings.MODERATION_REPEAT_THRESHOLD
+    if reached and commenter.repeat_offender_since is None:
+        Commenter.objects.filter(pk=commenter.pk).update(repeat_offender_since=now)
+        commenter.repeat_offender_since = now
+        return True
+    if not reached and commenter.repeat_offender_since is not None:
+        Commenter.objects.filter(pk=commenter.pk).update(repeat_offender_since=None)
+        commenter.repeat_offender_since = None
+    return False
+
+
+def _event(entry, *, actor, action, comment="", changed_fields=()):
+    return EntryEvent.objects.create(
+        entry=entry,
+        actor=actor,
+        at=timezone.now(),
+        action=action,
+        comment=comment,
+        changed_fields=list(changed_fields),
+    )
+
+
+def _set_rows(entry, categories, actions):
+    EntryCategory.objects.filter(entry=entry).exclude(category__in=categories).delete()
+    have = set(EntryCategory.objects.filter(entry=entry).values_list("category_id", flat=True))
+    EntryCategory.objects.bulk_create(
+        [EntryCategory(entry=entry, category=c) for c in categories if c.pk not in have]
+    )
+    EntryAction.objects.filter(entry=entry).exclude(action__in=actions).delete()
+    have = set(EntryAction.objects.filter(entry=entry).values_list("action", flat=True))
+    EntryAction.objects.bulk_create(
+        [EntryAction(entry=entry, action=a) for a in actions if a not in have]
+    )
+
+
+def _with_file_cleanup(work):
+    """Run ``work`` in a transaction; if it fails, remove any files it wrote."""
+    written = []
+    try:
+        with transaction.atomic():
+            return work(written)
+    except Exception:
+        for key in written:
+            evidence_store.remove(key)
+        raise
+
+
+def entry_create(*, actor, data, files=()):
+    """Log one moderation entry in one go; returns the saved entry.
+
+    ``entry.made_repeat_offender`` says whether it took the author over the threshold.
+    """
+    _require_writer(actor)
+    data = _normalise(data)
+    account = data["account"]
+
+    def work(written):
+        now = timezone.now()
+        commenter = _commenter_for(account.platform, data["handle"], data["occurred_at"])
+        entry = Entry(
+            commenter=commenter,
+            platform=account.platform,
+            moderator=actor,
+            evidence_retain_until=default_retention(),
+            **{name: data[name] for name in ENTRY_FIELDS if name in data},
+        )
+        entry._change_reason = "logged"
+        entry.save()
+        _set_rows(entry, data["categories"], data["actions"])
+        written.extend(_store_files(entry, files, actor))
+        entry.made_repeat_offender = _evaluate_repeat(commenter, now)
+        if entry.made_repeat_offender:
+            Entry.objects.filter(pk=entry.pk).update(made_repeat_offender=True)
+        _event(entry, actor=actor, action="created")
+        if written:
+            _event(entry, actor=actor, action="evidence_added", comment=_files_note(written))
+        if entry.safeguarding:
+            notifications.safeguarding_flagged(entry, actor=actor)
+        return entry
+
+    return _with_file_cleanup(work)
+
+
+def _files_note(written):
+    return f"{len(written)} file{'s' if len(written) != 1 else ''} kept."
+
+
+def _label(entry, name):
+    value = getattr(entry, name)
+    field = Entry._meta.get_field(name)
+    if field.choices:
+        return getattr(entry, f"get_{name}_display")() or "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%d %b %Y %H:%M")
+    return str(value) if value not in (None, "") else "none"
+
+
+def entry_update(*, actor, entry_id, data, files=()):
+    """Save edits to an entry; the old values stay in its history."""
+    _require_writer(actor)
+    data = _normalise(data)
+
+    def work(written):
+        try:
+            entry = Entry.objects.select_for_update().get(pk=entry_id)
+        except Entry.DoesNotExist:
+            raise ActionConflict("This entry no longer exists.") from None
+        was_safeguarding = entry.safeguarding
+        old_commenter_id = entry.commenter_id
+        changed, before = [], []
+        for name in ENTRY_FIELDS:
+            if name in data and getattr(entry, name) != data[name]:
+                changed.append(name)
+                if name in SHOW_OLD_VALUES:
+                    before.append(
+                        f"{Entry._meta.get_field(name).verbose_name}: {_label(entry, name)}"
+                    )
+                setattr(entry, name, data[name])
+        if "account" in changed:
+            entry.platform = entry.account.platform
+        commenter = _commenter_for(entry.platform, data["handle"], entry.occurred_at)
+        if commenter.pk != old_commenter_id:
+            changed.append("commenter")
+            entry.commenter = commenter
+        old_categories = set(entry.category_rows.values_list("category_id", flat=True))
+        old_actions = set(entry.action_rows.values_list("action", flat=True))
+        if old_categories != {c.pk for c in data["categories"]}:
+            changed.append("categories")
+            names = Category.objects.filter(pk__in=old_categories).values_list("name", flat=True)
+            before.append("categories: " + ", ".join(sorted(names)))
+        if old_actions != set(data["actions"]):
+            changed.append("actions")
+            before.append("actions: " + ", ".join(Action(a).label for a in sorted(old_actions)))
+        if not changed and not files:
+            return entry, []
+        if changed:
+            entry._change_reason = "edited"
+            entry.save()
+            _set_rows(entry, data["categories"], data["actions"])
+            _event(
+                entry,
+                actor=actor,
+                action="edited",
+                changed_fields=changed,
+                comment=("Before: " + "; ".join(before) + ".") if before else "",
+            )
+        written.extend(_store_files(entry, files, actor))
+        if written:
+            _event(entry, actor=actor, action="evidence_added", comment=_files_note(written))
+        if "commenter" in changed:
+            for person in Commenter.objects.select_for_update().filter(
+                pk__in=[old_commenter_id, commenter.pk]
+            ):
+                _evaluate_repeat(person)
+        if entry.safeguarding and not was_safeguarding:
+            notifications.safeguarding_flagged(entry, actor=actor)
+        return entry, changed
+
+    return _with_file_cleanup(work)
+
+
+def _locked_entry(entry_id):
+    try:
+        return Entry.objects.select_for_update().get(pk=entry_id)
+    except Entry.DoesNotExist:
+        raise ActionConflict("This entry no longer exists.") from None
+
+
+def entry_reconsider(*, actor, entry_id, outcome, comment=""):
+    """Record what was decided after the author edited a hidden comment."""
+    _require_writer(actor)
+    if outcome not in Reconsideration.values:
+        raise ActionError("Choose an outcome.", errors={"outcome": "Choose an outcome."})
+    with transaction.atomic():
+        entry = _locked_entry(entry_id)
+        if entry.reconsideration:
+            raise ActionConflict("This entry has already been reconsidered. Nothing was changed.")
+        if not entry.action_rows.filter(action=Action.HIDE).exists():
+            raise ActionConflict("Only a hidden comment can be reconsidered.")
+        entry.reconsideration = outcome
+        entry.reconsidered_at = timezone.now()
+        entry.reconsidered_by = actor
+        entry._change_reason = "reconsidered"
+        entry.save()
+        _event(
+            entry,
+            actor=actor,
+            action="reconsidered",
+            comment=f"{Reconsideration(outcome).label}. {comment}".strip(),
+        )
+    return entry
+
+
+def entry_set_legal_hold(*, actor, entry_id, hold, reason=""):
+    """Put the entry's evidence on legal hold (kept past its date) or lift the hold."""
+    _require_writer(actor)
+    reason = (reason or "").strip()
+    if hold and not reason:
+        raise ActionError(
+            "Say why the evidence must be kept.", errors={"reason": "Give the reason."}
+        )
+    with transaction.atomic():
+        entry = _locked_entry(entry_id)
+        if entry.legal_hold == hold:
+            raise ActionConflict(
+                "The evidence is already on legal hold."
+                if hold
+                else "The evidence is not on legal hold."
+            )
+        entry.legal_hold = hold
+        entry.legal_hold_reason = reason if hold else ""
+        entry._change_reason = "legal hold placed" if hold else "legal hold lifted"
+        entry.save()
+        _event(
+            entry,
+            actor=actor,
+            action="legal_hold_placed" if hold else "legal_hold_lifted",
+            comment=reason,
+        )
+    return entry
+
+
+def evidence_record_download(*, user, evidence):
+    return EvidenceDownload.objects.create(evidence=evidence, user=user)
+
+
+def evidence_remove_expired(*, today=None):
+    """Remove evidence whose entry's date has passed and is not on legal hold.
+
+    Removes the stored file and its folder (with any derived copy) and the file's history
+    rows; keeps the evidence row, with ``removed_at`` set, and a line on the entry's
+    timeline. Running it again finds nothing left to do. Returns how many went.
+    """
+    today = today or timezone.localdate()
+    due = EvidenceFile.objects.filter(
+        removed_at__isnull=True, entry__legal_hold=False, entry__evidence_retain_until__lt=today
+    ).values_list("pk", flat=True)
+    removed = 0
+    for pk in list(due[:5000]):
+        with transaction.atomic():
+            record = (
+                EvidenceFile.objects.select_for_update(skip_locked=True)
+                .select_related("entry")
+                .filter(
+                    pk=pk,
+                    removed_at__isnull=True,
+                    entry__legal_hold=False,
+                    entry__evidence_retain_until__lt=today,
+                )
+                .first()
+            )
+            if record is None:  # someone else has it, or it was put on hold meanwhile
+                continue
+            evidence_store.remove(record.key)
+            EvidenceFile.history.filter(id=record.pk).delete()
+            # An update, not save(): the tombstone must not write a fresh history row.
+            EvidenceFile.objects.filter(pk=record.pk).update(removed_at=timezone.now(), sha256="")
+            EntryEvent.objects.create(
+                entry_id=record.entry_id,
+                actor=None,
+                at=timezone.now(),
+                action="evidence_removed",
+                comment=(
+                    f"{record.get_content_type_display()} uploaded "
+                    f"{timezone.localtime(record.uploaded_at):%d %b %Y} removed: its retention "
+                    f"date, {record.entry.evidence_retain_until:%d %b %Y}, had passed."
+                ),
+            )
+            removed += 1
+    return removed
+
+
+def commenters_refresh_repeat_flags(*, now=None):
+    """Flag commenters who reached the threshold within the window; clear those who left it.
+
+    Returns (flagged, cleared).
+    """
+    now = now or timezone.now()
+    window = datetime.timedelta(days=settings.MODERATION_REPEAT_WINDOW_DAYS)
+    from django.db.models import Count, Q
+
+    counts = Commenter.objects.annotate(
+        recent=Count("entries", filter=Q(entries__occurred_at__gte=now - window))
+    )
+    threshold = settings.MODERATION_REPEAT_THRESHOLD
+    to_flag = counts.filter(repeat_offender_since__isnull=True, recent__gte=threshold)
+    to_clear = counts.filter(repeat_offender_since__isnull=False, recent__lt=threshold)
+    flagged = Commenter.objects.filter(
+        pk__in=list(to_flag.values_list("pk", flat=True)), repeat_offender_since__isnull=True
+    ).update(repeat_offender_since=now)
+    cleared = Commenter.objects.filter(
+        pk__in=list(to_clear.values_list("pk", flat=True)), repeat_offender_since__isnull=False
+    ).update(repeat_offender_since=None)
+    return flagged, cleared
+
+
+def export_record(*, user, kind, detail="", commenter=None):
+    return ExportRecord.objects.create(
+        user=user, kind=kind, detail=detail[:500], commenter=commenter
+    )
+
+
+# The taxonomy
+
+
+def category_save(*, actor, category):
+    if not rules.can_manage_taxonomy(actor):
+        raise ActionRefused("Only the communications team can change the categories.")
+    category._change_reason = "edited" if category.pk else "added"
+    category.save()
+    return category
+
+
+def category_retire(*, actor, category_id, retire=True):
+    if not rules.can_manage_taxonomy(actor):
+        raise ActionRefused("Only the communications team can change the categories.")
+    with transaction.atomic():
+        category = Category.objects.select_for_update().get(pk=category_id)
+        if category.is_retired == retire:
+            raise ActionConflict(
+                "That category is already retired." if retire else "That category is in use."
+            )
+        category.retired_at = timezone.now() if retire else None
+        category._change_reason = "retired" if retire else "brought back"
+        category.save()
+    return category
+
+
+# Management plans (policy 5.3)
+
+
+def plan_create(*, actor, commenter, summary, owner, review_on, steps):
+    _require_writer(actor)
+    steps = [s.strip() for s in steps if s.strip()]
+    if not steps:
+        raise ActionError("Add at least one step.", errors={"steps": "Add at least one step."})
+    if not rules.can_write(owner):
+        raise ActionError(
+            "The owner must be in the communications team.",
+            errors={"owner": "Choose someone from the communications team."},
+        )
+    try:
+        with transaction.atomic():
+            plan = ManagementPlan.objects.create(
+                commenter=commenter,
+                summary=summary,
+                owner=owner,
+                review_on=review_on,
+                created_by=actor,
+            )
+            PlanStep.objects.bulk_create(
+                [PlanStep(plan=plan, position=i, description=s) for i, s in enumerate(steps, 1)]
+            )
+    except IntegrityError:
+        raise ActionConflict(
+            "This person already has an open plan. Update that one instead."
+        ) from None
+    return plan
+
+
+def plan_update(*, actor, plan_id, owner, review_on, done_steps, outcome="", close=False):
+    """Record progress on a plan: steps done, a new review date, and the outcome."""
+    _require_writer(actor)
+    with transaction.atomic():
+        plan = ManagementPlan.objects.select_for_update().get(pk=plan_id)
+        if plan.status == ManagementPlan.Status.CLOSED:
+            raise ActionConflict("This plan is closed. Nothing was changed.")
+        if close and not (outcome or "").strip():
+            raise ActionError(
+                "Say what the plan achieved before closing it.",
+                errors={"outcome": "Give the outcome."},
+            )
+        now = timezone.now()
+        done_ids = {s.pk for s in done_steps}
+        for step in plan.steps.all():
+            if step.pk in done_ids and step.done_at is None:
+                step.done_at, step.done_by = now, actor
+                step.save()
+            elif step.pk not in done_ids and step.done_at is not None:
+                step.done_at, step.done_by = None, None
+                step.save()
+        plan.owner = owner
+        plan.review_on = review_on
+        plan.outcome = (outcome or "").strip()
+        if close:
+            plan.status = ManagementPlan.Status.CLOSED
+        plan._change_reason = "closed" if close else "updated"
+        plan.save()
+    return plan

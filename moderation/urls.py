@@ -1,0 +1,30 @@
+from django.urls import path
+
+from moderation.views import entries, log, people, reports, taxonomy
+
+app_name = "moderation"
+
+urlpatterns = [
+    path("community-guidelines/", taxonomy.community_guidelines, name="guidelines"),
+    path("moderation/", log.entry_log, name="log"),
+    path("moderation/export.csv", log.entry_export, name="export"),
+    path("moderation/detect/", log.detect, name="detect"),
+    path("moderation/new/", entries.entry_create, name="create"),
+    path("moderation/<int:pk>/", entries.entry_detail, name="detail"),
+    path("moderation/<int:pk>/edit/", entries.entry_edit, name="edit"),
+    path("moderation/<int:pk>/reconsider/", entries.entry_reconsider, name="reconsider"),
+    path("moderation/<int:pk>/legal-hold/", entries.entry_legal_hold, name="legal_hold"),
+    path("moderation/evidence/<int:pk>/", entries.evidence_download, name="evidence"),
+    path("moderation/people/", people.repeat_offenders, name="repeat_offenders"),
+    path("moderation/people/<int:pk>/", people.commenter_detail, name="commenter"),
+    path("moderation/people/<int:pk>/export/", people.commenter_export, name="commenter_export"),
+    path("moderation/people/<int:pk>/plan/", people.plan_create, name="plan_create"),
+    path("moderation/plans/<int:pk>/", people.plan_detail, name="plan"),
+    path("moderation/reports/", reports.report, name="report"),
+    path("moderation/categories/", taxonomy.category_list, name="categories"),
+    path("moderation/categories/new/", taxonomy.category_create, name="category_create"),
+    path("moderation/categories/<int:pk>/edit/", taxonomy.category_edit, name="category_edit"),
+    path(
+        "moderation/categories/<int:pk>/retire/", taxonomy.category_retire, name="category_retire"
+    ),
+]

@@ -1,0 +1,46 @@
+import functools
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from moderation import rules
+
+
+def _gate(check):
+    """Signed in, allowed by ``check``, and never cached: these pages hold personal data."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not check(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return login_required(never_cache(wrapped))
+
+    return decorator
+
+
+reader_required = _gate(rules.can_read_log)
+full_reader_required = _gate(rules.can_read_everything)
+writer_required = _gate(rules.can_write)
+
+
+def problem(request, error, back=None):
+    return render(
+        request,
+        "portal/problem.html",
+        {"message": error.message, "back": back},
+        status=error.status,
+    )
+
+
+def apply_errors(form, error):
+    """Put a service's field errors on the form; True when there were any to put."""
+    if not error.errors or error.status != 400:
+        return False
+    for field, message in error.errors.items():
+        form.add_error(field if field in form.fields else None, message)
+    return True

@@ -1,0 +1,203 @@
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts_requests.models import ManagedAccount
+from moderation import evidence as evidence_store
+from moderation import rules, selectors, services
+from moderation.forms import EntryForm, LegalHoldForm, ReconsiderForm
+from moderation.models import Entry, EvidenceFile
+from moderation.views.common import apply_errors, problem, reader_required, writer_required
+
+LAST_ACCOUNT = "moderation:last_account"
+
+
+def _get_entry(user, pk):
+    try:
+        return selectors.entry_for_page(user, pk)
+    except Entry.DoesNotExist:
+        raise Http404("No such entry.") from None
+
+
+def _remembered_account(request):
+    pk = request.session.get(LAST_ACCOUNT)
+    if pk and ManagedAccount.objects.visible_to(request.user).filter(pk=pk).exists():
+        return pk
+    return None
+
+
+@writer_required
+def entry_create(request):
+    """Log an entry in one request; the last account used is chosen already."""
+    initial = {"account": _remembered_account(request)}
+    form = EntryForm(
+        request.POST or None, request.FILES or None, user=request.user, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.entry_create(
+                actor=request.user, data=form.service_data(), files=form.cleaned_files
+            )
+        except services.ActionError as error:
+            if not apply_errors(form, error):
+                return problem(request, error)
+        else:
+            request.session[LAST_ACCOUNT] = entry.account_id
+            _saved_message(request, entry, "Entry logged.")
+            if request.POST.get("intent") == "Save and log another":
+                return redirect("moderation:create")
+            return redirect(entry)
+    return render(
+        request,
+        "moderation/entry_form.html",
+        {"form": form, "remembered": initial["account"]},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _saved_message(request, entry, text):
+    parts = [text]
+    if entry.safeguarding:
+        parts.append("The safeguarding lead and the head of communications have been told.")
+    if entry.made_repeat_offender:
+        parts.append(
+            f"{entry.commenter.display_handle} is now flagged as a repeat offender: see the "
+            "suggested next step on their page."
+        )
+    messages.success(request, " ".join(parts))
+
+
+@writer_required
+def entry_edit(request, pk):
+    entry = _get_entry(request.user, pk)
+    form = EntryForm(request.POST or None, request.FILES or None, user=request.user, entry=entry)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry, changed = services.entry_update(
+                actor=request.user,
+                entry_id=entry.pk,
+                data=form.service_data(),
+                files=form.cleaned_files,
+            )
+        except services.ActionError as error:
+            if not apply_errors(form, error):
+                return problem(request, error, back=entry.get_absolute_url())
+        else:
+            if changed or form.cleaned_files:
+                messages.success(
+                    request, "Your changes have been saved; the old values are in the history."
+                )
+            else:
+                messages.info(request, "Nothing had changed, so nothing was saved.")
+            return redirect(entry)
+    return render(
+        request,
+        "moderation/entry_form.html",
+        {"form": form, "entry": entry},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _detail_context(request, entry, **extra):
+    context = {
+        "entry": entry,
+        "timeline": selectors.entry_timeline(entry),
+        "evidence": selectors.entry_evidence(entry),
+        "can_write": rules.can_write(request.user),
+        "reconsider_form": ReconsiderForm(),
+        "hold_form": LegalHoldForm(),
+        "next_step": selectors.next_step(entry.commenter)
+        if entry.commenter.is_repeat_offender
+        else None,
+        "can_see_person": rules.can_read_log(request.user),
+    }
+    context.update(extra)
+    return context
+
+
+@reader_required
+def entry_detail(request, pk):
+    entry = _get_entry(request.user, pk)
+    return render(request, "moderation/entry_detail.html", _detail_context(request, entry))
+
+
+@require_POST
+@writer_required
+def entry_reconsider(request, pk):
+    entry = _get_entry(request.user, pk)
+    form = ReconsiderForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "moderation/entry_detail.html",
+            _detail_context(request, entry, reconsider_form=form, open_form="reconsider"),
+            status=400,
+        )
+    try:
+        services.entry_reconsider(
+            actor=request.user,
+            entry_id=entry.pk,
+            outcome=form.cleaned_data["outcome"],
+            comment=form.cleaned_data["comment"],
+        )
+    except services.ActionError as error:
+        return problem(request, error, back=entry.get_absolute_url())
+    messages.success(request, "The reconsideration has been recorded.")
+    return redirect(entry)
+
+
+@require_POST
+@writer_required
+def entry_legal_hold(request, pk):
+    entry = _get_entry(request.user, pk)
+    form = LegalHoldForm(request.POST)
+    hold = not entry.legal_hold
+    if form.is_valid():
+        try:
+            services.entry_set_legal_hold(
+                actor=request.user,
+                entry_id=entry.pk,
+                hold=hold,
+                reason=form.cleaned_data["reason"],
+            )
+        except services.ActionError as error:
+            if not apply_errors(form, error):
+                return problem(request, error, back=entry.get_absolute_url())
+        else:
+            messages.success(
+                request,
+                "The evidence is on legal hold and will be kept until the hold is lifted."
+                if hold
+                else "The legal hold is lifted; the evidence goes on its retention date.",
+            )
+            return redirect(entry)
+    return render(
+        request,
+        "moderation/entry_detail.html",
+        _detail_context(request, entry, hold_form=form, open_form="hold"),
+        status=400,
+    )
+
+
+@reader_required
+def evidence_download(request, pk):
+    """One evidence file, to someone who may read its entry; every download is recorded."""
+    try:
+        record = selectors.evidence_for_download(request.user, pk)
+    except EvidenceFile.DoesNotExist:
+        raise Http404("No such evidence file.") from None
+    path = evidence_store.stored_path(record.key)
+    if not path.is_file():
+        raise Http404("The file is no longer stored.")
+    services.evidence_record_download(user=request.user, evidence=record)
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=record.download_name,
+        content_type=record.content_type,
+    )
+    response["Cache-Control"] = "no-store, private"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

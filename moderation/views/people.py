@@ -1,0 +1,185 @@
+import io
+import json
+import zipfile
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from moderation import evidence as evidence_store
+from moderation import rules, selectors, services
+from moderation.forms import PlanForm, PlanUpdateForm
+from moderation.models import Commenter, EvidenceFile, ExportRecord, ManagementPlan
+from moderation.views.common import (
+    apply_errors,
+    full_reader_required,
+    problem,
+    reader_required,
+    writer_required,
+)
+
+
+def _get_commenter(user, pk):
+    try:
+        return selectors.commenter_for_page(user, pk)
+    except Commenter.DoesNotExist:
+        raise Http404("No such person.") from None
+
+
+@reader_required
+def repeat_offenders(request):
+    people = selectors.repeat_offenders(request.user)[:200]
+    return render(request, "moderation/repeat_offenders.html", {"people": people})
+
+
+@reader_required
+def commenter_detail(request, pk):
+    """Everything logged about one author, across posts and accounts."""
+    commenter = _get_commenter(request.user, pk)
+    entries = list(selectors.commenter_entries(request.user, commenter)[:500])
+    can_plans = rules.can_read_plans(request.user)
+    plans = list(selectors.commenter_plans(commenter)) if can_plans else []
+    return render(
+        request,
+        "moderation/commenter_detail.html",
+        {
+            "commenter": commenter,
+            "entries": entries,
+            "plans": plans,
+            "can_read_plans": can_plans,
+            "has_open_plan": any(p.status == ManagementPlan.Status.OPEN for p in plans),
+            "next_step": selectors.next_step(commenter) if commenter.is_repeat_offender else None,
+            "can_write": rules.can_write(request.user),
+            "can_export": rules.can_export_subject_access(request.user),
+        },
+    )
+
+
+@full_reader_required
+def commenter_export(request, pk):
+    """Everything held about one handle, for a subject access request: a zip of a readable
+    record and the evidence files still kept."""
+    commenter = _get_commenter(request.user, pk)
+    entries = list(selectors.commenter_entries(request.user, commenter))
+    evidence = EvidenceFile.objects.filter(entry__in=entries, removed_at__isnull=True)
+    record = {
+        "prepared_at": timezone.now().isoformat(),
+        "platform": commenter.get_platform_display(),
+        "handle": commenter.handle,
+        "first_logged": commenter.first_seen_at.isoformat(),
+        "repeat_offender_since": commenter.repeat_offender_since.isoformat()
+        if commenter.repeat_offender_since
+        else None,
+        "entries": [
+            {
+                "entry": e.pk,
+                "when": e.occurred_at.isoformat(),
+                "account": str(e.account),
+                "post_link": e.post_url,
+                "comment_link": e.comment_url,
+                "excerpt": e.excerpt,
+                "guidelines_breached": [c.name for c in e.categories.all()],
+                "actions": e.action_labels,
+                "told_why": e.get_author_told_display(),
+                "reconsideration": e.get_reconsideration_display(),
+                "notes": e.notes,
+            }
+            for e in entries
+        ],
+        "management_plans": [
+            {
+                "summary": p.summary,
+                "status": p.get_status_display(),
+                "review_date": p.review_on.isoformat(),
+                "steps": [s.description for s in p.steps.all()],
+                "outcome": p.outcome,
+            }
+            for p in selectors.commenter_plans(commenter)
+        ],
+        "evidence_files": [],
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in evidence:
+            path = evidence_store.stored_path(item.key)
+            if path.is_file():
+                archive.write(path, f"evidence/{item.download_name}")
+                record["evidence_files"].append(item.download_name)
+        archive.writestr("record.json", json.dumps(record, indent=2, ensure_ascii=False))
+    services.export_record(
+        user=request.user,
+        kind=ExportRecord.Kind.SUBJECT_ACCESS,
+        detail=f"{len(entries)} entries, {len(record['evidence_files'])} files",
+        commenter=commenter,
+    )
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="subject-access-{commenter.pk}-{timezone.localdate()}.zip"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@writer_required
+def plan_create(request, pk):
+    commenter = _get_commenter(request.user, pk)
+    form = PlanForm(request.POST or None, initial={"owner": request.user.pk})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_create(actor=request.user, commenter=commenter, **form.cleaned_data)
+        except services.ActionError as error:
+            if not apply_errors(form, error):
+                return problem(request, error, back=commenter.get_absolute_url())
+        else:
+            messages.success(request, "The management plan has started.")
+            return redirect(commenter)
+    return render(
+        request,
+        "moderation/plan_form.html",
+        {"form": form, "commenter": commenter},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@full_reader_required
+def plan_detail(request, pk):
+    plan = get_object_or_404(
+        ManagementPlan.objects.visible_to(request.user)
+        .select_related("commenter", "owner")
+        .prefetch_related("steps__done_by"),
+        pk=pk,
+    )
+    form = None
+    if rules.can_write(request.user) and plan.status == ManagementPlan.Status.OPEN:
+        form = PlanUpdateForm(
+            request.POST or None,
+            plan=plan,
+            initial={
+                "done_steps": [s.pk for s in plan.steps.all() if s.done_at],
+                "owner": plan.owner_id,
+                "review_on": plan.review_on,
+                "outcome": plan.outcome,
+            },
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.plan_update(actor=request.user, plan_id=plan.pk, **form.cleaned_data)
+            except services.ActionError as error:
+                if not apply_errors(form, error):
+                    return problem(request, error, back=plan.get_absolute_url())
+            else:
+                messages.success(request, "The plan has been updated.")
+                return redirect(plan)
+    elif request.method == "POST":
+        return problem(
+            request,
+            services.ActionRefused("Only the communications team can change an open plan."),
+            back=plan.get_absolute_url(),
+        )
+    return render(
+        request,
+        "moderation/plan_detail.html",
+        {"plan": plan, "form": form, "history": plan.history.select_related("history_user")[:50]},
+        status=400 if form is not None and form.is_bound else 200,
+    )

@@ -1,0 +1,40 @@
+import datetime
+
+from django.shortcuts import render
+from django.utils import timezone
+
+from moderation import reports, selectors
+from moderation.forms import ReportFilterForm
+from moderation.services import add_months
+from moderation.views.common import reader_required
+
+
+@reader_required
+def report(request):
+    """Counts by category and action, per month and per account, as charts and tables."""
+    today = timezone.localdate()
+    default_from = add_months(today.replace(day=1), -11)
+    form = ReportFilterForm(
+        request.GET or None,
+        user=request.user,
+        initial={"date_from": default_from, "date_to": today},
+    )
+    since, until, account = default_from, today, None
+    if form.is_bound and form.is_valid():
+        since = form.cleaned_data["date_from"]
+        until = form.cleaned_data["date_to"]
+        account = form.cleaned_data["account"]
+    raw = selectors.report(request.user, since=since, until=until, account=account)
+    data = reports.shape(raw)
+    return render(
+        request,
+        "moderation/report.html",
+        {
+            "form": form,
+            "since": since,
+            "until": until,
+            "account": account,
+            "report": data,
+            "generated": datetime.datetime.now(tz=timezone.get_current_timezone()),
+        },
+    )

@@ -1,0 +1,23 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from moderation.models import Commenter, Entry, EvidenceFile
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_moderation_entries_on_the_demo_accounts():
+    call_command("load_demo", stdout=io.StringIO())
+    assert Entry.objects.count() >= 6
+    assert Entry.objects.filter(safeguarding=True).exists()
+    assert Entry.objects.exclude(hate_crime_strand="").exists()
+    assert Entry.objects.filter(account__source_request__isnull=False).exists()
+    assert Commenter.objects.filter(repeat_offender_since__isnull=False).exists()
+    assert EvidenceFile.objects.exists()
+    # Personal data in the demo excerpts was redacted on the way in, as in real use.
+    assert not Entry.objects.filter(excerpt__contains="07700").exists()
+    count = Entry.objects.count()
+    call_command("load_demo", stdout=io.StringIO())  # running again adds nothing
+    assert Entry.objects.count() == count

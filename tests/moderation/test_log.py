@@ -1,0 +1,200 @@
+import csv
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from moderation import selectors
+from moderation.models import Action, Entry, ExportRecord
+from moderation.views.log import neutralise
+from tests import factories
+from tests.moderation.helpers import bulk_entries, category, log_entry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def account(team):
+    return factories.managed_account(team=team, name="Perinatal page")
+
+
+def _csv(response):
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(body)))
+
+
+def test_the_log_is_newest_first_and_pages_by_keyset_both_ways(comms, account, as_user):
+    rows = bulk_entries(account, comms, 120)
+    # Two entries at the very same moment must still page in a stable order.
+    Entry.objects.filter(pk=rows[50].pk).update(occurred_at=rows[49].occurred_at)
+    expected = list(Entry.objects.order_by("-occurred_at", "-id").values_list("pk", flat=True))
+    client = as_user(comms)
+    seen, url, pages = [], reverse("moderation:log"), []
+    while url:
+        page = client.get(url).context["page"]
+        pages.append(page)
+        seen.extend(e.pk for e in page.entries)
+        url = (
+            f"{reverse('moderation:log')}?after={page.older_cursor}" if page.older_cursor else None
+        )
+    assert seen == expected
+    assert [len(p.entries) for p in pages] == [50, 50, 20]
+    # And back again from the last page.
+    back = client.get(f"{reverse('moderation:log')}?before={pages[-1].newer_cursor}")
+    assert [e.pk for e in back.context["page"].entries] == expected[50:100]
+
+
+def test_a_bad_cursor_shows_the_first_page(comms, account, as_user):
+    bulk_entries(account, comms, 3)
+    response = as_user(comms).get(reverse("moderation:log") + "?after=not-a-cursor!")
+    assert response.status_code == 200
+    assert len(response.context["page"].entries) == 3
+
+
+def test_the_log_page_never_counts_the_whole_table(comms, account, as_user):
+    bulk_entries(account, comms, 5)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        as_user(comms).get(reverse("moderation:log"))
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert not [sql for sql in counts if "moderation_" in sql]
+
+
+@pytest.mark.parametrize("size", [5, 60])
+def test_the_log_query_count_does_not_grow_with_rows(
+    comms, account, as_user, size, django_assert_max_num_queries
+):
+    bulk_entries(account, comms, size)
+    client = as_user(comms)
+    client.get(reverse("moderation:log"))  # warm the session and the organisation profile
+    # Session, user, permissions, one page of entries and its two prefetches, navigation,
+    # the filter form's three lists, the session save: the same at any size.
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("moderation:log"))
+    assert len(response.context["page"].entries) == min(size, 50)
+
+
+@pytest.mark.parametrize("size", [5, 60])
+def test_the_person_page_query_count_does_not_grow_with_rows(
+    comms, account, as_user, size, django_assert_max_num_queries
+):
+    rows = bulk_entries(account, comms, size, handle="many")
+    client = as_user(comms)
+    client.get(rows[0].commenter.get_absolute_url())
+    with django_assert_max_num_queries(14):
+        client.get(rows[0].commenter.get_absolute_url())
+
+
+@pytest.mark.parametrize("size", [5, 60])
+def test_the_export_query_count_does_not_grow_with_rows(
+    comms, account, as_user, size, django_assert_max_num_queries
+):
+    bulk_entries(account, comms, size)
+    client = as_user(comms)
+    with django_assert_max_num_queries(12):
+        rows = _csv(client.get(reverse("moderation:export")))
+    assert len(rows) == size + 1
+
+
+def test_each_filter_narrows_the_log(comms, comms2, team, account, as_user):
+    other = factories.managed_account(team=team, name="Other page", platform="instagram")
+    a = log_entry(comms, account, handle="@alpha", categories=[category("spam-bots")])
+    b = log_entry(comms2, other, handle="@beta", actions=[Action.POLICE])
+    c = log_entry(
+        comms,
+        account,
+        handle="@gamma",
+        safeguarding=True,
+        occurred_at=timezone.now() - datetime.timedelta(days=20),
+    )
+    client = as_user(comms)
+
+    def shown(**query):
+        response = client.get(reverse("moderation:log"), query)
+        assert response.status_code == 200
+        return {e.pk for e in response.context["page"].entries}
+
+    assert shown() == {a.pk, b.pk, c.pk}
+    assert shown(account=other.pk) == {b.pk}
+    assert shown(platform="instagram") == {b.pk}
+    assert shown(category=category("spam-bots").pk) == {a.pk}
+    assert shown(action=Action.POLICE) == {b.pk}
+    assert shown(moderator=comms2.pk) == {b.pk}
+    assert shown(handle="ALPHA") == {a.pk}
+    assert shown(handle="@gamma") == {c.pk}
+    assert shown(safeguarding="yes") == {c.pk}
+    assert shown(safeguarding="no") == {a.pk, b.pk}
+    before = (timezone.localdate() - datetime.timedelta(days=10)).isoformat()
+    assert shown(date_to=before) == {c.pk}
+    assert shown(date_from=before) == {a.pk, b.pk}
+
+
+def test_dates_the_wrong_way_round_are_explained(comms, as_user):
+    response = as_user(comms).get(
+        reverse("moderation:log"), {"date_from": "2026-05-01", "date_to": "2026-04-01"}
+    )
+    assert "This is before the &#x27;From&#x27; date." in response.content.decode()
+
+
+def test_the_csv_export_holds_what_the_filter_shows_redacted_and_neutralised(
+    comms, auditor, team, account, as_user
+):
+    other = factories.managed_account(team=team, name="=HYPERLINK(evil)", platform="x")
+    shown = log_entry(
+        comms, account, handle="@shown", excerpt="=cmd|' /C calc'!A0 and jo@example.com"
+    )
+    Entry.objects.filter(pk=shown.pk).update(excerpt="=cmd|' /C calc'!A0 and jo@example.com")
+    log_entry(comms, other, handle="+hidden")
+    response = as_user(auditor).get(reverse("moderation:export"), {"account": account.pk})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "no-store" in response["Cache-Control"]
+    assert response.streaming
+    rows = _csv(response)
+    assert rows[0][0] == "Entry"
+    assert len(rows) == 2
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["Entry"] == str(shown.pk)
+    assert row["Author's handle"] == "'@shown"
+    assert row["Excerpt (personal data removed)"] == "'=cmd|' /C calc'!A0 and [e-mail removed]"
+    assert row["Guidelines breached"] == "Abuse of staff or the public"
+    everything = _csv(as_user(auditor).get(reverse("moderation:export")))
+    assert {r[2] for r in everything[1:]} == {"Perinatal page", "'=HYPERLINK(evil)"}
+    assert ExportRecord.objects.filter(user=auditor, kind="log_csv").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+44", "'+44"),
+        ("-2", "'-2"),
+        ("@handle", "'@handle"),
+        ("\tx", "'\tx"),
+        ("plain", "plain"),
+        (None, ""),
+        (7, "7"),
+    ],
+)
+def test_cells_a_spreadsheet_would_run_are_neutralised(value, expected):
+    assert neutralise(value) == expected
+
+
+def test_the_safeguarding_lead_exports_only_safeguarding_entries(
+    comms, safeguarding_lead, account, as_user
+):
+    log_entry(comms, account, handle="@plain")
+    flagged = log_entry(comms, account, handle="@flagged", safeguarding=True)
+    rows = _csv(as_user(safeguarding_lead).get(reverse("moderation:export")))
+    assert [r[0] for r in rows[1:]] == [str(flagged.pk)]
+
+
+def test_the_cursor_round_trips():
+    entry = Entry(pk=41, occurred_at=timezone.now())
+    assert selectors.decode_cursor(selectors.encode_cursor(entry)) == (entry.occurred_at, 41)
+    assert selectors.decode_cursor("@@@") is None
+    assert selectors.decode_cursor("") is None

@@ -1,0 +1,78 @@
+import datetime
+
+import pytest
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from moderation.dashboard import panels
+from moderation.models import Action
+from moderation.panels import account_panel
+from portal.views.home import dashboard_panels
+from tests import factories
+from tests.moderation.helpers import category, log_entry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def account(team):
+    return factories.managed_account(team=team, name="Perinatal page")
+
+
+def test_the_account_page_setting_lists_the_moderation_panel():
+    assert "moderation.panels.account_panel" in settings.ACCOUNT_PAGE_PANELS
+    assert import_string(settings.ACCOUNT_PAGE_PANELS[0]) is account_panel
+
+
+def test_the_panel_counts_the_accounts_last_12_months_by_category_and_action(
+    comms, auditor, team, account
+):
+    log_entry(comms, account, categories=[category("abuse")], actions=[Action.HIDE])
+    log_entry(
+        comms,
+        account,
+        categories=[category("abuse"), category("spam-bots")],
+        actions=[Action.HIDE, Action.BLOCK],
+    )
+    log_entry(comms, account, occurred_at=timezone.now() - datetime.timedelta(days=400))  # too old
+    log_entry(comms, factories.managed_account(team=team, name="Elsewhere"))  # another account
+    for user in (comms, auditor):
+        panel = account_panel(account, user)
+        assert panel["title"] == "Moderation in the last 12 months"
+        context = panel["context"]
+        assert context["total"] == 2
+        assert {r["category__name"]: r["n"] for r in context["categories"]} == {
+            "Abuse of staff or the public": 2,
+            "Spam and bots": 1,
+        }
+        assert {r["label"]: r["n"] for r in context["actions"]} == {
+            "Hid the comment": 2,
+            "Blocked or banned the author": 1,
+        }
+        assert context["log_url"].endswith(f"?account={account.pk}")
+    html = render_to_string(panel["template"], {"panel": panel["context"]})
+    assert "Abuse of staff or the public" in html and "2 entries" in html
+
+
+def test_the_panel_is_none_for_people_who_may_not_read_the_log(
+    comms, member, manager, staff, outsider, account
+):
+    log_entry(comms, account)
+    for user in (member, manager, staff, outsider, None):
+        assert account_panel(account, user) is None
+
+
+def test_the_safeguarding_lead_sees_only_safeguarding_counts(comms, safeguarding_lead, account):
+    log_entry(comms, account)
+    log_entry(comms, account, safeguarding=True)
+    assert account_panel(account, safeguarding_lead)["context"]["total"] == 1
+
+
+def test_the_home_page_panel_is_for_log_readers(comms, member, account):
+    log_entry(comms, account, safeguarding=True)
+    assert panels(member) == []
+    [panel] = panels(comms)
+    assert panel["context"]["week"] == 1 and panel["context"]["safeguarding"] == 1
+    assert any(p["title"] == "Moderation log" for p in dashboard_panels(comms))

@@ -1,0 +1,155 @@
+import datetime
+import io
+import json
+import zipfile
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from moderation.evidence import clean_upload
+from moderation.models import ExportRecord, ManagementPlan
+from tests import factories
+from tests.moderation.helpers import log_entry, png_bytes, upload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def person(comms, team, other_team):
+    first = factories.managed_account(team=team, name="First page")
+    second = factories.managed_account(team=other_team, name="Second page")
+    log_entry(comms, first, handle="@persistent", post_url="https://facebook.com/p/1")
+    entry = log_entry(
+        comms,
+        second,
+        handle="@persistent",
+        post_url="https://facebook.com/p/2",
+        files=[clean_upload(upload("a.png", png_bytes()))],
+    )
+    return entry.commenter
+
+
+def plan_form(comms, **overrides):
+    data = {
+        "summary": "Daily personal comments about the ward manager.",
+        "owner": comms.pk,
+        "review_on": (timezone.localdate() + datetime.timedelta(days=14)).isoformat(),
+        "steps": "Message privately to take it offline\nSignpost to PALS\n\nBlock if it goes on",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_persons_page_shows_their_history_across_posts_and_accounts(comms, person, as_user):
+    page = as_user(comms).get(person.get_absolute_url()).content.decode()
+    assert "First page" in page and "Second page" in page
+    assert "2 entries" in page
+
+
+def test_comms_start_a_phased_management_plan(comms, person, as_user):
+    response = as_user(comms).post(
+        reverse("moderation:plan_create", args=[person.pk]), plan_form(comms)
+    )
+    assert response.status_code == 302
+    plan = ManagementPlan.objects.get()
+    assert plan.owner == comms and plan.status == "open"
+    assert [s.description for s in plan.steps.all()] == [
+        "Message privately to take it offline",
+        "Signpost to PALS",
+        "Block if it goes on",
+    ]
+    page = as_user(comms).get(person.get_absolute_url()).content.decode()
+    assert "Start a management plan" not in page  # one open plan at a time
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"steps": "\n \n"}, "steps"),
+        ({"review_on": "2000-01-01"}, "review_on"),
+        ({"summary": ""}, "summary"),
+    ],
+)
+def test_a_plan_needs_steps_a_future_review_and_a_summary(
+    comms, person, as_user, overrides, field
+):
+    response = as_user(comms).post(
+        reverse("moderation:plan_create", args=[person.pk]), plan_form(comms, **overrides)
+    )
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    assert not ManagementPlan.objects.exists()
+
+
+def test_the_owner_must_be_in_the_communications_team(comms, member, person, as_user):
+    response = as_user(comms).post(
+        reverse("moderation:plan_create", args=[person.pk]), plan_form(comms, owner=member.pk)
+    )
+    assert response.status_code == 400
+    assert not ManagementPlan.objects.exists()
+
+
+def test_progress_is_recorded_and_a_plan_closes_with_its_outcome(comms, head, person, as_user):
+    as_user(comms).post(reverse("moderation:plan_create", args=[person.pk]), plan_form(comms))
+    plan = ManagementPlan.objects.get()
+    first, second, _ = plan.steps.all()
+    url = plan.get_absolute_url()
+    review = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+    as_user(head).post(url, {"done_steps": [first.pk], "owner": head.pk, "review_on": review})
+    first.refresh_from_db()
+    plan.refresh_from_db()
+    assert first.done_at and first.done_by == head
+    assert plan.owner == head
+    refused = as_user(head).post(url, {"owner": head.pk, "review_on": review, "close": "on"})
+    assert refused.status_code == 400
+    as_user(head).post(
+        url,
+        {
+            "done_steps": [first.pk, second.pk],
+            "owner": head.pk,
+            "review_on": review,
+            "outcome": "Comments stopped after the private message.",
+            "close": "on",
+        },
+    )
+    plan.refresh_from_db()
+    assert plan.status == "closed" and plan.outcome.startswith("Comments stopped")
+    assert plan.history.count() >= 3
+    assert "Record progress" not in as_user(head).get(url).content.decode()
+
+
+def test_auditors_read_plans_but_cannot_change_them(comms, auditor, person, as_user):
+    as_user(comms).post(reverse("moderation:plan_create", args=[person.pk]), plan_form(comms))
+    plan = ManagementPlan.objects.get()
+    assert as_user(auditor).get(plan.get_absolute_url()).status_code == 200
+    response = as_user(auditor).post(plan.get_absolute_url(), {"outcome": "x", "close": "on"})
+    assert response.status_code == 403
+    plan.refresh_from_db()
+    assert plan.status == "open"
+
+
+def test_everything_held_about_a_handle_exports_for_a_subject_access_request(
+    comms, auditor, person, as_user
+):
+    response = as_user(auditor).get(reverse("moderation:commenter_export", args=[person.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert "no-store" in response["Cache-Control"]
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    names = archive.namelist()
+    assert "record.json" in names
+    record = json.loads(archive.read("record.json"))
+    assert record["handle"] == "@persistent"
+    assert len(record["entries"]) == 2
+    assert {e["account"] for e in record["entries"]} == {
+        "First page (Facebook)",
+        "Second page (Facebook)",
+    }
+    [evidence] = [n for n in names if n.startswith("evidence/")]
+    assert archive.read(evidence).startswith(b"\x89PNG")
+    assert record["evidence_files"] == [evidence.removeprefix("evidence/")]
+    export = ExportRecord.objects.get()
+    assert (
+        export.user == auditor and export.commenter == person and export.kind == "subject_access"
+    )

@@ -1,0 +1,125 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from moderation import selectors, services, tasks
+from moderation.models import Action, AuthorTold, Commenter
+from portal.celery import BEAT_SCHEDULE
+from tests import factories
+from tests.moderation.helpers import log_entry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def accounts(team, other_team):
+    return (
+        factories.managed_account(team=team, name="First page"),
+        factories.managed_account(team=other_team, name="Second page"),
+    )
+
+
+def test_the_third_breach_within_the_window_flags_a_repeat_offender(comms, accounts, settings):
+    settings.MODERATION_REPEAT_THRESHOLD = 3
+    settings.MODERATION_REPEAT_WINDOW_DAYS = 30
+    first, second = accounts
+    one = log_entry(comms, first, handle="@persistent", post_url="https://x.example/p/1")
+    two = log_entry(comms, first, handle="@persistent", post_url="https://x.example/p/1")
+    assert not one.made_repeat_offender and not two.made_repeat_offender
+    assert not Commenter.objects.get().is_repeat_offender
+    three = log_entry(comms, second, handle="persistent", post_url="https://x.example/p/2")
+    assert three.made_repeat_offender
+    three.refresh_from_db()
+    assert three.made_repeat_offender
+    assert Commenter.objects.get().is_repeat_offender
+    four = log_entry(comms, second, handle="@persistent")
+    assert not four.made_repeat_offender  # flagged once, not again
+
+
+def test_breaches_outside_the_window_do_not_count(comms, accounts, settings):
+    settings.MODERATION_REPEAT_WINDOW_DAYS = 30
+    first, _ = accounts
+    long_ago = timezone.now() - datetime.timedelta(days=45)
+    log_entry(comms, first, handle="@old", occurred_at=long_ago)
+    log_entry(comms, first, handle="@old", occurred_at=long_ago)
+    latest = log_entry(comms, first, handle="@old")
+    assert not latest.made_repeat_offender
+
+
+def test_the_threshold_is_a_setting(comms, accounts, settings):
+    settings.MODERATION_REPEAT_THRESHOLD = 2
+    first, _ = accounts
+    log_entry(comms, first, handle="@quick")
+    assert log_entry(comms, first, handle="@quick").made_repeat_offender
+
+
+def test_the_daily_job_clears_the_flag_when_breaches_leave_the_window(comms, accounts, settings):
+    settings.MODERATION_REPEAT_THRESHOLD = 2
+    settings.MODERATION_REPEAT_WINDOW_DAYS = 30
+    first, _ = accounts
+    log_entry(comms, first, handle="@fading")
+    log_entry(comms, first, handle="@fading")
+    person = Commenter.objects.get()
+    assert person.is_repeat_offender
+    later = timezone.now() + datetime.timedelta(days=31)
+    assert services.commenters_refresh_repeat_flags(now=later) == (0, 1)
+    person.refresh_from_db()
+    assert not person.is_repeat_offender
+    assert services.commenters_refresh_repeat_flags(now=later) == (0, 0)
+
+
+def test_the_daily_job_flags_people_whose_backdated_entries_reach_the_threshold(
+    comms, accounts, settings
+):
+    settings.MODERATION_REPEAT_THRESHOLD = 2
+    first, _ = accounts
+    log_entry(comms, first, handle="@backdated")
+    Commenter.objects.update(repeat_offender_since=None)
+    entry = log_entry(comms, first, handle="@someone_else")
+    assert not entry.made_repeat_offender
+    from moderation.models import Entry
+
+    Entry.objects.filter(pk=entry.pk).update(
+        commenter=Commenter.objects.get(handle_key="backdated")
+    )
+    assert tasks.refresh_repeat_offenders.delay().get() == {"flagged": 1, "cleared": 0}
+    assert Commenter.objects.get(handle_key="backdated").is_repeat_offender
+    assert "moderation.tasks.refresh_repeat_offenders" in {
+        e["task"] for e in BEAT_SCHEDULE.values()
+    }
+
+
+def test_the_next_step_follows_the_ladder_tell_hide_block(comms, accounts):
+    first, _ = accounts
+    log_entry(comms, first, handle="@ladder", actions=[Action.RECORD_ONLY])
+    person = Commenter.objects.get()
+    assert selectors.next_step(person).label == "Tell them why"
+    log_entry(
+        comms,
+        first,
+        handle="@ladder",
+        actions=[Action.RECORD_ONLY],
+        author_told=AuthorTold.PRIVATE_MESSAGE,
+    )
+    assert selectors.next_step(person).label == "Hide their comments"
+    log_entry(comms, first, handle="@ladder", actions=[Action.HIDE])
+    assert selectors.next_step(person).label == "Block them"
+    log_entry(comms, first, handle="@ladder", actions=[Action.BLOCK])
+    assert selectors.next_step(person).label == "Agree a management plan"
+
+
+def test_the_entry_and_person_pages_show_the_flag_and_the_next_step(
+    comms, accounts, as_user, settings
+):
+    settings.MODERATION_REPEAT_THRESHOLD = 2
+    first, _ = accounts
+    log_entry(comms, first, handle="@shown")
+    entry = log_entry(comms, first, handle="@shown")
+    page = as_user(comms).get(entry.get_absolute_url()).content.decode()
+    assert "is a repeat offender" in page and "Suggested next step" in page
+    person = as_user(comms).get(entry.commenter.get_absolute_url()).content.decode()
+    assert "Repeat offender since" in person and "Tell them why" in person
+    listing = as_user(comms).get(reverse("moderation:repeat_offenders")).content.decode()
+    assert "@shown" in listing

@@ -1,0 +1,134 @@
+import datetime
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from moderation.models import Action, HateCrimeStrand
+from tests import factories
+from tests.moderation.helpers import bulk_entries, category, log_entry
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+def test_the_report_counts_by_category_and_action_per_month_and_per_account(comms, team, as_user):
+    first = factories.managed_account(team=team, name="First page")
+    second = factories.managed_account(team=team, name="Second page", platform="x")
+    log_entry(comms, first, categories=[category("abuse")], actions=[Action.HIDE])
+    log_entry(
+        comms,
+        second,
+        categories=[category("abuse"), category("hateful-discriminatory")],
+        actions=[Action.DELETE, Action.POLICE],
+        hate_crime_strand=HateCrimeStrand.RELIGION,
+    )
+    log_entry(
+        comms, second, categories=[category("safeguarding-concern")], actions=[Action.SAFEGUARDING]
+    )
+    response = as_user(comms).get(reverse("moderation:report"))
+    report = response.context["report"]
+    this_month = timezone.localdate().strftime("%b %Y")
+    assert report["month_labels"][-1] == this_month
+    assert len(report["month_labels"]) == 12
+    by_category = {row["label"]: row for row in report["category_by_month"]}
+    assert by_category["Abuse of staff or the public"]["counts"][-1] == 2
+    assert by_category["Abuse of staff or the public"]["total"] == 2
+    by_action = {row["label"]: row["total"] for row in report["action_by_month"]}
+    assert by_action == {
+        "Hid the comment": 1,
+        "Deleted the comment": 1,
+        "Forwarded to the police": 1,
+        "Made a safeguarding referral": 1,
+    }
+    by_account = {row["label"]: row["total"] for row in report["account_by_category"]}
+    assert by_account == {"First page (Facebook)": 1, "Second page (X (Twitter))": 3}
+    urgent = report["urgent_rows"][-1]
+    assert urgent == {
+        "label": this_month,
+        "entries": 3,
+        "safeguarding": 1,
+        "hate_crime": 1,
+        "police": 1,
+    }
+    assert report["strands"] == [{"label": "Religion", "n": 1}]
+    page = response.content.decode()
+    assert 'id="report-data"' in page
+    charts = json.loads(
+        page.split('id="report-data" type="application/json">')[1].split("</script>")[0]
+    )
+    assert set(charts) == {
+        "categoryByMonth",
+        "actionByMonth",
+        "accountByCategory",
+        "accountByAction",
+    }
+    assert "chart.umd.min.js" in page and "moderation_report.js" in page
+    assert "<caption>Entries by guideline and month</caption>" in page
+
+
+def test_the_report_can_be_narrowed_to_an_account_and_a_period(comms, team, as_user):
+    first = factories.managed_account(team=team, name="First page")
+    second = factories.managed_account(team=team, name="Second page")
+    log_entry(comms, first)
+    log_entry(comms, second, occurred_at=timezone.now() - datetime.timedelta(days=200))
+    today = timezone.localdate()
+    response = as_user(comms).get(
+        reverse("moderation:report"),
+        {
+            "date_from": (today - datetime.timedelta(days=30)).isoformat(),
+            "date_to": today.isoformat(),
+            "account": first.pk,
+        },
+    )
+    assert response.context["report"]["total"] == 1
+    bad = as_user(comms).get(
+        reverse("moderation:report"), {"date_from": today.isoformat(), "date_to": "2000-01-01"}
+    )
+    assert bad.status_code == 200
+    assert "This is before" in bad.content.decode()
+
+
+def test_the_report_shows_the_safeguarding_lead_only_safeguarding_entries(
+    comms, safeguarding_lead, team, as_user
+):
+    account = factories.managed_account(team=team)
+    log_entry(comms, account)
+    log_entry(comms, account, safeguarding=True)
+    report = as_user(safeguarding_lead).get(reverse("moderation:report")).context["report"]
+    assert report["total"] == 1
+
+
+def test_the_report_query_count_is_the_same_at_two_sizes(comms, team, as_user):
+    account = factories.managed_account(team=team)
+    client = as_user(comms)
+    bulk_entries(account, comms, 3, handle="small")
+    client.get(reverse("moderation:report"))
+    small = _queries(client, reverse("moderation:report"))
+    other = factories.managed_account(team=team, name="Another")
+    bulk_entries(other, comms, 80, handle="large")
+    bulk_entries(
+        account, comms, 40, handle="older", start=timezone.now() - datetime.timedelta(days=100)
+    )
+    large = _queries(client, reverse("moderation:report"))
+    assert small == large
+
+
+def test_the_log_query_count_is_the_same_at_two_sizes(comms, team, as_user):
+    account = factories.managed_account(team=team)
+    client = as_user(comms)
+    bulk_entries(account, comms, 3, handle="small")
+    client.get(reverse("moderation:log"))
+    small = _queries(client, reverse("moderation:log"))
+    bulk_entries(account, comms, 150, handle="large")
+    large = _queries(client, reverse("moderation:log"))
+    assert small == large
