@@ -3,7 +3,19 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from moderation.models import Category, Commenter, Entry, EvidenceDownload, ExportRecord
+from moderation.models import (
+    Category,
+    Commenter,
+    Entry,
+    EntryAction,
+    EntryCategory,
+    EntryEvent,
+    EvidenceDownload,
+    EvidenceFile,
+    ExportRecord,
+    ManagementPlan,
+    PlanStep,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -49,3 +61,39 @@ class EvidenceDownloadAdmin(ReadOnlyAdmin):
 class ExportRecordAdmin(ReadOnlyAdmin):
     list_display = ["kind", "user", "at", "detail"]
     list_select_related = ["user"]
+
+
+@admin.register(EntryCategory)
+class EntryCategoryAdmin(ReadOnlyAdmin):
+    list_display = ["entry", "category"]
+    list_select_related = ["category"]
+    show_full_result_count = False
+
+
+@admin.register(EntryAction)
+class EntryActionAdmin(ReadOnlyAdmin):
+    list_display = ["entry", "action"]
+    show_full_result_count = False
+
+
+@admin.register(EntryEvent)
+class EntryEventAdmin(ReadOnlyAdmin):
+    list_display = ["entry", "action", "actor", "at"]
+    list_select_related = ["actor"]
+    show_full_result_count = False
+
+
+@admin.register(EvidenceFile)
+class EvidenceFileAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    list_display = ["pk", "entry", "content_type", "size", "uploaded_at", "removed_at"]
+
+
+@admin.register(ManagementPlan)
+class ManagementPlanAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    list_display = ["pk", "commenter", "owner", "review_on", "status"]
+    list_select_related = ["commenter", "owner"]
+
+
+@admin.register(PlanStep)
+class PlanStepAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    list_display = ["plan", "position", "description", "done_at"]

@@ -290,6 +290,7 @@ BANK_HOLIDAYS = os.getenv("BANK_HOLIDAYS", "GB-ENG")
 BENCH_PLUGINS = [
     "portal.bench.people",
     "accounts_requests.bench",
+    "moderation.bench",
 ]
 
 # The moderation log. Evidence is kept this many months unless put on legal hold; a

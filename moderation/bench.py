@@ -1,0 +1,151 @@
+"""Benchmark data for the moderation log: commenters and a million entries over five years."""
+
+import datetime
+import random
+
+from django.utils import timezone
+
+from accounts_requests.models import ManagedAccount
+from moderation.models import Action, Category, Commenter, Entry, EntryAction, EntryCategory
+from portal.bench import Job, Page
+
+EXCERPT = "A short excerpt of the comment with the breach in it, personal details removed."
+
+
+def seed(ctx):
+    rng = random.Random(5)
+    now = timezone.now()
+    accounts = list(ManagedAccount.objects.values_list("id", "platform"))
+    category_ids = list(Category.objects.values_list("id", flat=True))
+    comms_ids = ctx.shared["comms_ids"]
+    commenter_total = ctx.n(100_000)
+    platforms = {}
+    ctx.load(
+        Commenter,
+        (
+            {
+                "id": commenter_id,
+                "platform": accounts[commenter_id % len(accounts)][1],
+                "handle": f"@commenter{commenter_id}",
+                "handle_key": f"commenter{commenter_id}",
+                "first_seen_at": now - datetime.timedelta(days=5 * 365),
+            }
+            for commenter_id in ctx.ids(Commenter, commenter_total)
+        ),
+        total=commenter_total,
+    )
+    for commenter_id in range(1, commenter_total + 1):
+        platforms.setdefault(accounts[commenter_id % len(accounts)][1], []).append(commenter_id)
+
+    total = ctx.n(1_000_000)
+    start = now - datetime.timedelta(days=5 * 365)
+    span = (now - start).total_seconds()
+    plan = []
+    for entry_id in ctx.ids(Entry, total):
+        account_id, platform = accounts[rng.randrange(len(accounts))]
+        plan.append((entry_id, account_id, platform, rng.choice(platforms[platform])))
+
+    def entries():
+        for entry_id, account_id, platform, commenter_id in plan:
+            occurred = start + datetime.timedelta(seconds=span * entry_id / total)
+            yield {
+                "id": entry_id,
+                "account_id": account_id,
+                "platform": platform,
+                "occurred_at": occurred,
+                "commenter_id": commenter_id,
+                "excerpt": EXCERPT,
+                "author_told": "public_reply" if entry_id % 3 else "not_yet",
+                "hate_crime_strand": "race" if entry_id % 97 == 0 else "",
+                "safeguarding": entry_id % 211 == 0,
+                "moderator_id": comms_ids[entry_id % len(comms_ids)],
+                "evidence_retain_until": (occurred + datetime.timedelta(days=396)).date(),
+                "created_at": occurred,
+                "updated_at": occurred,
+            }
+
+    ctx.load(Entry, entries(), total=total)
+
+    def categories():
+        row_id = 0
+        for entry_id in range(1, total + 1):
+            chosen = {category_ids[entry_id % len(category_ids)]}
+            if entry_id % 2:
+                chosen.add(category_ids[(entry_id * 7) % len(category_ids)])
+            for category_id in chosen:
+                row_id += 1
+                yield {"id": row_id, "entry_id": entry_id, "category_id": category_id}
+
+    category_rows = sum(
+        len({category_ids[i % len(category_ids)], category_ids[(i * 7) % len(category_ids)]})
+        if i % 2
+        else 1
+        for i in range(1, total + 1)
+    )
+    ctx.load(EntryCategory, categories(), total=category_rows, label="entry categories")
+
+    actions = [Action.HIDE, Action.DELETE, Action.RECORD_ONLY, Action.BLOCK, Action.SCREENSHOT]
+
+    def action_rows():
+        row_id = 0
+        for entry_id in range(1, total + 1):
+            chosen = [actions[entry_id % len(actions)]]
+            if entry_id % 4 == 0:
+                chosen.append(Action.SCREENSHOT if chosen[0] != Action.SCREENSHOT else Action.HIDE)
+            if entry_id % 211 == 0:
+                chosen.append(Action.SAFEGUARDING)
+            if entry_id % 97 == 0:
+                chosen.append(Action.POLICE)
+            for action in chosen:
+                row_id += 1
+                yield {"id": row_id, "entry_id": entry_id, "action": action}
+
+    action_total = sum(
+        1 + (i % 4 == 0) + (i % 211 == 0) + (i % 97 == 0) for i in range(1, total + 1)
+    )
+    ctx.load(EntryAction, action_rows(), total=action_total, label="entry actions")
+    ctx.reset_sequences(Commenter, Entry, EntryCategory, EntryAction)
+    ctx.shared.update(
+        # Entries are spread evenly, so any account is typical.
+        moderation_account_id=accounts[0][0],
+        moderation_category_id=category_ids[0],
+        moderation_entry_id=total // 2,
+    )
+
+
+def measures(ctx):
+    comms = ctx.shared["comms"]
+    account = ctx.shared["moderation_account_id"]
+    category = ctx.shared["moderation_category_id"]
+    admin = "/admin/moderation/entry/"
+    export_from = (timezone.localdate() - datetime.timedelta(days=30)).isoformat()
+
+    def export():
+        from django.test import Client
+
+        client = Client()
+        client.force_login(comms)
+        response = client.get(f"/moderation/export.csv?date_from={export_from}")
+        rows = sum(chunk.count(b"\n") for chunk in response.streaming_content) - 1
+        ctx.shared["export_rows"] = rows
+
+    export()
+    return [
+        Page("moderation log", "/moderation/", comms, admin_url=admin),
+        Page(
+            "moderation log, one account",
+            f"/moderation/?account={account}",
+            comms,
+            admin_url=f"{admin}?account__id__exact={account}",
+        ),
+        Page(
+            "moderation log, safeguarding",
+            "/moderation/?safeguarding=yes",
+            comms,
+            admin_url=f"{admin}?safeguarding__exact=1",
+        ),
+        Page("moderation log, one category", f"/moderation/?category={category}", comms),
+        Page("moderation report", "/moderation/reports/", comms),
+        Page("moderation entry", f"/moderation/{ctx.shared['moderation_entry_id']}/", comms),
+        Job("moderation CSV export (last 30 days)", export, rows=ctx.shared["export_rows"]),
+    ]
