@@ -280,6 +280,7 @@ LOGGING = {
 # {"title", "template", "context", "order"} dicts.
 DASHBOARD_PANELS = [
     "accounts_requests.dashboard.panels",
+    "portal.dashboard.panels",
 ]
 
 # Bank holidays for working time, as country and subdivision for the holidays package

@@ -155,6 +155,10 @@ class WorkingCalendar:
     def _at(self, day, clock):
         return datetime.datetime.combine(day, clock, tzinfo=self.tz)
 
+    def opening_on(self, day):
+        """When office hours begin on ``day``."""
+        return self._at(day, self.opens)
+
     def is_office_hours(self, moment):
         moment = self.local(moment)
         return self.is_working_day(moment.date()) and self.opens <= moment.time() < self.closes
