@@ -214,7 +214,7 @@ def test_an_active_account_is_not_reminded_about_set_up(team, member, comms):
 
 
 @pytest.fixture
-def review_due_on():
+def review_due_on(db):
     def set_date(day):
         profile = OrganisationProfile.load()
         profile.policy_review_due = day
@@ -333,4 +333,20 @@ def test_a_record_that_moved_on_after_the_sweep_read_it_is_not_reminded(proposal
     AccountRequest.objects.filter(pk=proposal.pk).update(state=State.IN_REVIEW)
     assert engine.send_stage(rule, stage, stale, now=remind, calendar=CAL) is False
     assert not ReminderSent.objects.exists()
+    assert not Notification.objects.exists()
+
+
+# A stage that runs a job instead of telling people
+
+
+def test_a_job_stage_runs_once_for_each_record_and_wait(settings, review_due_on):
+    from tests.portal import reminder_tables
+
+    settings.REMINDER_RULE_TABLES = ["tests.portal.reminder_tables.JOBS"]
+    reminder_tables.RUNS.clear()
+    profile = review_due_on(datetime.date(2026, 3, 2))
+    assert sweep_at(datetime.datetime(2026, 3, 1, 23, 0, tzinfo=LONDON)) == 0
+    assert sweep_at(START) == 1
+    assert sweep_at(START) == 0
+    assert [profile.pk] == reminder_tables.RUNS
     assert not Notification.objects.exists()
