@@ -1,7 +1,11 @@
 """What is due, for the pages: across the portal for comms, and one person's own.
 
 Both read the rule tables, so a rule another app adds appears here without a change.
-Each costs one query per rule (or per rule and stage), however many records wait.
+Each costs one or two queries per rule, however many records wait.
+
+A record is overdue once its rule's deadline has passed (the first stage that is not a
+heads-up before a date), due soon when the deadline is within two working days or a
+heads-up has gone, and upcoming otherwise.
 """
 
 from dataclasses import dataclass, field
@@ -56,12 +60,16 @@ class Item:
     stages: list = field(default_factory=list)
 
     @property
+    def due(self):
+        return self.stages[self.rule.stages.index(self.rule.deadline)]
+
+    @property
     def due_at(self):
-        return self.stages[0].due_at
+        return self.due.due_at
 
     @property
     def due_text(self):
-        return self.stages[0].due_text
+        return self.due.due_text
 
     @property
     def since_text(self):
@@ -95,9 +103,47 @@ class Item:
         return record.get_absolute_url() if hasattr(record, "get_absolute_url") else ""
 
 
-def _sent_flags(rule, stages):
+class _Clock:
+    """Now, the due-soon horizon and the calendar, worked out once per page."""
+
+    def __init__(self, now=None):
+        self.now = now or timezone.now()
+        self.calendar = WorkingCalendar.current()
+        self.horizon = self.calendar.add_working_days(self.now, DUE_SOON_WORKING_DAYS)
+
+    def cutoffs(self, rule):
+        """(overdue, due soon): a record is overdue when since <= the first, and overdue
+        or due soon when since <= the second."""
+        dates = rule.since_is_date
+        overdue = rule.deadline.after.cutoff(self.now, self.calendar, dates=dates)
+        soon = max(
+            rule.deadline.after.cutoff(self.horizon, self.calendar, dates=dates),
+            rule.stages[0].after.cutoff(self.now, self.calendar, dates=dates),
+        )
+        return overdue, soon
+
+    def item(self, rule, record):
+        since = getattr(record, rule.since)
+        stages = [
+            StageView(
+                stage=stage,
+                due_at=stage.after.due_at(since, self.calendar),
+                sent=getattr(record, f"sent_{index}"),
+                dates=rule.since_is_date,
+            )
+            for index, stage in enumerate(rule.stages)
+        ]
+        item = Item(rule=rule, record=record, since=since, status=UPCOMING, stages=stages)
+        if item.due_at <= self.now:
+            item.status = OVERDUE
+        elif item.due_at <= self.horizon or stages[0].due_at <= self.now:
+            item.status = DUE_SOON
+        return item
+
+
+def _with_sent_flags(records, rule):
     content_type = ContentType.objects.get_for_model(rule.get_model())
-    return {
+    flags = {
         f"sent_{index}": Exists(
             ReminderSent.objects.filter(
                 rule=rule.key,
@@ -107,47 +153,39 @@ def _sent_flags(rule, stages):
                 episode=OuterRef(EPISODE),
             )
         )
-        for index, stage in enumerate(stages)
+        for index, stage in enumerate(rule.stages)
     }
+    return (
+        records.annotate(**{EPISODE: rule.episode_expression()})
+        .annotate(**flags)
+        .select_related(*rule.related())
+        .order_by(rule.since, "pk")
+    )
 
 
-def _status(due_at, now, horizon):
-    if due_at <= now:
-        return OVERDUE
-    if due_at <= horizon:
-        return DUE_SOON
-    return UPCOMING
-
-
-def _horizon(now, calendar):
-    return calendar.add_working_days(now, DUE_SOON_WORKING_DAYS)
+def _sorted(items):
+    return sorted(items, key=lambda item: (item.due_at, item.rule.key, item.record.pk))
 
 
 def overview(user, *, status=DUE_SOON, rule_key=None, now=None):
     """Everything waiting that ``user`` may see, by rule.
 
-    ``status`` OVERDUE lists what is past its first stage; DUE_SOON adds what falls due
-    within two working days; UPCOMING lists everything waiting. Returns (items sorted by
-    due moment, {rule key: {"rule", "overdue", "due_soon", "waiting"}}).
+    ``status`` OVERDUE lists what is overdue; DUE_SOON adds what is due soon; UPCOMING
+    lists everything waiting. Returns (items sorted by due moment,
+    {rule key: {"rule", "overdue", "due_soon", "waiting"}}).
     """
-    now = now or timezone.now()
-    calendar = WorkingCalendar.current()
+    clock = _Clock(now)
     items, counts = [], {}
-    horizon = _horizon(now, calendar)
     for rule in load_rules():
-        # The same split the statuses make, asked of the database for the counts.
-        first, dates = rule.stages[0].after, rule.since_is_date
-        cutoff_now = first.cutoff(now, calendar, dates=dates)
-        cutoff_soon = first.cutoff(horizon, calendar, dates=dates)
+        overdue, soon = clock.cutoffs(rule)
         records = rule.waiting_records_for(user)
         counts[rule.key] = {
             "rule": rule,
             **records.aggregate(
-                overdue=Count("pk", filter=Q(**{f"{rule.since}__lte": cutoff_now})),
+                overdue=Count("pk", filter=Q(**{f"{rule.since}__lte": overdue})),
                 due_soon=Count(
                     "pk",
-                    filter=Q(**{f"{rule.since}__gt": cutoff_now})
-                    & Q(**{f"{rule.since}__lte": cutoff_soon}),
+                    filter=Q(**{f"{rule.since}__gt": overdue, f"{rule.since}__lte": soon}),
                 ),
                 waiting=Count("pk"),
             ),
@@ -155,80 +193,28 @@ def overview(user, *, status=DUE_SOON, rule_key=None, now=None):
         if rule_key and rule.key != rule_key:
             continue
         if status == OVERDUE:
-            records = records.filter(**{f"{rule.since}__lte": cutoff_now})
+            records = records.filter(**{f"{rule.since}__lte": overdue})
         elif status == DUE_SOON:
-            records = records.filter(**{f"{rule.since}__lte": cutoff_soon})
-        records = (
-            records.annotate(**{EPISODE: rule.episode_expression()})
-            .annotate(**_sent_flags(rule, rule.stages))
-            .select_related(*rule.related())
-            .order_by(rule.since, "pk")[:PER_RULE_LIMIT]
+            records = records.filter(**{f"{rule.since}__lte": soon})
+        items.extend(
+            clock.item(rule, record) for record in _with_sent_flags(records, rule)[:PER_RULE_LIMIT]
         )
-        for record in records:
-            since = getattr(record, rule.since)
-            stages = [
-                StageView(
-                    stage=stage,
-                    due_at=stage.after.due_at(since, calendar),
-                    sent=getattr(record, f"sent_{index}"),
-                    dates=dates,
-                )
-                for index, stage in enumerate(rule.stages)
-            ]
-            items.append(
-                Item(
-                    rule=rule,
-                    record=record,
-                    since=since,
-                    status=_status(stages[0].due_at, now, horizon),
-                    stages=stages,
-                )
-            )
-    items.sort(key=lambda item: (item.due_at, item.rule.key, item.record.pk))
-    return items, counts
+    return _sorted(items), counts
 
 
 def upcoming_for(user, *, limit=6, now=None):
-    """The reminders coming to ``user`` (and those already overdue), soonest first.
-
-    One entry per record: the first stage of its rule that would tell this user.
-    """
-    now = now or timezone.now()
-    calendar = WorkingCalendar.current()
-    items, seen = [], set()
-    horizon = _horizon(now, calendar)
+    """The records a reminder will come to ``user`` about (or has), soonest due first."""
+    clock = _Clock(now)
+    items = []
     for rule in load_rules():
+        mine = None
         for stage in rule.stages:
-            mine = stage.tell.filter_for(user)
-            if mine is None:
-                continue
-            records = (
-                rule.waiting_records_for(user)
-                .filter(mine)
-                .annotate(**{EPISODE: rule.episode_expression()})
-                .annotate(**_sent_flags(rule, [stage]))
-                .select_related(*rule.related())
-                .order_by(rule.since, "pk")[:limit]
-            )
-            for record in records:
-                if (rule.key, record.pk) in seen:
-                    continue
-                seen.add((rule.key, record.pk))
-                since = getattr(record, rule.since)
-                view = StageView(
-                    stage=stage,
-                    due_at=stage.after.due_at(since, calendar),
-                    sent=record.sent_0,
-                    dates=rule.since_is_date,
-                )
-                items.append(
-                    Item(
-                        rule=rule,
-                        record=record,
-                        since=since,
-                        status=_status(view.due_at, now, horizon),
-                        stages=[view],
-                    )
-                )
-    items.sort(key=lambda item: (item.due_at, item.rule.key, item.record.pk))
-    return items[:limit]
+            if stage.tell is not None:
+                theirs = stage.tell.filter_for(user)
+                if theirs is not None:
+                    mine = theirs if mine is None else mine | theirs
+        if mine is None:
+            continue
+        records = _with_sent_flags(rule.waiting_records_for(user).filter(mine), rule)
+        items.extend(clock.item(rule, record) for record in records[:limit])
+    return _sorted(items)[:limit]

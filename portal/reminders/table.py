@@ -56,8 +56,18 @@ class Wait:
         return f"{words} before" if self.amount < 0 else f"{words} after"
 
     @property
+    def when(self):
+        """For a sentence about a stage: "after 2 working days", "30 days before"."""
+        return f"after {self}" if self.in_working_time else str(self)
+
+    @property
     def code(self):
         return f"{self.amount}{self.unit}"
+
+    @property
+    def ahead(self):
+        """A heads-up before a date (``days_before``), rather than a deadline."""
+        return self.unit == DAYS and self.amount < 0
 
     @property
     def in_working_time(self):
@@ -152,6 +162,15 @@ class Rule:
 
     def get_model(self):
         return apps.get_model(self.model)
+
+    @property
+    def deadline(self):
+        """The stage that says when the record is overdue: the first that is not a
+        heads-up before a date."""
+        for stage in self.stages:
+            if not stage.after.ahead:
+                return stage
+        return self.stages[-1]
 
     def stage(self, name):
         for stage in self.stages:

@@ -307,3 +307,34 @@ def test_an_unknown_bank_holiday_calendar_is_reported(settings):
     settings.BANK_HOLIDAYS = "ZZ"
     [error] = check_calendar_settings()
     assert error.id == "portal.E020"
+
+
+def test_a_review_date_weeks_away_is_due_soon_once_its_heads_up_has_gone(comms, head):
+    profile = OrganisationProfile.load()
+    profile.policy_review_due = datetime.date(2026, 3, 24)
+    profile.save()
+    with freeze_time(datetime.datetime(2026, 2, 20, 12, 0, tzinfo=LONDON)):
+        [item] = selectors.overview(comms, status=selectors.UPCOMING)[0]
+        assert item.status == selectors.UPCOMING
+    with freeze_time(WEDNESDAY_NOON):
+        engine.sweep()
+        [item] = selectors.overview(comms)[0]
+        assert (item.status, item.due_text) == (selectors.DUE_SOON, "Tue 24 Mar 2026")
+        assert item.last_sent.stage.name == "approaching"
+        assert [i.record for i in selectors.upcoming_for(head)] == [profile]
+        assert selectors.upcoming_for(comms) == []
+    with freeze_time(datetime.datetime(2026, 3, 24, 9, 0, tzinfo=LONDON)):
+        [item] = selectors.overview(comms, status=selectors.OVERDUE)[0]
+        assert item.status == selectors.OVERDUE
+
+
+def test_the_ledger_is_readable_and_unchangeable_in_the_admin(as_user, comms, team):
+    waiting(State.SUBMITTED, team)
+    with freeze_time(WEDNESDAY_NOON):
+        engine.sweep()
+    admin = factories.UserFactory(is_staff=True, is_superuser=True)
+    client = as_user(admin)
+    response = client.get(reverse("admin:portal_remindersent_changelist"))
+    assert response.status_code == 200
+    assert "proposal.pickup" in response.content.decode()
+    assert client.get(reverse("admin:portal_remindersent_add")).status_code == 403
