@@ -14,7 +14,7 @@ import logging
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists
 from django.utils import formats, timezone
 from django.utils.module_loading import import_string
 
@@ -25,8 +25,6 @@ from portal.reminders.table import Wait
 from portal.worktime import WorkingCalendar
 
 log = logging.getLogger(__name__)
-
-EPISODE = "reminder_episode"
 
 
 def load_rules():
@@ -56,18 +54,10 @@ def due_records(rule, stage, now, calendar):
     """The records for which ``stage`` of ``rule`` is due and not yet sent."""
     content_type = ContentType.objects.get_for_model(rule.get_model())
     cutoff = stage.after.cutoff(now, calendar, dates=rule.since_is_date)
-    sent = ReminderSent.objects.filter(
-        rule=rule.key,
-        stage=stage.name,
-        content_type=content_type,
-        object_id=OuterRef("pk"),
-        episode=OuterRef(EPISODE),
-    )
     return (
         rule.waiting_records()
         .filter(**{f"{rule.since}__lte": cutoff})
-        .annotate(**{EPISODE: rule.episode_expression()})
-        .filter(~Exists(sent))
+        .filter(~Exists(rule.sent(stage, content_type)))
         .select_related(*rule.related())
         .order_by(rule.since, "pk")
     )
@@ -116,7 +106,7 @@ def send_stage(rule, stage, record, *, now, calendar):
                     stage=stage.name,
                     content_type=content_type,
                     object_id=record.pk,
-                    episode=getattr(record, EPISODE),
+                    episode=rule.episode(since),
                     due_at=due_at,
                     sent_at=now,
                     recipient_count=len(users),

@@ -11,11 +11,10 @@ heads-up has gone, and upcoming otherwise.
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, Q
 from django.utils import formats, timezone
 
-from portal.models import ReminderSent
-from portal.reminders.engine import EPISODE, load_rules
+from portal.reminders.engine import load_rules
 from portal.reminders.recipients import resolve
 from portal.worktime import WorkingCalendar
 
@@ -144,23 +143,10 @@ class _Clock:
 def _with_sent_flags(records, rule):
     content_type = ContentType.objects.get_for_model(rule.get_model())
     flags = {
-        f"sent_{index}": Exists(
-            ReminderSent.objects.filter(
-                rule=rule.key,
-                stage=stage.name,
-                content_type=content_type,
-                object_id=OuterRef("pk"),
-                episode=OuterRef(EPISODE),
-            )
-        )
+        f"sent_{index}": Exists(rule.sent(stage, content_type))
         for index, stage in enumerate(rule.stages)
     }
-    return (
-        records.annotate(**{EPISODE: rule.episode_expression()})
-        .annotate(**flags)
-        .select_related(*rule.related())
-        .order_by(rule.since, "pk")
-    )
+    return records.annotate(**flags).select_related(*rule.related()).order_by(rule.since, "pk")
 
 
 def _sorted(items):

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import DateTimeField, F, Q
-from django.db.models.functions import Cast
+from django.db.models import OuterRef, Q
+from django.db.models.functions import TruncDate
 
+from portal.models import ReminderSent
 from portal.reminders.recipients import Recipients
 
 WORKING_HOURS = "wh"
@@ -186,11 +187,24 @@ class Rule:
             return False
         return not isinstance(since_field, models.DateTimeField)
 
-    def episode_expression(self):
-        """The wait's start as a moment, to key the ledger by (dates become midnight UTC)."""
+    def episode(self, since):
+        """The wait's start as a moment, to key the ledger by (a date becomes midnight UTC)."""
+        if isinstance(since, datetime.datetime):
+            return since
+        return datetime.datetime.combine(since, datetime.time(0), tzinfo=datetime.UTC)
+
+    def sent(self, stage, content_type):
+        """The ledger rows of ``stage`` for the outer query's record and its current wait:
+        use inside ``Exists()`` on ``waiting_records()``."""
+        rows = ReminderSent.objects.filter(
+            rule=self.key, stage=stage.name, content_type=content_type, object_id=OuterRef("pk")
+        )
         if self.since_is_date:
-            return Cast(F(self.since), DateTimeField())
-        return F(self.since)
+            # Compared as dates, in UTC as they were written, so it works on every backend.
+            return rows.annotate(episode_day=TruncDate("episode", tzinfo=datetime.UTC)).filter(
+                episode_day=OuterRef(self.since)
+            )
+        return rows.filter(episode=OuterRef(self.since))
 
     def related(self):
         fields = list(self.select_related)

@@ -350,3 +350,13 @@ def test_a_job_stage_runs_once_for_each_record_and_wait(settings, review_due_on)
     assert sweep_at(START) == 0
     assert [profile.pk] == reminder_tables.RUNS
     assert not Notification.objects.exists()
+
+
+def test_a_date_rule_already_reminded_is_left_out_by_the_database(review_due_on, head):
+    review_due_on(datetime.date(2026, 4, 30))
+    moment = datetime.datetime(2026, 4, 1, 10, 0, tzinfo=LONDON)
+    rule = next(r for r in engine.load_rules() if r.key == "policy.review")
+    stage = rule.stage("approaching")
+    assert len(engine.due_records(rule, stage, moment, CAL)) == 1
+    sweep_at(moment)
+    assert len(engine.due_records(rule, stage, moment, CAL)) == 0
