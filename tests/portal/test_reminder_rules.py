@@ -122,6 +122,22 @@ def test_an_unpicked_proposal_reminds_comms_then_escalates_to_the_head(
     assert told("proposal.pickup.escalate") == {"head": 1}
 
 
+def test_pickup_reminder_and_escalation_skip_the_may_day_bank_holiday(proposal_in, comms, head):
+    # Thursday 30 April 2026; Monday 4 May is the Early May bank holiday.
+    since = datetime.datetime(2026, 4, 30, 10, 0, tzinfo=LONDON)
+    proposal_in(State.SUBMITTED, since=since)
+    remind = datetime.datetime(2026, 5, 5, 10, 0, tzinfo=LONDON)
+    escalate = datetime.datetime(2026, 5, 7, 10, 0, tzinfo=LONDON)
+    assert (CAL.add_working_days(since, 2), CAL.add_working_days(since, 4)) == (remind, escalate)
+    assert sweep_at(datetime.datetime(2026, 5, 4, 16, 0, tzinfo=LONDON)) == 0
+    assert sweep_at(remind - MINUTE) == 0
+    assert sweep_at(remind) == 1
+    assert sweep_at(escalate - MINUTE) == 0
+    assert sweep_at(escalate) == 1
+    assert told("proposal.pickup.remind") == {"comms": 1, "head": 1}
+    assert told("proposal.pickup.escalate") == {"head": 1}
+
+
 def test_a_late_sweep_sends_both_stages_that_fell_due_once_each(proposal_in, comms, head):
     proposal_in(State.SUBMITTED)
     assert sweep_at(CAL.add_working_days(START, 9)) == 2
@@ -202,6 +218,21 @@ def test_an_account_still_setting_up_after_ten_working_days_reminds_team_and_com
     assert sweep_at(due) == 1
     assert sweep_at(due) == 0
     assert told("account.setup.remind") == {"manager": 1, "member": 1, "comms": 1, "head": 1}
+
+
+def test_set_up_reminder_skips_the_spring_bank_holiday(team, member, comms):
+    # Monday 18 May 2026; Monday 25 May is the Spring bank holiday.
+    since = datetime.datetime(2026, 5, 18, 10, 0, tzinfo=LONDON)
+    account = factories.managed_account(team=team, state=ManagedAccount.State.SETTING_UP)
+    ManagedAccount.objects.filter(pk=account.pk).update(state_changed_at=since)
+    due = CAL.add_working_days(since, 10)
+    assert due == datetime.datetime(2026, 6, 2, 10, 0, tzinfo=LONDON)
+    assert sweep_at(datetime.datetime(2026, 5, 25, 12, 0, tzinfo=LONDON)) == 0
+    # Without the bank holiday it would have been due on Monday 1 June.
+    assert sweep_at(datetime.datetime(2026, 6, 1, 10, 0, tzinfo=LONDON)) == 0
+    assert sweep_at(due) == 1
+    assert sweep_at(due) == 0
+    assert told("account.setup.remind") == {"member": 1, "comms": 1}
 
 
 def test_an_active_account_is_not_reminded_about_set_up(team, member, comms):
