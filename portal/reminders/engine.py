@@ -71,8 +71,13 @@ def sweep(now=None):
     for rule in load_rules():
         for stage in rule.stages:
             for record in due_records(rule, stage, now, calendar):
-                if send_stage(rule, stage, record, now=now, calendar=calendar):
-                    sent += 1
+                try:
+                    if send_stage(rule, stage, record, now=now, calendar=calendar):
+                        sent += 1
+                except Exception:
+                    # One record's failure must not hold up everyone else's reminders;
+                    # nothing of it was written, so the next sweep tries it again.
+                    log.exception("Reminder %s.%s for %s failed", rule.key, stage.name, record.pk)
     return sent
 
 
@@ -127,8 +132,8 @@ def send_stage(rule, stage, record, *, now, calendar):
         body = stage.body.format(**words)
         if fallback:
             body = (
-                f"{body}\n\nNobody could be told as {stage.tell.label}, so the "
-                "communications team is told instead."
+                f"{body}\n\nThis would go to {stage.tell.label}, but there is nobody to "
+                "send it to, so the communications team is told instead."
             ).strip()
         url = record.get_absolute_url() if hasattr(record, "get_absolute_url") else ""
         notify(

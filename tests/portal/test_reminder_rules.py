@@ -391,3 +391,21 @@ def test_a_date_rule_already_reminded_is_left_out_by_the_database(review_due_on,
     assert len(engine.due_records(rule, stage, moment, CAL)) == 1
     sweep_at(moment)
     assert len(engine.due_records(rule, stage, moment, CAL)) == 0
+
+
+def test_one_record_that_fails_does_not_hold_up_the_others(monkeypatch, proposal_in, comms):
+    first = proposal_in(State.SUBMITTED)
+    second = proposal_in(State.SUBMITTED, since=START + MINUTE)
+    real_send = engine.send_stage
+
+    def send_or_fail(rule, stage, record, **kwargs):
+        if record.pk == first.pk:
+            raise RuntimeError("the mail template is broken")
+        return real_send(rule, stage, record, **kwargs)
+
+    monkeypatch.setattr(engine, "send_stage", send_or_fail)
+    assert sweep_at(CAL.add_working_days(START, 3)) == 1
+    assert list(ReminderSent.objects.values_list("object_id", flat=True)) == [second.pk]
+    monkeypatch.setattr(engine, "send_stage", real_send)
+    assert sweep_at(CAL.add_working_days(START, 3)) == 1
+    assert ReminderSent.objects.count() == 2
