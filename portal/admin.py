@@ -2,7 +2,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.models import Membership, Notification, OrganisationProfile, Team, User
+from portal.models import (
+    Membership,
+    Notification,
+    OrganisationProfile,
+    ReminderSent,
+    Team,
+    User,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -43,7 +50,25 @@ class OrganisationProfileAdmin(SimpleHistoryAdmin):
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ["title", "recipient", "kind", "urgent", "created_at", "read_at", "emailed_at"]
-    list_filter = ["kind", "urgent"]
+    list_filter = ["kind", "urgent", "reminder"]
     list_select_related = ["recipient"]
     raw_id_fields = ["recipient"]
     date_hierarchy = "created_at"
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(admin.ModelAdmin):
+    """The once-only ledger, for looking up what was sent; it is never edited."""
+
+    list_display = ["rule", "stage", "object_id", "due_at", "sent_at", "recipient_count"]
+    list_filter = ["rule", "stage"]
+    date_hierarchy = "sent_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

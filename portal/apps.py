@@ -13,6 +13,11 @@ class PortalConfig(AppConfig):
         post_migrate.connect(roles.sync_groups, sender=self)
         checks.register(check_production_settings, checks.Tags.security, deploy=True)
 
+        from .reminders.checks import check_calendar_settings, check_reminder_rules
+
+        checks.register(check_reminder_rules)
+        checks.register(check_calendar_settings)
+
 
 def check_production_settings(app_configs, **kwargs):
     from django.conf import settings

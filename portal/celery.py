@@ -24,6 +24,17 @@ BEAT_SCHEDULE = {
         "task": "moderation.tasks.refresh_repeat_offenders",
         "schedule": crontab(hour=2, minute=45),
     },
+    # Reminders and escalations: find what has fallen due (see portal/reminders).
+    "sweep-reminders": {
+        "task": "portal.tasks.sweep_reminders",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Daily digests go at the first run in office hours; the task decides, so a change of
+    # office hours in the organisation profile needs no change here.
+    "send-daily-digests": {
+        "task": "portal.tasks.send_daily_digests",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 app.conf.beat_schedule = BEAT_SCHEDULE
 

@@ -23,10 +23,12 @@ class OrganisationProfileForm(forms.ModelForm):
             "pals_url",
             "complaints_contact",
             "complaints_url",
+            "policy_review_due",
         ]
         widgets = {
             "office_opens": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "office_closes": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "policy_review_due": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args, **kwargs):
@@ -46,8 +48,15 @@ class OrganisationProfileForm(forms.ModelForm):
                 "complaints_contact",
                 "complaints_url",
             ),
+            Fieldset("Policy review", "policy_review_due"),
             Submit("save", "Save profile"),
         )
+        when = policy_reminder_waits()
+        if when:
+            self.fields["policy_review_due"].help_text = (
+                "When the social media policy is next due for review. The head of "
+                f"communications is reminded {when}."
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -60,6 +69,17 @@ class OrganisationProfileForm(forms.ModelForm):
                 ),
             )
         return cleaned
+
+
+def policy_reminder_waits():
+    """'30 days before and on the day', from the policy review rule as configured."""
+    from portal.reminders.engine import load_rules
+
+    for rule in load_rules():
+        if rule.key == "policy.review":
+            waits = [str(stage.after) for stage in rule.stages]
+            return " and ".join([", ".join(waits[:-1]), waits[-1]] if len(waits) > 1 else waits)
+    return ""
 
 
 class MembershipForm(forms.Form):
@@ -83,3 +103,51 @@ class MembershipForm(forms.Form):
                 "%(name)s is already in this team.", code="already_member", params={"name": user}
             )
         return user
+
+
+class ReminderDeliveryForm(forms.Form):
+    """How a person wants their ordinary reminders: each as it falls due, or a digest."""
+
+    EACH = "each"
+    DIGEST = "digest"
+
+    delivery = forms.ChoiceField(
+        label="How should ordinary reminders reach you by e-mail?",
+        widget=forms.RadioSelect,
+        choices=[
+            (EACH, "Each reminder on its own, as it falls due in office hours"),
+            (DIGEST, "One e-mail a day with all of them, at the start of the working day"),
+        ],
+        help_text="Urgent alerts, such as a safeguarding concern or a compromised account, "
+        "always come at once. Everything also appears under Notifications in the portal.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout("delivery", Submit("save", "Save my choice"))
+
+    @property
+    def wants_daily_digest(self):
+        return self.cleaned_data["delivery"] == self.DIGEST
+
+
+class DueFilterForm(forms.Form):
+    """What the comms overview of due reminders shows."""
+
+    status = forms.ChoiceField(label="Show", required=False)
+    rule = forms.ChoiceField(label="What", required=False)
+
+    def __init__(self, *args, rules, **kwargs):
+        from portal.reminders.selectors import DUE_SOON, OVERDUE, UPCOMING
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            (DUE_SOON, "Overdue or due within 2 working days"),
+            (OVERDUE, "Overdue only"),
+            (UPCOMING, "Everything waiting"),
+        ]
+        self.fields["rule"].choices = [("", "Everything"), *((r.key, r.summary) for r in rules)]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select"

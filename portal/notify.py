@@ -4,35 +4,80 @@
 is the outbox. After the commit a Celery task is asked to e-mail them; if the broker is
 down or hung the request carries on and the periodic sweep sends what is still unsent.
 Delivery claims each row with a conditional update, so two workers never send one twice.
+
+Ordinary reminders (``reminder=True``) wait for office hours, and people who chose the
+daily digest get them in one e-mail at the start of the working day instead. Urgent
+alerts (``urgent=True``: safeguarding, a compromised account) always go at once.
 """
 
-import datetime
+import enum
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import Notification, OrganisationProfile
+from portal.models.notifications import claim_timeout
+from portal.worktime import WorkingCalendar
 
 log = logging.getLogger(__name__)
 
-# A delivery that claimed a row and then died is retried after this long.
-CLAIM_TIMEOUT = datetime.timedelta(minutes=10)
+__all__ = [
+    "Delivery",
+    "claim",
+    "claim_timeout",
+    "deliver",
+    "notify",
+    "send_digests",
+    "user_set_daily_digest",
+]
 
 
-def notify(*, recipients, kind, title, body="", url="", urgent=False, actor=None, send_after=None):
+class Delivery(enum.Enum):
+    SENT = "sent"
+    # Sent already, held for the digest, not yet due, or gone: nothing for us to do.
+    SKIPPED = "skipped"
+    # Another delivery has claimed it and not finished: it sends it, or its claim runs out.
+    BUSY = "busy"
+
+    def __bool__(self):
+        # ``if deliver(...)`` reads as "was it sent?"
+        return self is Delivery.SENT
+
+
+def notify(
+    *,
+    recipients,
+    kind,
+    title,
+    body="",
+    url="",
+    urgent=False,
+    actor=None,
+    send_after=None,
+    reminder=False,
+):
     """Tell each recipient (never the actor) about something; returns the rows written."""
+    if reminder and not urgent and send_after is None:
+        now = timezone.now()
+        opens = WorkingCalendar.current().next_office_start(now)
+        send_after = opens if opens > now else None
     seen = set()
     rows = []
+    digest = set()
     for user in recipients:
         if user is None or not user.is_active or user.pk in seen:
             continue
         if actor is not None and user.pk == actor.pk:
             continue
         seen.add(user.pk)
+        if reminder and not urgent and user.wants_daily_digest:
+            digest.add(user.pk)
         rows.append(
             Notification(
                 recipient=user,
@@ -41,13 +86,14 @@ def notify(*, recipients, kind, title, body="", url="", urgent=False, actor=None
                 body=body,
                 url=url,
                 urgent=urgent,
+                reminder=reminder,
                 send_after=send_after,
             )
         )
     if not rows:
         return []
     created = Notification.objects.bulk_create(rows)
-    ids = [row.pk for row in created if row.pk is not None]
+    ids = [row.pk for row in created if row.pk is not None and row.recipient_id not in digest]
     if ids and (send_after is None or send_after <= timezone.now()):
         transaction.on_commit(lambda: enqueue_email(ids))
     return created
@@ -60,7 +106,11 @@ def enqueue_email(ids):
     try:
         send_notification_emails.apply_async(args=[list(ids)], retry=False)
     except Exception:  # the broker is down or hung: the sweep will send them
-        log.warning("Could not reach the task broker; %d e-mail(s) left for the sweep", len(ids))
+        log.warning(
+            "Could not reach the task broker; %d e-mail(s) left for the sweep",
+            len(ids),
+            exc_info=True,
+        )
 
 
 def claim(notification_id, now=None):
@@ -76,8 +126,14 @@ def claim(notification_id, now=None):
 
 def deliver(notification_id):
     """Send one notification's e-mail once. Raises when the mail server fails."""
-    if not claim(notification_id):
-        return False
+    now = timezone.now()
+    if not claim(notification_id, now):
+        busy = (
+            Notification.objects.filter(pk=notification_id, emailed_at__isnull=True)
+            .filter(email_claimed_at__gte=now - claim_timeout())
+            .exists()
+        )
+        return Delivery.BUSY if busy else Delivery.SKIPPED
     note = Notification.objects.select_related("recipient").get(pk=notification_id)
     if note.recipient.email:
         try:
@@ -86,16 +142,21 @@ def deliver(notification_id):
             Notification.objects.filter(pk=note.pk).update(email_claimed_at=None)
             raise
     Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
-    return True
+    return Delivery.SENT
+
+
+def _context(**extra):
+    org = OrganisationProfile.load()
+    return {"org": org, "site": settings.SITE_URL, **extra}
+
+
+def _link(url):
+    return f"{settings.SITE_URL}{url}" if url else settings.SITE_URL
 
 
 def build_email(note):
-    org = OrganisationProfile.load()
-    context = {
-        "note": note,
-        "org": org,
-        "link": f"{settings.SITE_URL}{note.url}" if note.url else settings.SITE_URL,
-    }
+    context = _context(note=note, link=_link(note.url))
+    org = context["org"]
     subject = f"[{org.short_name}] {'URGENT: ' if note.urgent else ''}{note.title}"
     message = EmailMultiAlternatives(
         subject=subject.replace("\n", " "),
@@ -113,3 +174,100 @@ def pending_ids(limit=500, now=None):
         .order_by("id")
         .values_list("id", flat=True)[:limit]
     )
+
+
+# The daily digest
+
+
+def digest_cutoff(now, calendar=None):
+    """When today's digest may go and what it holds: reminders written before today's
+    office hours began. None outside office hours, when no digest goes."""
+    calendar = calendar or WorkingCalendar.current()
+    if not calendar.is_office_hours(now):
+        return None
+    return calendar.opening_on(calendar.local(now).date())
+
+
+def digest_recipient_ids(now=None):
+    now = now or timezone.now()
+    cutoff = digest_cutoff(now)
+    if cutoff is None:
+        return []
+    return list(
+        Notification.objects.awaiting_digest(now, cutoff)
+        .order_by()
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+
+
+def deliver_digest(recipient_id, now=None):
+    """Send one person their digest: one e-mail with every reminder held for it.
+
+    Each reminder goes in exactly one digest: the rows are claimed under a row lock that a
+    second worker skips, then marked sent. Reminders written after today's office hours
+    began wait for tomorrow's, so a person gets at most one digest a day.
+    """
+    now = now or timezone.now()
+    cutoff = digest_cutoff(now)
+    if cutoff is None:
+        return Delivery.SKIPPED
+    with transaction.atomic():
+        ids = list(
+            Notification.objects.filter(recipient_id=recipient_id)
+            .awaiting_digest(now, cutoff)
+            .select_for_update(skip_locked=True, of=("self",))
+            .values_list("id", flat=True)
+        )
+        if not ids:
+            return Delivery.SKIPPED
+        Notification.objects.filter(pk__in=ids).update(email_claimed_at=now)
+    recipient = get_user_model().objects.get(pk=recipient_id)
+    notes = list(Notification.objects.filter(pk__in=ids).order_by("created_at", "id"))
+    if recipient.email:
+        try:
+            build_digest(recipient, notes).send()
+        except Exception:
+            Notification.objects.filter(pk__in=ids).update(email_claimed_at=None)
+            raise
+    Notification.objects.filter(pk__in=ids).update(emailed_at=timezone.now())
+    return Delivery.SENT
+
+
+def build_digest(recipient, notes):
+    items = [{"note": note, "link": _link(note.url)} for note in notes]
+    context = _context(
+        recipient=recipient, items=items, link=_link(reverse("portal:notifications"))
+    )
+    count = len(notes)
+    subject = (
+        f"[{context['org'].short_name}] Your reminders for today: "
+        f"{count} {'item' if count == 1 else 'items'}"
+    )
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("emails/digest.txt", context),
+        to=[recipient.email],
+    )
+    message.attach_alternative(render_to_string("emails/digest.html", context), "text/html")
+    return message
+
+
+def send_digests(now=None):
+    """Send every digest that is due now; returns how many went."""
+    sent = 0
+    for recipient_id in digest_recipient_ids(now):
+        if deliver_digest(recipient_id, now) is Delivery.SENT:
+            sent += 1
+    return sent
+
+
+def user_set_daily_digest(*, actor, wants_daily_digest):
+    """Choose one daily digest for ordinary reminders, or each on its own.
+
+    Reminders already waiting follow the new choice: the digest's query and the sweep's
+    both read the person's choice when they run.
+    """
+    get_user_model().objects.filter(pk=actor.pk).update(wants_daily_digest=wants_daily_digest)
+    actor.wants_daily_digest = wants_daily_digest
+    return actor

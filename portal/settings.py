@@ -5,6 +5,7 @@ Celery broker that needs no server, so a fresh clone starts with one command. Pr
 (``PORTAL_ENV=production``) refuses to start without the settings it cannot guess.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -191,19 +192,24 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "socket_timeout": envint("REDIS_SOCKET_TIMEOUT", "3"),
         "socket_connect_timeout": envint("REDIS_SOCKET_TIMEOUT", "3"),
+        # One immediate second try, then give up: a refused connection fails at once.
         "max_retries": 1,
-        "visibility_timeout": 3600,
+        "interval_start": 0,
+        # A task whose worker died unacknowledged goes back on the queue after this long.
+        "visibility_timeout": envint("REDIS_VISIBILITY_TIMEOUT", "3600"),
     }
 else:
     CELERY_BROKER_URL = "filesystem://localhost/"
     _queue_dir = VAR_DIR / "celery"
-    for _folder in ("queue", "processed"):
+    for _folder in ("queue", "processed", "control"):
         (_queue_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir / "queue"),
         "data_folder_out": str(_queue_dir / "queue"),
         "processed_folder": str(_queue_dir / "processed"),
         "store_processed": False,
+        # Without this the worker's control exchange lands in ./control of the checkout.
+        "control_folder": str(_queue_dir / "control"),
     }
 CELERY_BROKER_CONNECTION_TIMEOUT = envint("REDIS_SOCKET_TIMEOUT", "3")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -275,6 +281,7 @@ LOGGING = {
 DASHBOARD_PANELS = [
     "accounts_requests.dashboard.panels",
     "moderation.dashboard.panels",
+    "portal.dashboard.panels",
 ]
 
 # Panels on an account's page contributed by other apps: each a function
@@ -283,7 +290,8 @@ ACCOUNT_PAGE_PANELS = [
     "moderation.panels.account_panel",
 ]
 
-# Bank holidays for working time, as country and subdivision for the holidays package.
+# Bank holidays for working time, as country and subdivision for the holidays package
+# ("none" for no bank holidays).
 BANK_HOLIDAYS = os.getenv("BANK_HOLIDAYS", "GB-ENG")
 
 # The benchmark's plugins, in the order their data is built (see portal/bench).
@@ -300,3 +308,28 @@ MODERATION_EVIDENCE_MAX_BYTES = envint("MODERATION_EVIDENCE_MAX_BYTES", str(10 *
 MODERATION_EVIDENCE_MAX_FILES = envint("MODERATION_EVIDENCE_MAX_FILES", "6")
 MODERATION_REPEAT_WINDOW_DAYS = envint("MODERATION_REPEAT_WINDOW_DAYS", "90")
 MODERATION_REPEAT_THRESHOLD = envint("MODERATION_REPEAT_THRESHOLD", "3")
+
+
+def envdates(name):
+    try:
+        return [datetime.date.fromisoformat(item) for item in envlist(name)]
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must be ISO dates (2026-12-29): {error}") from None
+
+
+# Days the office is closed that the holidays package does not know: a bank holiday
+# announced at short notice, or the trust's own closure days.
+EXTRA_CLOSED_DAYS = envdates("EXTRA_CLOSED_DAYS")
+
+# Reminders. Each app that reminds people declares its rules in one table; these are the
+# tables the reminder engine collects (see portal/reminders/__init__.py).
+REMINDER_RULE_TABLES = [
+    "portal.reminders.policy.RULES",
+    "accounts_requests.reminders.RULES",
+]
+# Waits overridden without a code change, "rule.stage=wait" comma-separated, where a
+# wait is 4wh (working hours), 2wd (working days) or 30d (calendar days, -30d = before).
+REMINDER_WAITS = dict(item.partition("=")[::2] for item in envlist("REMINDER_WAITS"))
+
+# A delivery that claimed a notification and then died is retried after this many seconds.
+NOTIFICATION_CLAIM_TIMEOUT = envint("NOTIFICATION_CLAIM_TIMEOUT", "600")

@@ -1,3 +1,6 @@
+"""Celery tasks. Each takes ids or nothing, fetches, calls a service and owns its retries;
+each may run twice (a redelivered message, two beats) and still act once."""
+
 import logging
 import smtplib
 
@@ -7,17 +10,23 @@ from portal import notify
 
 log = logging.getLogger(__name__)
 
+MAIL_ERRORS = (smtplib.SMTPException, OSError)
+
 
 @shared_task(
+    bind=True,
     acks_late=True,
-    autoretry_for=(smtplib.SMTPException, OSError),
+    autoretry_for=MAIL_ERRORS,
     retry_backoff=True,
     retry_backoff_max=600,
     max_retries=8,
 )
-def send_notification_emails(notification_ids):
-    for notification_id in notification_ids:
-        notify.deliver(notification_id)
+def send_notification_emails(self, notification_ids):
+    busy = [nid for nid in notification_ids if notify.deliver(nid) is notify.Delivery.BUSY]
+    if busy:
+        # Another delivery holds these. If it dies before sending, its claim runs out and
+        # this retry (or the sweep) sends them; if it finishes, the retry finds them sent.
+        raise self.retry(args=[busy], countdown=int(notify.claim_timeout().total_seconds()) + 1)
 
 
 @shared_task(acks_late=True)
@@ -28,6 +37,26 @@ def send_pending_notifications():
         try:
             if notify.deliver(notification_id):
                 sent += 1
-        except (smtplib.SMTPException, OSError):
+        except MAIL_ERRORS:
             log.warning("Mail server refused notification %s; will retry", notification_id)
     return sent
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=MAIL_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=8,
+)
+def send_daily_digests():
+    """Send the daily digests that are due: in office hours, once a working day each."""
+    return notify.send_digests()
+
+
+@shared_task(acks_late=True)
+def sweep_reminders():
+    """Write every reminder that has fallen due since the last sweep, each once."""
+    from portal.reminders import engine
+
+    return engine.sweep()

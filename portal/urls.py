@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from portal.views import auth, home, notifications, organisation, teams
+from portal.views import auth, home, notifications, organisation, reminders, teams
 
 portal_patterns = [
     path("", home.home, name="home"),
@@ -27,6 +27,12 @@ portal_patterns = [
         name="team_remove_member",
     ),
     path("floor/", home.floor, name="floor"),
+    path("reminders/", reminders.reminders_due, name="reminders_due"),
+    path(
+        "settings/notifications/",
+        reminders.notification_settings,
+        name="notification_settings",
+    ),
 ]
 
 urlpatterns = [

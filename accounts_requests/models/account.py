@@ -81,6 +81,10 @@ class ManagedAccount(ConcurrentTransitionMixin, models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = "managed account"
+        indexes = [
+            # The reminder sweep's question: which accounts have been in a state since when.
+            models.Index(fields=["state", "state_changed_at"], name="account_state_since_idx"),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.get_platform_display()})"

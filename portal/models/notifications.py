@@ -1,6 +1,16 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+# An ordinary reminder for someone who chose the daily digest: it waits for the digest.
+HELD_FOR_DIGEST = Q(reminder=True, urgent=False, recipient__wants_daily_digest=True)
+
+
+def claim_timeout():
+    """How long a delivery may hold a claim before another may take the row over."""
+    return datetime.timedelta(seconds=settings.NOTIFICATION_CLAIM_TIMEOUT)
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -10,14 +20,28 @@ class NotificationQuerySet(models.QuerySet):
     def unread(self):
         return self.filter(read_at__isnull=True)
 
-    def awaiting_email(self, now):
-        """Rows whose e-mail is due and not sent, nor claimed by a live delivery."""
-        from portal.notify import CLAIM_TIMEOUT
+    def _claimable(self, now):
+        """Not sent, and not claimed by a delivery that may still be running."""
+        return self.filter(emailed_at__isnull=True).filter(
+            Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - claim_timeout())
+        )
 
-        return self.filter(
-            Q(send_after__isnull=True) | Q(send_after__lte=now),
-            emailed_at__isnull=True,
-        ).filter(Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - CLAIM_TIMEOUT))
+    def awaiting_email(self, now):
+        """Rows whose own e-mail is due and not sent, nor claimed by a live delivery."""
+        return (
+            self._claimable(now)
+            .filter(Q(send_after__isnull=True) | Q(send_after__lte=now))
+            .exclude(HELD_FOR_DIGEST)
+        )
+
+    def awaiting_digest(self, now, written_before):
+        """Reminders held for their recipient's daily digest, written before ``written_before``."""
+        return (
+            self._claimable(now)
+            .filter(HELD_FOR_DIGEST)
+            .filter(created_at__lt=written_before)
+            .filter(Q(send_after__isnull=True) | Q(send_after__lte=now))
+        )
 
 
 class Notification(models.Model):
@@ -35,6 +59,11 @@ class Notification(models.Model):
     body = models.TextField(blank=True)
     url = models.CharField(max_length=300, blank=True)
     urgent = models.BooleanField(default=False)
+    reminder = models.BooleanField(
+        default=False,
+        help_text="An ordinary reminder: e-mailed in office hours, or in the daily digest "
+        "for people who chose one.",
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     send_after = models.DateTimeField(

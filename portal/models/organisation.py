@@ -2,6 +2,7 @@ import datetime
 
 from django.core.cache import cache
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 CACHE_KEY = "portal:organisation-profile"
@@ -34,6 +35,13 @@ class OrganisationProfile(models.Model):
     complaints_contact = models.CharField(max_length=200, blank=True)
     complaints_url = models.URLField("complaints page", blank=True)
     website = models.URLField("trust website", blank=True)
+    policy_review_due = models.DateField(
+        "social media policy review due",
+        null=True,
+        blank=True,
+        help_text="When the social media policy is next due for review. The head of "
+        "communications is reminded as the date approaches.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
@@ -48,6 +56,9 @@ class OrganisationProfile(models.Model):
         self.pk = 1
         super().save(*args, **kwargs)
         cache.delete(CACHE_KEY)
+
+    def get_absolute_url(self):
+        return reverse("portal:organisation")
 
     @classmethod
     def load(cls):

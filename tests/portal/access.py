@@ -18,6 +18,8 @@ ROUTES = {
         post_only(), kwargs=lambda w: {"pk": w.team.pk, "membership_pk": w.membership.pk}
     ),
     "portal:floor": Route(answers(200)),
+    "portal:reminders_due": Route(answers(403, readers=200)),
+    "portal:notification_settings": Route(answers(200)),
 }
 
 assert LOGIN  # re-exported for app tables that import from here

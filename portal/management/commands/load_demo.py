@@ -41,6 +41,7 @@ PEOPLE = [
 EXTRA_DEMO_LOADERS = [
     "accounts_requests.demo.load",
     "moderation.demo.load",
+    "portal.demo.load",
 ]
 
 

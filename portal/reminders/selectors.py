@@ -1,0 +1,206 @@
+"""What is due, for the pages: across the portal for comms, and one person's own.
+
+Both read the rule tables, so a rule another app adds appears here without a change.
+Each costs one or two queries per rule, however many records wait.
+
+A record is overdue once its rule's deadline has passed (the first stage that is not a
+heads-up before a date), due soon when the deadline is within two working days or a
+heads-up has gone, and upcoming otherwise.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, Q
+from django.utils import formats, timezone
+
+from portal.reminders.engine import load_rules
+from portal.reminders.recipients import resolve
+from portal.worktime import WorkingCalendar
+
+# "Due soon" means due within this many working days.
+DUE_SOON_WORKING_DAYS = 2
+# The most records one rule contributes to a page; a backlog larger than this is a
+# problem the counts at the top of the page already show.
+PER_RULE_LIMIT = 500
+
+OVERDUE, DUE_SOON, UPCOMING = "overdue", "due_soon", "upcoming"
+STATUS_LABELS = {OVERDUE: "Overdue", DUE_SOON: "Due soon", UPCOMING: "Upcoming"}
+
+
+def _when(value, *, dates):
+    if dates:
+        return formats.date_format(timezone.localtime(value).date(), "D j M Y")
+    return formats.date_format(timezone.localtime(value), "D j M Y, H:i")
+
+
+@dataclass
+class StageView:
+    stage: object
+    due_at: object
+    sent: bool
+    dates: bool = False
+
+    @property
+    def recipients(self):
+        return self.stage.tell.label if self.stage.tell is not None else ""
+
+    @property
+    def due_text(self):
+        return _when(self.due_at, dates=self.dates)
+
+
+@dataclass
+class Item:
+    rule: object
+    record: object
+    since: object
+    status: str
+    stages: list = field(default_factory=list)
+
+    @property
+    def due(self):
+        return self.stages[self.rule.stages.index(self.rule.deadline)]
+
+    @property
+    def due_at(self):
+        return self.due.due_at
+
+    @property
+    def due_text(self):
+        return self.due.due_text
+
+    @property
+    def since_text(self):
+        if hasattr(self.since, "hour"):
+            return _when(self.since, dates=False)
+        return formats.date_format(self.since, "D j M Y")
+
+    @property
+    def status_label(self):
+        return STATUS_LABELS[self.status]
+
+    @property
+    def team(self):
+        return resolve(self.record, self.rule.team_field) if self.rule.team_field else None
+
+    @property
+    def last_sent(self):
+        sent = [view for view in self.stages if view.sent]
+        return sent[-1] if sent else None
+
+    @property
+    def next_stage(self):
+        for view in self.stages:
+            if not view.sent:
+                return view
+        return None
+
+    @property
+    def url(self):
+        record = self.record
+        return record.get_absolute_url() if hasattr(record, "get_absolute_url") else ""
+
+
+class _Clock:
+    """Now, the due-soon horizon and the calendar, worked out once per page."""
+
+    def __init__(self, now=None):
+        self.now = now or timezone.now()
+        self.calendar = WorkingCalendar.current()
+        self.horizon = self.calendar.add_working_days(self.now, DUE_SOON_WORKING_DAYS)
+
+    def cutoffs(self, rule):
+        """(overdue, due soon): a record is overdue when since <= the first, and overdue
+        or due soon when since <= the second."""
+        dates = rule.since_is_date
+        overdue = rule.deadline.after.cutoff(self.now, self.calendar, dates=dates)
+        soon = max(
+            rule.deadline.after.cutoff(self.horizon, self.calendar, dates=dates),
+            rule.stages[0].after.cutoff(self.now, self.calendar, dates=dates),
+        )
+        return overdue, soon
+
+    def item(self, rule, record):
+        since = getattr(record, rule.since)
+        stages = [
+            StageView(
+                stage=stage,
+                due_at=stage.after.due_at(since, self.calendar),
+                sent=getattr(record, f"sent_{index}"),
+                dates=rule.since_is_date,
+            )
+            for index, stage in enumerate(rule.stages)
+        ]
+        item = Item(rule=rule, record=record, since=since, status=UPCOMING, stages=stages)
+        if item.due_at <= self.now:
+            item.status = OVERDUE
+        elif item.due_at <= self.horizon or stages[0].due_at <= self.now:
+            item.status = DUE_SOON
+        return item
+
+
+def _with_sent_flags(records, rule):
+    content_type = ContentType.objects.get_for_model(rule.get_model())
+    flags = {
+        f"sent_{index}": Exists(rule.sent(stage, content_type))
+        for index, stage in enumerate(rule.stages)
+    }
+    return records.annotate(**flags).select_related(*rule.related()).order_by(rule.since, "pk")
+
+
+def _sorted(items):
+    return sorted(items, key=lambda item: (item.due_at, item.rule.key, item.record.pk))
+
+
+def overview(user, *, status=DUE_SOON, rule_key=None, now=None):
+    """Everything waiting that ``user`` may see, by rule.
+
+    ``status`` OVERDUE lists what is overdue; DUE_SOON adds what is due soon; UPCOMING
+    lists everything waiting. Returns (items sorted by due moment,
+    {rule key: {"rule", "overdue", "due_soon", "waiting"}}).
+    """
+    clock = _Clock(now)
+    items, counts = [], {}
+    for rule in load_rules():
+        overdue, soon = clock.cutoffs(rule)
+        records = rule.waiting_records_for(user)
+        counts[rule.key] = {
+            "rule": rule,
+            **records.aggregate(
+                overdue=Count("pk", filter=Q(**{f"{rule.since}__lte": overdue})),
+                due_soon=Count(
+                    "pk",
+                    filter=Q(**{f"{rule.since}__gt": overdue, f"{rule.since}__lte": soon}),
+                ),
+                waiting=Count("pk"),
+            ),
+        }
+        if rule_key and rule.key != rule_key:
+            continue
+        if status == OVERDUE:
+            records = records.filter(**{f"{rule.since}__lte": overdue})
+        elif status == DUE_SOON:
+            records = records.filter(**{f"{rule.since}__lte": soon})
+        items.extend(
+            clock.item(rule, record) for record in _with_sent_flags(records, rule)[:PER_RULE_LIMIT]
+        )
+    return _sorted(items), counts
+
+
+def upcoming_for(user, *, limit=6, now=None):
+    """The records a reminder will come to ``user`` about (or has), soonest due first."""
+    clock = _Clock(now)
+    items = []
+    for rule in load_rules():
+        mine = None
+        for stage in rule.stages:
+            if stage.tell is not None:
+                theirs = stage.tell.filter_for(user)
+                if theirs is not None:
+                    mine = theirs if mine is None else mine | theirs
+        if mine is None:
+            continue
+        records = _with_sent_flags(rule.waiting_records_for(user).filter(mine), rule)
+        items.extend(clock.item(rule, record) for record in records[:limit])
+    return _sorted(items)[:limit]
