@@ -36,7 +36,7 @@ def test_a_proposal_from_draft_to_approval(open_as, member, manager, comms, team
     # The manager sees it waiting on the home page and endorses it.
     page = open_as(manager)
     page.goto("/")
-    page.get_by_role("link", name="Perinatal Peer Support (Instagram)").click()
+    page.get_by_role("link", name="Perinatal Peer Support (Instagram)").first.click()
     assert_accessible(page)
     page.get_by_role("button", name="Endorse").click()
     page.get_by_text("it is now with the communications team").wait_for()
