@@ -274,7 +274,46 @@ LOGGING = {
 # {"title", "template", "context", "order"} dicts.
 DASHBOARD_PANELS = [
     "accounts_requests.dashboard.panels",
+    "accounts_requests.dashboard_accounts.panels",
 ]
 
 # Bank holidays for working time, as country and subdivision for the holidays package.
 BANK_HOLIDAYS = os.getenv("BANK_HOLIDAYS", "GB-ENG")
+
+
+# Credential vault (accounts_requests). Login details are encrypted with these Fernet
+# keys, newest first: the first encrypts, all decrypt, so a new key can be put in front
+# and `manage.py rotate_credentials` run. They are never derived from SECRET_KEY.
+def _local_credential_key():
+    """The embedded default: a key kept in a file under var/, made on first start."""
+    import sys
+
+    from cryptography.fernet import Fernet
+
+    path = VAR_DIR / "credential-key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it a moment ago
+            pass
+        else:
+            with os.fdopen(fd, "w") as key_file:
+                key_file.write(Fernet.generate_key().decode())
+            # Logging is not configured while settings load, so say it on stderr.
+            print(
+                f"Created a local credential key at {path}. Set CREDENTIAL_KEYS in production.",
+                file=sys.stderr,
+            )
+    return path.read_text().strip()
+
+
+CREDENTIAL_KEYS = envlist("CREDENTIAL_KEYS")
+if not CREDENTIAL_KEYS:
+    if PRODUCTION:
+        raise ImproperlyConfigured("CREDENTIAL_KEYS must be set when PORTAL_ENV=production.")
+    CREDENTIAL_KEYS = [_local_credential_key()]
+
+# Extra sections at the end of a managed account's page: dotted paths to functions
+# panel(account, user) returning None or {"title", "template", "context"}.
+ACCOUNT_PAGE_PANELS = []

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from portal.views import auth, home, notifications, organisation, teams
+from portal.views import auth, home, notifications, organisation, people, teams
 
 portal_patterns = [
     path("", home.home, name="home"),
@@ -27,6 +27,8 @@ portal_patterns = [
         name="team_remove_member",
     ),
     path("floor/", home.floor, name="floor"),
+    path("people/", people.people_list, name="people"),
+    path("people/<int:pk>/deactivate/", people.user_deactivate, name="user_deactivate"),
 ]
 
 urlpatterns = [

@@ -18,6 +18,10 @@ ROUTES = {
         post_only(), kwargs=lambda w: {"pk": w.team.pk, "membership_pk": w.membership.pk}
     ),
     "portal:floor": Route(answers(200)),
+    "portal:people": Route(answers(403, comms_team=200)),
+    "portal:user_deactivate": Route(
+        answers(403, comms_team=200), kwargs=lambda w: {"pk": w.users["staff"].pk}
+    ),
 }
 
 assert LOGIN  # re-exported for app tables that import from here
