@@ -57,20 +57,11 @@ def register_teams(user):
 
 
 def public_register():
-    """The trust's live official accounts, for anyone. Nothing internal is selected."""
+    """The trust's live official accounts, for anyone (the page shows nothing internal)."""
     return (
         ManagedAccount.objects.filter(state__in=ManagedAccount.LIVE_STATES)
         .exclude(Exists(SecurityIncident.objects.open().filter(account=OuterRef("pk"))))
         .select_related("team", "setup")
-        .only(
-            "platform",
-            "name",
-            "handle",
-            "url",
-            "team__name",
-            "team__is_communications",
-            "setup__verified_badge",
-        )
         .order_by("-team__is_communications", "team__name", "platform", "name")
     )
 

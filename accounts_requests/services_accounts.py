@@ -41,7 +41,11 @@ REGISTER_FIELDS = (
 
 def locked_account(account_id):
     try:
-        return ManagedAccount.objects.select_for_update().select_related("team").get(pk=account_id)
+        return (
+            ManagedAccount.objects.select_for_update(of=("self",))
+            .select_related("team")
+            .get(pk=account_id)
+        )
     except ManagedAccount.DoesNotExist:
         raise ActionConflict("This account no longer exists.") from None
 

@@ -148,7 +148,7 @@ def notice_acknowledge(*, actor, notice_id, comment=""):
     with transaction.atomic():
         try:
             notice = (
-                Notice.objects.select_for_update()
+                Notice.objects.select_for_update(of=("self",))
                 .select_related("account", "filed_by", "acknowledged_by")
                 .get(pk=notice_id)
             )

@@ -24,6 +24,11 @@ from accounts_requests.services import ActionError
 from accounts_requests.views import _problem
 
 
+def posted_data(request):
+    """The form data of a POST, even an empty one; None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
 def get_account(user, pk):
     """The account, if this user may see it; 404 otherwise, whoever's it is."""
     try:
@@ -66,7 +71,7 @@ def account_list(request):
 def account_create(request):
     if not rules.can_register_account(request.user):
         raise PermissionDenied
-    form = AccountRegisterForm(request.POST or None)
+    form = AccountRegisterForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         account = services_accounts.managed_account_register(
@@ -137,7 +142,7 @@ def account_setup(request, pk):
         "comms_admin": bool(setup and setup.comms_admin_confirmed),
         "verified_badge": bool(setup and setup.verified_badge),
     }
-    form = SetupForm(request.POST or None, account=account, initial=initial)
+    form = SetupForm(posted_data(request), account=account, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             _, changed = services_accounts.account_setup_update(

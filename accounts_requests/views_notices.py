@@ -13,7 +13,7 @@ from accounts_requests.forms_accounts import CommentForm, NoticeForm
 from accounts_requests.models import CredentialChangeNotice
 from accounts_requests.services import ActionError
 from accounts_requests.views import _problem
-from accounts_requests.views_accounts import get_account
+from accounts_requests.views_accounts import get_account, posted_data
 
 
 @sensitive_variables()
@@ -27,7 +27,7 @@ def notice_create(request, pk):
     initial = {}
     if request.GET.get("reason") in CredentialChangeNotice.Reason.values:
         initial["reason"] = request.GET["reason"]
-    form = NoticeForm(request.POST or None, account=account, initial=initial)
+    form = NoticeForm(posted_data(request), account=account, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -17,7 +17,7 @@ from accounts_requests import rules, selectors_accounts, services_vault
 from accounts_requests.forms_accounts import CredentialsForm, RevealForm
 from accounts_requests.services import ActionError
 from accounts_requests.views import _problem
-from accounts_requests.views_accounts import get_account
+from accounts_requests.views_accounts import get_account, posted_data
 
 
 @sensitive_variables()
@@ -29,7 +29,7 @@ def credentials_lodge(request, pk):
     if not rules.can_lodge_credentials(account, request.user):
         raise PermissionDenied
     existing = selectors_accounts.credential(account)
-    form = CredentialsForm(request.POST or None, first=existing is None)
+    form = CredentialsForm(posted_data(request), first=existing is None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if form.has_secret():
@@ -72,7 +72,7 @@ def credentials_reveal(request, pk):
     account = get_account(request.user, pk)
     if not rules.can_reveal_credentials(account, request.user):
         raise PermissionDenied
-    form = RevealForm(request.POST or None)
+    form = RevealForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             secret = services_vault.credential_reveal(

@@ -41,7 +41,7 @@ def user_deactivate(request, pk):
     person = get_object_or_404(
         get_user_model().objects.prefetch_related("memberships__team"), pk=pk
     )
-    form = DeactivateForm(request.POST or None, person=person)
+    form = DeactivateForm(request.POST if request.method == "POST" else None, person=person)
     if request.method == "POST" and form.is_valid():
         try:
             services_people.user_deactivate(actor=request.user, user=person)
