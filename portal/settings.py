@@ -254,6 +254,9 @@ if PRODUCTION:
         # Only behind a proxy that sets this header itself and strips a client's copy.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Views marked sensitive keep their secrets out of error pages and reports, DEBUG or not.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "portal.debug.AlwaysSafeExceptionReporterFilter"
+
 LOG_LEVEL = os.getenv("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,

@@ -178,3 +178,26 @@ def test_the_team_lodges_new_details_on_the_page(ready, member, as_user):
     stored = vault.decrypt(Credential.objects.get(account=ready).ciphertext)
     assert stored["password"] == "brand-new-password"
     assert stored["login"] == "team@example.nhs.uk"
+
+
+def test_even_a_debug_error_page_never_shows_the_secret(live, comms, settings, monkeypatch):
+    """``make run`` turns DEBUG on; the technical error page must still hide the secret."""
+    from accounts_requests import views_vault
+
+    settings.DEBUG = True
+    real_render = views_vault.render
+
+    def failing_render(request, template, context=None, **kwargs):
+        if context and "secret" in context:
+            raise RuntimeError("Forced failure while showing the page")
+        return real_render(request, template, context, **kwargs)
+
+    monkeypatch.setattr(views_vault, "render", failing_render)
+    client = Client(raise_request_exception=False)
+    client.force_login(comms)
+    response = _reveal(client, live)
+    page = response.content.decode()
+    assert response.status_code == 500
+    assert "Forced failure while showing the page" in page  # the technical page
+    assert SECRET not in page
+    assert PASSWORD not in page
