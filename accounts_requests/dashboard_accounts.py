@@ -17,7 +17,6 @@ def panels(user):
                     "notices": list(selectors.notices_awaiting()),
                     "rotation_tasks": list(selectors.rotation_tasks_open(user)[:10]),
                     "ready": list(selectors.ready_to_verify()[:10]),
-                    "can_act": portal_rules.is_comms(user),
                 },
                 "order": 5,
             }

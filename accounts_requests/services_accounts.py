@@ -209,6 +209,8 @@ def account_verify(*, actor, account_id, comment=""):
     """The communications team checks the set-up and the account goes live."""
     with transaction.atomic():
         account = locked_account(account_id)
+        if not rules.can_verify_setup(account, actor):
+            raise ActionRefused("Only the communications team can verify a set-up.")
         if SecurityIncident.objects.open().filter(account=account).exists():
             raise ActionConflict(
                 "A suspected compromise is open on this account. Resolve it before making "

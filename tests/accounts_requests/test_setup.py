@@ -368,3 +368,28 @@ def test_lodging_login_details_completes_that_item(setting_up, member):
         actor=member, account_id=setting_up.pk, login="team@example.nhs.uk", password="pw-1"
     )
     assert _keys(setting_up)["credentials"] is True
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_the_account_page_costs_the_same_queries_however_much_it_lists(
+    size, live, comms, team, as_user, django_assert_max_num_queries
+):
+    from accounts_requests import services_notices
+
+    for i in range(size):
+        services_accounts.account_moderator_add(
+            actor=comms, account_id=live.pk, user=factories.member_of(team), role="moderator"
+        )
+        services_notices.notice_file(
+            actor=comms,
+            account_id=live.pk,
+            what_changed="password",
+            reason="routine",
+            changed_at=live.activated_at,
+            details=f"Change {i}",
+        )
+    client = as_user(comms)
+    client.get(live.get_absolute_url())
+    with django_assert_max_num_queries(18):
+        response = client.get(live.get_absolute_url())
+    assert len(response.context["notices"]) == size
