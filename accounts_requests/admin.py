@@ -65,3 +65,87 @@ class AccountRequestEventAdmin(admin.ModelAdmin):
 class ManagedAccountEventAdmin(AccountRequestEventAdmin):
     list_display = ["account", "action", "actor", "at"]
     list_select_related = ["account", "actor"]
+
+
+# Set-up and security. The ciphertext of lodged login details is never shown or edited
+# here; reveals and notices are records, read-only.
+from accounts_requests.models import (  # noqa: E402
+    AccountModerator,
+    AccountSetup,
+    Credential,
+    CredentialChangeNotice,
+    CredentialReveal,
+    RotationTask,
+    SecurityIncident,
+)
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Credential)
+class CredentialAdmin(ReadOnlyAdmin):
+    list_display = ["account", "lodged_by", "lodged_at"]
+    list_select_related = ["account", "lodged_by"]
+    fields = ["account", "lodged_by", "lodged_at"]
+    readonly_fields = fields
+    exclude = ["ciphertext"]
+
+
+@admin.register(CredentialReveal)
+class CredentialRevealAdmin(admin.ModelAdmin):
+    list_display = ["at", "account", "actor", "outcome"]
+    list_filter = ["outcome"]
+    list_select_related = ["account", "actor"]
+    fields = ["at", "account", "actor", "outcome", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CredentialChangeNotice)
+class CredentialChangeNoticeAdmin(ReadOnlyAdmin):
+    list_display = ["account", "what_changed", "reason", "reported_at", "is_late", "state"]
+    list_filter = ["state", "reason", "what_changed", "is_late"]
+    list_select_related = ["account"]
+
+
+@admin.register(SecurityIncident)
+class SecurityIncidentAdmin(ReadOnlyAdmin):
+    list_display = ["account", "opened_at", "opened_by", "resolved_at", "resolved_by"]
+    list_select_related = ["account", "opened_by", "resolved_by"]
+
+
+@admin.register(RotationTask)
+class RotationTaskAdmin(ReadOnlyAdmin):
+    list_display = ["account", "departed_user", "reason", "raised_at", "closed_at"]
+    list_select_related = ["account", "departed_user"]
+
+
+@admin.register(AccountModerator)
+class AccountModeratorAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "account", "role", "added_at"]
+    list_select_related = ["user", "account"]
+    raw_id_fields = ["account", "user", "added_by"]
+
+
+@admin.register(AccountSetup)
+class AccountSetupAdmin(SimpleHistoryAdmin):
+    list_display = ["account", "comms_admin_confirmed_at", "verified_badge"]
+    list_select_related = ["account"]
+    raw_id_fields = ["account", "comms_admin_confirmed_by", "badge_confirmed_by"]

@@ -38,3 +38,62 @@ def can_withdraw(proposal, user):
 
 def can_see_queue(user):
     return portal_rules.sees_everything(user)
+
+
+# Set-up and security: the account register, set-up checklist, credential vault and
+# credential-change notices.
+
+
+def _works_on(account, user):
+    """The account's own team, or the communications team (back-up admins of every account)."""
+    return portal_rules.is_member_of(user, account.team_id) or portal_rules.is_comms(user)
+
+
+def _is_open(account):
+    return account.state != "closed"
+
+
+def can_see_register(user):
+    return portal_rules.sees_everything(user) or portal_rules.is_team_member(user)
+
+
+def can_register_account(user):
+    """Add an account that did not come from a proposal: corporate or pre-existing."""
+    return portal_rules.is_comms(user)
+
+
+def can_edit_setup(account, user):
+    return _is_open(account) and _works_on(account, user)
+
+
+def can_verify_setup(account, user):
+    return portal_rules.is_comms(user)
+
+
+def can_lodge_credentials(account, user):
+    return _is_open(account) and _works_on(account, user)
+
+
+def can_reveal_credentials(account, user):
+    """Only the communications team; auditors read the audit but never the secret."""
+    return portal_rules.is_comms(user)
+
+
+def can_see_failed_reveals(account, user):
+    return portal_rules.sees_everything(user)
+
+
+def can_file_notice(account, user):
+    return _is_open(account) and _works_on(account, user)
+
+
+def can_report_compromise(account, user):
+    return _works_on(account, user)
+
+
+def can_acknowledge_notice(notice, user):
+    return portal_rules.is_comms(user)
+
+
+def can_resolve_incident(account, user):
+    return portal_rules.is_comms(user)

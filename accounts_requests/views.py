@@ -15,7 +15,7 @@ from accounts_requests.forms import (
     StartReviewForm,
     answered_sections,
 )
-from accounts_requests.models import AccountRequest, ManagedAccount
+from accounts_requests.models import AccountRequest
 from portal import rules as portal_rules
 from portal.models import Team
 
@@ -274,16 +274,4 @@ def proposal_approve(request, pk):
         "accounts_requests/approve.html",
         {"proposal": proposal, "form": form},
         status=400 if form.is_bound else 200,
-    )
-
-
-@login_required
-def account_detail(request, pk):
-    try:
-        account = selectors.account_for_page(request.user, pk)
-    except ManagedAccount.DoesNotExist:
-        raise Http404("No such account.") from None
-    events = account.events.select_related("actor").order_by("at", "id")
-    return render(
-        request, "accounts_requests/account_detail.html", {"account": account, "events": events}
     )

@@ -151,3 +151,21 @@ class DueFilterForm(forms.Form):
         self.fields["rule"].choices = [("", "Everything"), *((r.key, r.summary) for r in rules)]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
+
+
+class DeactivateForm(forms.Form):
+    confirm = forms.BooleanField(
+        required=True,
+        error_messages={"required": "Tick the box to confirm."},
+    )
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "confirm"
+        ].label = f"I confirm {person} has left or must no longer be able to sign in"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "confirm", Submit("deactivate", f"Deactivate {person}", css_class="btn-danger")
+        )

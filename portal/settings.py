@@ -260,6 +260,9 @@ if PRODUCTION:
         # Only behind a proxy that sets this header itself and strips a client's copy.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Views marked sensitive keep their secrets out of error pages and reports, DEBUG or not.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "portal.debug.AlwaysSafeExceptionReporterFilter"
+
 LOG_LEVEL = os.getenv("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
@@ -282,6 +285,7 @@ DASHBOARD_PANELS = [
     "accounts_requests.dashboard.panels",
     "moderation.dashboard.panels",
     "portal.dashboard.panels",
+    "accounts_requests.dashboard_accounts.panels",
 ]
 
 # Panels on an account's page contributed by other apps: each a function
@@ -333,3 +337,37 @@ REMINDER_WAITS = dict(item.partition("=")[::2] for item in envlist("REMINDER_WAI
 
 # A delivery that claimed a notification and then died is retried after this many seconds.
 NOTIFICATION_CLAIM_TIMEOUT = envint("NOTIFICATION_CLAIM_TIMEOUT", "600")
+
+
+# Credential vault (accounts_requests). Login details are encrypted with these Fernet
+# keys, newest first: the first encrypts, all decrypt, so a new key can be put in front
+# and `manage.py rotate_credentials` run. They are never derived from SECRET_KEY.
+def _local_credential_key():
+    """The embedded default: a key kept in a file under var/, made on first start."""
+    import sys
+
+    from cryptography.fernet import Fernet
+
+    path = VAR_DIR / "credential-key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it a moment ago
+            pass
+        else:
+            with os.fdopen(fd, "w") as key_file:
+                key_file.write(Fernet.generate_key().decode())
+            # Logging is not configured while settings load, so say it on stderr.
+            print(
+                f"Created a local credential key at {path}. Set CREDENTIAL_KEYS in production.",
+                file=sys.stderr,
+            )
+    return path.read_text().strip()
+
+
+CREDENTIAL_KEYS = envlist("CREDENTIAL_KEYS")
+if not CREDENTIAL_KEYS:
+    if PRODUCTION:
+        raise ImproperlyConfigured("CREDENTIAL_KEYS must be set when PORTAL_ENV=production.")
+    CREDENTIAL_KEYS = [_local_credential_key()]

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from portal.views import auth, home, notifications, organisation, reminders, teams
+from portal.views import auth, home, notifications, organisation, people, reminders, teams
 
 portal_patterns = [
     path("", home.home, name="home"),
@@ -33,6 +33,8 @@ portal_patterns = [
         reminders.notification_settings,
         name="notification_settings",
     ),
+    path("people/", people.people_list, name="people"),
+    path("people/<int:pk>/deactivate/", people.user_deactivate, name="user_deactivate"),
 ]
 
 urlpatterns = [

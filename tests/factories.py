@@ -129,3 +129,68 @@ def managed_account(team=None, state=ManagedAccount.State.ACTIVE, **fields):
 
 
 ROLES = roles
+
+
+# Set-up and security
+
+
+def named_moderator(account, user, role="moderator"):
+    from django.utils import timezone
+
+    from accounts_requests.models import AccountModerator
+
+    return AccountModerator.objects.create(
+        account=account, user=user, role=role, added_by=user, added_at=timezone.now()
+    )
+
+
+def notice(account, filed_by, **fields):
+    """A credential-change notice written straight to the table (bypassing the services)."""
+    from django.utils import timezone
+
+    from accounts_requests.models import CredentialChangeNotice
+
+    now = timezone.now()
+    values = {
+        "what_changed": CredentialChangeNotice.What.PASSWORD,
+        "reason": CredentialChangeNotice.Reason.ROUTINE,
+        "changed_at": now,
+        "reported_at": now,
+        "report_due_by": now,
+    }
+    values.update(fields)
+    return CredentialChangeNotice.objects.create(account=account, filed_by=filed_by, **values)
+
+
+def account_ready_to_verify(team, people, *, platform=Platform.FACEBOOK, **fields):
+    """An account in set-up whose checklist is complete, made through the services."""
+    from accounts_requests import services_accounts, services_vault
+
+    account = managed_account(
+        team=team,
+        state=ManagedAccount.State.SETTING_UP,
+        **{
+            "platform": platform,
+            "handle": "@teampage",
+            "url": "https://www.facebook.com/teampage",
+            **fields,
+        },
+    )
+    actor = people[0]
+    for person in people[:2]:
+        services_accounts.account_moderator_add(
+            actor=actor, account_id=account.pk, user=person, role="moderator"
+        )
+    services_accounts.account_setup_update(
+        actor=actor,
+        account_id=account.pk,
+        handle=None,
+        url=None,
+        comms_admin=True,
+        verified_badge=True,
+    )
+    services_vault.credential_lodge(
+        actor=actor, account_id=account.pk, login="team@example.nhs.uk", password="s3cret-Pass"
+    )
+    account.refresh_from_db()
+    return account

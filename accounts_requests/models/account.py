@@ -1,9 +1,10 @@
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django_fsm import ConcurrentTransitionMixin, FSMField
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from accounts_requests import rules
 from portal.models import TransitionRecord
 
 from .platform import Platform
@@ -92,13 +93,96 @@ class ManagedAccount(ConcurrentTransitionMixin, models.Model):
     def get_absolute_url(self):
         return reverse("accounts_requests:account_detail", args=[self.pk])
 
+    # ----- Set-up and security ---------------------------------------------------------
+    # Set-up verification (setting_up -> active) and a suspected compromise
+    # (active -> suspended -> active). Each only sets fields; the services in
+    # services_accounts and services_notices lock the row, run it, record and notify.
+
+    # The states in which an account is live: shown on the public register (unless a
+    # security incident is open on it).
+    LIVE_STATES = (
+        State.ACTIVE,
+        State.UNDER_REVIEW,
+        State.IMPROVEMENT_PLAN,
+        State.CLOSURE_PROPOSED,
+    )
+
+    def setup_is_complete(self):
+        from accounts_requests import checklist
+
+        return checklist.is_complete(self)
+
+    @transition(
+        field=state,
+        source=State.SETTING_UP,
+        target=State.ACTIVE,
+        conditions=[setup_is_complete],
+        permission=rules.can_verify_setup,
+        custom={
+            "label": "Verify the set-up and make the account active",
+            "style": "success",
+            "url": "accounts_requests:account_verify",
+        },
+    )
+    def verify_setup(self, *, by, at, comment=""):
+        self.state_changed_at = at
+        self.activated_at = at
+
+    @transition(
+        field=state,
+        source=State.ACTIVE,
+        target=State.SUSPENDED,
+        permission=rules.can_report_compromise,
+        custom={
+            "label": "Report a suspected compromise",
+            "style": "outline-danger",
+            "page": "accounts_requests:notice_create",
+            "query": "?reason=compromise",
+        },
+    )
+    def suspend(self, *, by, at, comment=""):
+        self.state_changed_at = at
+
+    @transition(
+        field=state,
+        source=State.SUSPENDED,
+        target=State.ACTIVE,
+        permission=rules.can_resolve_incident,
+        custom={
+            "label": "Resolve the incident and make the account active",
+            "style": "success",
+            "url": "accounts_requests:incident_resolve",
+            "comment": "required",
+        },
+    )
+    def resolve(self, *, by, at, comment):
+        self.state_changed_at = at
+
+    # ----- end of set-up and security ---------------------------------------------------
+
 
 class ManagedAccountEvent(TransitionRecord):
     account = models.ForeignKey(ManagedAccount, on_delete=models.CASCADE, related_name="events")
 
     STATES = ManagedAccount.State
     RECORD_MODEL = ManagedAccount
-    ACTION_LABELS = {"opened": "opened the account"}
+    ACTION_LABELS = {
+        "opened": "opened the account",
+        # Set-up and security
+        "registered": "registered the account",
+        "setup_updated": "updated the set-up details",
+        "moderator_added": "named a moderator",
+        "moderator_removed": "removed a named moderator",
+        "credentials_lodged": "lodged login details",
+        "verify_setup": "verified the set-up; the account is active",
+        "notice_filed": "filed a credential-change notice",
+        "notice_acknowledged": "acknowledged a credential-change notice",
+        "suspend": "suspended the account after a suspected compromise",
+        "incident_opened": "reported a suspected compromise",
+        "resolve": "resolved the incident; the account is active again",
+        "incident_resolved": "resolved the security incident",
+        "rotation_raised": "raised a task to change the login details",
+    }
 
     class Meta(TransitionRecord.Meta):
         verbose_name = "account event"

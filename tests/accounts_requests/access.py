@@ -1,4 +1,4 @@
-from tests.access import Route, answers, post_only
+from tests.access import Route, answers, post_only, public
 
 ROUTES = {
     "accounts_requests:list": Route(
@@ -22,6 +22,33 @@ ROUTES = {
     "accounts_requests:account_detail": Route(
         answers(404, team=200, readers=200), kwargs=lambda w: {"pk": w.account.pk}
     ),
+    # Set-up and security
+    "accounts_requests:account_list": Route(answers(403, team=200, outsider=200, readers=200)),
+    "accounts_requests:account_create": Route(answers(403, comms_team=200)),
+    "accounts_requests:account_setup": Route(
+        answers(404, team=200, comms_team=200, auditor=403), kwargs=lambda w: {"pk": w.account.pk}
+    ),
+    "accounts_requests:moderator_add": Route(post_only(), kwargs=lambda w: {"pk": w.account.pk}),
+    "accounts_requests:moderator_remove": Route(
+        post_only(), kwargs=lambda w: {"pk": w.account.pk, "moderator_pk": w.moderator.pk}
+    ),
+    "accounts_requests:account_verify": Route(post_only(), kwargs=lambda w: {"pk": w.account.pk}),
+    "accounts_requests:incident_resolve": Route(
+        post_only(), kwargs=lambda w: {"pk": w.account.pk}
+    ),
+    "accounts_requests:credentials": Route(
+        answers(404, team=200, comms_team=200, auditor=403), kwargs=lambda w: {"pk": w.account.pk}
+    ),
+    "accounts_requests:reveal": Route(
+        answers(404, team=403, comms_team=200, auditor=403), kwargs=lambda w: {"pk": w.account.pk}
+    ),
+    "accounts_requests:notice_create": Route(
+        answers(404, team=200, comms_team=200, auditor=403), kwargs=lambda w: {"pk": w.account.pk}
+    ),
+    "accounts_requests:notice_acknowledge": Route(
+        post_only(), kwargs=lambda w: {"pk": w.notice.pk}
+    ),
+    "accounts_requests:public_register": Route(public(200)),
 }
 
 
@@ -31,4 +58,6 @@ def build(world):
     world.records["proposal"] = factories.ProposalFactory(
         team=world.team, applicant=world.users["member"]
     )
-    world.records["account"] = factories.managed_account(team=world.team)
+    world.records["account"] = account = factories.managed_account(team=world.team)
+    world.records["moderator"] = factories.named_moderator(account, world.users["member"])
+    world.records["notice"] = factories.notice(account, world.users["member"])

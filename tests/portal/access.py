@@ -20,6 +20,10 @@ ROUTES = {
     "portal:floor": Route(answers(200)),
     "portal:reminders_due": Route(answers(403, readers=200)),
     "portal:notification_settings": Route(answers(200)),
+    "portal:people": Route(answers(403, comms_team=200)),
+    "portal:user_deactivate": Route(
+        answers(403, comms_team=200), kwargs=lambda w: {"pk": w.users["staff"].pk}
+    ),
 }
 
 assert LOGIN  # re-exported for app tables that import from here

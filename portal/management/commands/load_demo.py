@@ -42,6 +42,7 @@ EXTRA_DEMO_LOADERS = [
     "accounts_requests.demo.load",
     "moderation.demo.load",
     "portal.demo.load",
+    "accounts_requests.demo_accounts.load",
 ]
 
 

@@ -1,0 +1,189 @@
+"""Reads for the account register, the account page and the public register."""
+
+from django.db.models import Exists, OuterRef
+
+from accounts_requests import checklist, rules
+from accounts_requests.models import (
+    AccountModerator,
+    CredentialChangeNotice,
+    CredentialReveal,
+    ManagedAccount,
+    RotationTask,
+    SecurityIncident,
+)
+from portal import rules as portal_rules
+from portal.models import Membership, Team
+
+State = ManagedAccount.State
+
+
+def _flags():
+    return {
+        "incident_open": Exists(SecurityIncident.objects.open().filter(account=OuterRef("pk"))),
+        "rotation_open": Exists(RotationTask.objects.open().filter(account=OuterRef("pk"))),
+        "notice_waiting": Exists(
+            CredentialChangeNotice.objects.awaiting_acknowledgement().filter(
+                account=OuterRef("pk")
+            )
+        ),
+    }
+
+
+def register(user, filters):
+    """The accounts this user may see, with what the register shows about each."""
+    accounts = (
+        ManagedAccount.objects.visible_to(user)
+        .select_related("team", "setup", "setup__comms_admin_confirmed_by")
+        .annotate(**checklist.annotations(), **_flags())
+    )
+    if filters.get("team"):
+        accounts = accounts.filter(team=filters["team"])
+    if filters.get("platform"):
+        accounts = accounts.filter(platform=filters["platform"])
+    state = filters.get("state")
+    if state == "live":
+        accounts = accounts.filter(state__in=ManagedAccount.LIVE_STATES)
+    elif state:
+        accounts = accounts.filter(state=state)
+    return accounts.order_by("-team__is_communications", "team__name", "name", "id")
+
+
+def register_teams(user):
+    """The teams a user may filter the register by."""
+    teams = Team.objects.filter(accounts__isnull=False).distinct()
+    if not portal_rules.sees_everything(user):
+        teams = teams.filter(pk__in=portal_rules.team_ids(user))
+    return teams.order_by("name")
+
+
+def public_register():
+    """The trust's live official accounts, for anyone (the page shows nothing internal)."""
+    return (
+        ManagedAccount.objects.filter(state__in=ManagedAccount.LIVE_STATES)
+        .exclude(Exists(SecurityIncident.objects.open().filter(account=OuterRef("pk"))))
+        .select_related("team", "setup")
+        .order_by("-team__is_communications", "team__name", "platform", "name")
+    )
+
+
+def account_for_page(user, pk):
+    return (
+        ManagedAccount.objects.visible_to(user)
+        .select_related(
+            "team",
+            "source_request",
+            "setup",
+            "setup__comms_admin_confirmed_by",
+            "setup__badge_confirmed_by",
+        )
+        .annotate(**checklist.annotations())
+        .get(pk=pk)
+    )
+
+
+def account_actions(account, user):
+    """The state changes this user may start on the account, for its buttons."""
+    actions = []
+    for transition in account.get_all_state_transitions():
+        if transition.source not in (account.state, "*"):
+            continue
+        if not transition.has_perm(account, user):
+            continue
+        actions.append({"name": transition.name, **transition.custom})
+    return actions
+
+
+def moderators(account):
+    return (
+        AccountModerator.objects.filter(account=account)
+        .select_related("user", "added_by")
+        .annotate(
+            in_team=Exists(Membership.objects.filter(user=OuterRef("user"), team=account.team_id))
+        )
+    )
+
+
+def notices(account):
+    return CredentialChangeNotice.objects.filter(account=account).select_related(
+        "filed_by", "acknowledged_by"
+    )
+
+
+def reveal_audit(account, user, limit=50):
+    reveals = CredentialReveal.objects.filter(account=account).select_related("actor")
+    if not rules.can_see_failed_reveals(account, user):
+        reveals = reveals.successful()
+    return reveals[:limit]
+
+
+def open_incident(account):
+    return (
+        SecurityIncident.objects.open()
+        .filter(account=account)
+        .select_related("opened_by", "notice")
+        .first()
+    )
+
+
+def open_rotation_tasks(account):
+    return RotationTask.objects.open().filter(account=account).select_related("departed_user")
+
+
+def credential(account):
+    from accounts_requests.models import Credential
+
+    return (
+        Credential.objects.filter(account=account)
+        .select_related("lodged_by")
+        .defer("ciphertext")
+        .first()
+    )
+
+
+# For the home page.
+
+
+def notices_awaiting(limit=10):
+    return (
+        CredentialChangeNotice.objects.awaiting_acknowledgement()
+        .select_related("account", "filed_by")
+        .order_by("reported_at")[:limit]
+    )
+
+
+def incidents_open(user):
+    return (
+        SecurityIncident.objects.visible_to(user)
+        .open()
+        .select_related("account")
+        .order_by("opened_at")
+    )
+
+
+def rotation_tasks_open(user):
+    return (
+        RotationTask.objects.visible_to(user)
+        .open()
+        .select_related("account", "departed_user")
+        .order_by("raised_at")
+    )
+
+
+def accounts_in_setup(user):
+    """Accounts this user's teams are setting up, with their checklist annotations."""
+    return (
+        ManagedAccount.objects.filter(portal_rules.team_scope(user))
+        .filter(state=State.SETTING_UP)
+        .select_related("setup", "setup__comms_admin_confirmed_by", "team")
+        .annotate(**checklist.annotations())
+    )
+
+
+def ready_to_verify():
+    return (
+        ManagedAccount.objects.filter(
+            state=State.SETTING_UP, setup__ready_notified_at__isnull=False
+        )
+        .select_related("team")
+        .order_by("setup__ready_notified_at")
+    )

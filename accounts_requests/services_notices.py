@@ -1,0 +1,222 @@
+"""Credential-change notices, suspected compromises and the leaver rule."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
+from django_fsm import ConcurrentTransition
+
+from accounts_requests import notifications_accounts, rules
+from accounts_requests.models import (
+    AccountModerator,
+    CredentialChangeNotice,
+    CredentialReveal,
+    ManagedAccount,
+    RotationTask,
+    SecurityIncident,
+)
+from accounts_requests.services import ActionConflict, ActionError, ActionRefused
+from accounts_requests.services_accounts import locked_account, record_event, run_transition
+from accounts_requests.services_vault import store_credentials
+from portal.worktime import WorkingCalendar
+
+Notice = CredentialChangeNotice
+
+# A clock a little ahead of ours should not make a change "in the future".
+CLOCK_SKEW = datetime.timedelta(minutes=5)
+# What a team has to report within: one working day of the change (policy: "at once").
+REPORT_WITHIN_WORKING_DAYS = 1
+
+
+def report_due_by(changed_at):
+    return WorkingCalendar.current().add_working_days(changed_at, REPORT_WITHIN_WORKING_DAYS)
+
+
+def _summary(notice):
+    parts = [f"{notice.get_what_changed_display()} ({notice.get_reason_display().lower()})"]
+    local = timezone.localtime(notice.changed_at)
+    parts.append(f"changed {local:%d %b %Y %H:%M}")
+    if notice.is_late:
+        parts.append("reported late")
+    if notice.new_secret_lodged:
+        parts.append("new login details lodged")
+    return ", ".join(parts) + "."
+
+
+@sensitive_variables()
+def notice_file(
+    *,
+    actor,
+    account_id,
+    what_changed,
+    reason,
+    changed_at,
+    details="",
+    login="",
+    password="",
+    notes=None,
+    new_handle="",
+    new_url="",
+):
+    """Record a change of login details; a suspected compromise also suspends the account
+    and alerts the communications team and its head at once."""
+    now = timezone.now()
+    if changed_at > now + CLOCK_SKEW:
+        raise ActionError(
+            "The change cannot be in the future.",
+            errors={
+                "changed_at": "Give the date and time the change was made; it is in the future."
+            },
+        )
+    with transaction.atomic():
+        account = locked_account(account_id)
+        if not rules.can_file_notice(account, actor):
+            raise ActionRefused("You cannot file a notice for this account.")
+        due = report_due_by(changed_at)
+        notice = Notice(
+            account=account,
+            filed_by=actor,
+            what_changed=what_changed,
+            reason=reason,
+            changed_at=changed_at,
+            reported_at=now,
+            report_due_by=due,
+            is_late=now > due,
+            details=details,
+        )
+        if login or password or notes:
+            store_credentials(account, actor=actor, login=login, password=password, notes=notes)
+            notice.new_secret_lodged = True
+        notice._change_reason = "filed"
+        notice.save()
+        _apply_new_address(account, notice, new_handle=new_handle, new_url=new_url)
+        record_event(account, actor=actor, action="notice_filed", comment=_summary(notice))
+        if what_changed == Notice.What.PASSWORD:
+            _close_rotation_tasks(account, notice, now)
+        if notice.is_compromise:
+            _open_incident(account, notice, actor=actor, now=now)
+        else:
+            notifications_accounts.notice_filed(notice, actor=actor)
+    return notice
+
+
+def _apply_new_address(account, notice, *, new_handle, new_url):
+    if notice.what_changed != Notice.What.HANDLE:
+        return
+    changed = [
+        name
+        for name, value in (("handle", new_handle), ("url", new_url))
+        if value and getattr(account, name) != value
+    ]
+    if not changed:
+        return
+    account.handle = new_handle or account.handle
+    account.url = new_url or account.url
+    account._change_reason = "new handle reported in a notice"
+    account.save(update_fields=changed)
+    record_event(account, actor=notice.filed_by, action="setup_updated", changed_fields=changed)
+
+
+def _close_rotation_tasks(account, notice, now):
+    for task in RotationTask.objects.select_for_update().open().filter(account=account):
+        task.closed_at = now
+        task.closed_by_notice = notice
+        task._change_reason = "closed by a password change notice"
+        task.save()
+
+
+def _open_incident(account, notice, *, actor, now):
+    suspended = False
+    if account.state == ManagedAccount.State.ACTIVE:
+        run_transition(account, actor=actor, name="suspend", comment=_summary(notice), at=now)
+        suspended = True
+    if not SecurityIncident.objects.open().filter(account=account).exists():
+        SecurityIncident.objects.create(
+            account=account,
+            notice=notice,
+            opened_by=actor,
+            opened_at=now,
+            suspended_account=suspended,
+        )
+        if not suspended:
+            record_event(account, actor=actor, action="incident_opened", comment=_summary(notice))
+    notifications_accounts.compromise_reported(notice, actor=actor, suspended=suspended)
+
+
+def notice_acknowledge(*, actor, notice_id, comment=""):
+    with transaction.atomic():
+        try:
+            notice = (
+                Notice.objects.select_for_update(of=("self",))
+                .select_related("account", "filed_by", "acknowledged_by")
+                .get(pk=notice_id)
+            )
+        except Notice.DoesNotExist:
+            raise ActionConflict("This notice no longer exists.") from None
+        meta = notice.acknowledge._django_fsm
+        if not meta.has_transition(notice.state):
+            raise ActionConflict(
+                f"{notice.acknowledged_by} acknowledged this notice already. Nothing was changed."
+            )
+        if not meta.has_transition_perm(notice, notice.state, actor):
+            raise ActionRefused("Only the communications team can acknowledge a notice.")
+        notice.acknowledge(by=actor, at=timezone.now(), comment=comment.strip())
+        notice._change_reason = "acknowledged"
+        try:
+            notice.save()
+        except ConcurrentTransition:
+            raise ActionConflict(
+                "Someone acknowledged this notice at the same moment. Nothing was changed."
+            ) from None
+        record_event(
+            notice.account,
+            actor=actor,
+            action="notice_acknowledged",
+            comment=f"{notice.get_what_changed_display()} changed "
+            f"{timezone.localtime(notice.changed_at):%d %b %Y}."
+            + (f" {notice.acknowledgement_comment}" if notice.acknowledgement_comment else ""),
+        )
+        notifications_accounts.notice_acknowledged(notice, actor=actor)
+    return notice
+
+
+def rotation_tasks_raise_for_leaver(*, user):
+    """Someone was deactivated: every account they could get into needs a new password.
+
+    That is each account naming them as moderator or admin, and each account whose login
+    details they revealed. Closed accounts are left alone. Safe to run twice: a leaver has
+    at most one open task per account.
+    """
+    named = set(
+        AccountModerator.objects.filter(user=user)
+        .exclude(account__state=ManagedAccount.State.CLOSED)
+        .values_list("account_id", flat=True)
+    )
+    revealed = set(
+        CredentialReveal.objects.successful()
+        .filter(actor=user)
+        .exclude(account__state=ManagedAccount.State.CLOSED)
+        .values_list("account_id", flat=True)
+    )
+    raised = []
+    with transaction.atomic():
+        for account_id in sorted(named | revealed):
+            account = locked_account(account_id)
+            if RotationTask.objects.open().filter(account=account, departed_user=user).exists():
+                continue
+            reason = (
+                RotationTask.Reason.NAMED if account_id in named else RotationTask.Reason.REVEALED
+            )
+            task = RotationTask.objects.create(
+                account=account, departed_user=user, reason=reason, raised_at=timezone.now()
+            )
+            record_event(
+                account,
+                actor=None,
+                action="rotation_raised",
+                comment=f"{user} was deactivated. {task.get_reason_display()}.",
+            )
+            notifications_accounts.rotation_raised(task)
+            raised.append(task)
+    return raised

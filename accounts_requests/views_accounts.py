@@ -1,0 +1,276 @@
+"""The account register, an account's page and set-up, and the public register."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts_requests import checklist, rules, services_accounts
+from accounts_requests import selectors_accounts as selectors
+from accounts_requests.forms_accounts import (
+    AccountRegisterForm,
+    CommentForm,
+    ModeratorForm,
+    RegisterFilterForm,
+    ResolveForm,
+    SetupForm,
+)
+from accounts_requests.models import AccountSetup, ManagedAccount
+from accounts_requests.panels import account_panels
+from accounts_requests.services import ActionError
+from accounts_requests.views import _problem
+
+
+def posted_data(request):
+    """The form data of a POST, even an empty one; None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def get_account(user, pk):
+    """The account, if this user may see it; 404 otherwise, whoever's it is."""
+    try:
+        return selectors.account_for_page(user, pk)
+    except ManagedAccount.DoesNotExist:
+        raise Http404("No such account.") from None
+
+
+def _setup(account):
+    try:
+        return account.setup
+    except AccountSetup.DoesNotExist:
+        return None
+
+
+@login_required
+def account_list(request):
+    """The register: comms and auditors see every account, a team its own."""
+    if not rules.can_see_register(request.user):
+        raise PermissionDenied
+    form = RegisterFilterForm(request.GET or None, teams=selectors.register_teams(request.user))
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = Paginator(selectors.register(request.user, filters), 50).get_page(
+        request.GET.get("page")
+    )
+    rows = [{"account": a, "progress": checklist.progress(a)} for a in page.object_list]
+    return render(
+        request,
+        "accounts_requests/account_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "form": form,
+            "can_register": rules.can_register_account(request.user),
+        },
+    )
+
+
+@login_required
+def account_create(request):
+    if not rules.can_register_account(request.user):
+        raise PermissionDenied
+    form = AccountRegisterForm(posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        account = services_accounts.managed_account_register(
+            actor=request.user, team=data.pop("team"), data=data
+        )
+        messages.success(
+            request,
+            f"'{account.name}' is registered. Complete its set-up checklist to make it active.",
+        )
+        return redirect(account)
+    return render(
+        request,
+        "accounts_requests/account_form.html",
+        {"form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def account_context(request, account, **extra):
+    user = request.user
+    incident = selectors.open_incident(account)
+    can_edit_setup = rules.can_edit_setup(account, user)
+    context = {
+        "account": account,
+        "setup": _setup(account),
+        "checklist": checklist.items(account),
+        "actions": selectors.account_actions(account, user),
+        "moderators": list(selectors.moderators(account)),
+        "notices": list(selectors.notices(account)),
+        "reveals": list(selectors.reveal_audit(account, user)),
+        "credential": selectors.credential(account),
+        "incident": incident,
+        "rotation_tasks": list(selectors.open_rotation_tasks(account)),
+        "events": account.events.select_related("actor").order_by("at", "id"),
+        "on_public_register": account.state in ManagedAccount.LIVE_STATES and not incident,
+        "can_edit_setup": can_edit_setup,
+        "can_lodge": rules.can_lodge_credentials(account, user),
+        "can_reveal": rules.can_reveal_credentials(account, user),
+        "can_file_notice": rules.can_file_notice(account, user),
+        "can_acknowledge": rules.can_acknowledge_notice(None, user),
+        "can_resolve": incident is not None and rules.can_resolve_incident(account, user),
+        "moderator_form": ModeratorForm(account=account) if can_edit_setup else None,
+        "resolve_form": ResolveForm(),
+        "panels": account_panels(account, user),
+    }
+    context["missing"] = [item for item in context["checklist"] if not item.done]
+    context.update(extra)
+    return context
+
+
+@login_required
+def account_detail(request, pk):
+    account = get_account(request.user, pk)
+    return render(
+        request, "accounts_requests/account_detail.html", account_context(request, account)
+    )
+
+
+@login_required
+def account_setup(request, pk):
+    account = get_account(request.user, pk)
+    if not rules.can_edit_setup(account, request.user):
+        raise PermissionDenied
+    setup = _setup(account)
+    initial = {
+        "handle": account.handle,
+        "url": account.url,
+        "comms_admin": bool(setup and setup.comms_admin_confirmed),
+        "verified_badge": bool(setup and setup.verified_badge),
+    }
+    form = SetupForm(posted_data(request), account=account, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _, changed = services_accounts.account_setup_update(
+                actor=request.user, account_id=account.pk, **form.values()
+            )
+        except ActionError as error:
+            return _problem(request, error, back=account.get_absolute_url())
+        if changed:
+            messages.success(request, "The set-up details have been saved.")
+        else:
+            messages.info(request, "Nothing had changed, so nothing was saved.")
+        return redirect(account)
+    return render(
+        request,
+        "accounts_requests/account_setup.html",
+        {"account": account, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_POST
+@login_required
+def moderator_add(request, pk):
+    account = get_account(request.user, pk)
+    if not rules.can_edit_setup(account, request.user):
+        raise PermissionDenied
+    form = ModeratorForm(request.POST, account=account)
+    if form.is_valid():
+        try:
+            named = services_accounts.account_moderator_add(
+                actor=request.user,
+                account_id=account.pk,
+                user=form.cleaned_data["user"],
+                role=form.cleaned_data["role"],
+            )
+        except ActionError as error:
+            if error.status != 400:
+                return _problem(request, error, back=account.get_absolute_url())
+            for field, message in error.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, f"{named.user} is now named on this account.")
+            return redirect(account.get_absolute_url() + "#moderators-heading")
+    return render(
+        request,
+        "accounts_requests/account_detail.html",
+        account_context(request, account, moderator_form=form),
+        status=400,
+    )
+
+
+@require_POST
+@login_required
+def moderator_remove(request, pk, moderator_pk):
+    account = get_account(request.user, pk)
+    if not rules.can_edit_setup(account, request.user):
+        raise PermissionDenied
+    try:
+        services_accounts.account_moderator_remove(
+            actor=request.user, account_id=account.pk, moderator_id=moderator_pk
+        )
+    except ActionError as error:
+        return _problem(request, error, back=account.get_absolute_url())
+    messages.success(request, "They are no longer named on this account.")
+    return redirect(account.get_absolute_url() + "#moderators-heading")
+
+
+@require_POST
+@login_required
+def account_verify(request, pk):
+    account = get_account(request.user, pk)
+    if not rules.can_verify_setup(account, request.user):
+        raise PermissionDenied
+    form = CommentForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    try:
+        services_accounts.account_verify(
+            actor=request.user, account_id=account.pk, comment=comment
+        )
+    except services_accounts.SetupIncomplete as error:
+        return render(
+            request,
+            "accounts_requests/account_detail.html",
+            account_context(request, account, verify_error=error),
+            status=400,
+        )
+    except ActionError as error:
+        return _problem(request, error, back=account.get_absolute_url())
+    messages.success(
+        request,
+        f"'{account.name}' is active and listed on the public register of official accounts.",
+    )
+    return redirect(account)
+
+
+@require_POST
+@login_required
+def incident_resolve(request, pk):
+    account = get_account(request.user, pk)
+    if not rules.can_resolve_incident(account, request.user):
+        raise PermissionDenied
+    form = ResolveForm(request.POST)
+    if form.is_valid():
+        try:
+            account = services_accounts.incident_resolve(
+                actor=request.user, account_id=account.pk, note=form.cleaned_data["comment"]
+            )
+        except ActionError as error:
+            return _problem(request, error, back=account.get_absolute_url())
+        state = account.get_state_display().lower()
+        messages.success(request, f"The incident is resolved. '{account.name}' is {state}.")
+        return redirect(account)
+    return render(
+        request,
+        "accounts_requests/account_detail.html",
+        account_context(request, account, resolve_form=form, resolve_open=True),
+        status=400,
+    )
+
+
+def public_register(request):
+    """The trust's official accounts, for anyone: nothing internal."""
+    accounts = list(selectors.public_register())
+    return render(
+        request,
+        "accounts_requests/public_register.html",
+        {
+            "corporate": [a for a in accounts if a.team.is_communications],
+            "services": [a for a in accounts if not a.team.is_communications],
+        },
+    )

@@ -1,0 +1,62 @@
+"""The communications team's list of people, and deactivating a leaver."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+
+from portal import rules, services_people
+from portal.forms import DeactivateForm
+from portal.models import Membership
+
+
+@login_required
+def people_list(request):
+    if not rules.is_comms(request.user):
+        raise PermissionDenied
+    query = request.GET.get("q", "").strip()[:100]
+    people = get_user_model().objects.prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.select_related("team"))
+    )
+    if query:
+        people = people.filter(
+            Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(username__icontains=query)
+            | Q(email__icontains=query)
+        )
+    people = people.order_by("-is_active", "first_name", "last_name", "username")
+    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    return render(request, "portal/people.html", {"page": page, "query": query})
+
+
+@login_required
+def user_deactivate(request, pk):
+    """Ask first; then stop the person signing in."""
+    if not rules.is_comms(request.user):
+        raise PermissionDenied
+    person = get_object_or_404(
+        get_user_model().objects.prefetch_related("memberships__team"), pk=pk
+    )
+    form = DeactivateForm(request.POST if request.method == "POST" else None, person=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_people.user_deactivate(actor=request.user, user=person)
+        except services_people.PeopleError as error:
+            messages.error(request, error.message)
+            return redirect("portal:people")
+        messages.success(
+            request,
+            f"{person} is deactivated and can no longer sign in. Any account they could get "
+            "into now has a task to change its login details.",
+        )
+        return redirect("portal:people")
+    return render(
+        request,
+        "portal/user_deactivate.html",
+        {"person": person, "form": form},
+        status=400 if form.is_bound else 200,
+    )

@@ -1,0 +1,112 @@
+"""The register of managed accounts: comms see all, a team its own, with filters."""
+
+import pytest
+from django.urls import reverse
+
+from accounts_requests.models import ManagedAccount, Platform
+from tests import factories
+from tests.accounts_requests.fixtures_accounts import vault_key
+
+__all__ = ["vault_key"]
+
+State = ManagedAccount.State
+URL = reverse("accounts_requests:account_list")
+
+
+@pytest.fixture
+def accounts(team, other_team, comms_team, vault_key):
+    return {
+        "ours": factories.managed_account(team=team, name="Ours", platform=Platform.INSTAGRAM),
+        "ours_setting_up": factories.managed_account(
+            team=team, name="Ours in set-up", state=State.SETTING_UP
+        ),
+        "theirs": factories.managed_account(team=other_team, name="Theirs"),
+        "corporate": factories.managed_account(
+            team=comms_team, name="Corporate", platform=Platform.X
+        ),
+    }
+
+
+def _names(response):
+    return [row["account"].name for row in response.context["rows"]]
+
+
+@pytest.mark.parametrize("role", ["comms", "head", "auditor"])
+def test_comms_and_auditors_see_every_account_including_the_corporate_ones(
+    accounts, people, role, as_user
+):
+    response = as_user(people[role]).get(URL)
+    assert response.status_code == 200
+    assert set(_names(response)) == {"Ours", "Ours in set-up", "Theirs", "Corporate"}
+    assert _names(response)[0] == "Corporate"  # the trust's own accounts come first
+
+
+def test_a_team_sees_only_its_own(accounts, member, as_user):
+    response = as_user(member).get(URL)
+    assert set(_names(response)) == {"Ours", "Ours in set-up"}
+    assert "Theirs" not in response.content.decode()
+    assert "Register an account" not in response.content.decode()
+
+
+def test_a_team_cannot_filter_its_way_into_another_teams_accounts(
+    accounts, member, other_team, as_user
+):
+    response = as_user(member).get(URL, {"team": other_team.pk})
+    assert "Theirs" not in _names(response)
+
+
+def test_staff_without_a_team_are_refused(accounts, staff, as_user):
+    assert as_user(staff).get(URL).status_code == 403
+
+
+def test_filters_by_team_platform_and_state(accounts, comms, team, as_user):
+    client = as_user(comms)
+    assert set(_names(client.get(URL, {"team": team.pk}))) == {"Ours", "Ours in set-up"}
+    assert _names(client.get(URL, {"platform": Platform.X})) == ["Corporate"]
+    assert _names(client.get(URL, {"state": State.SETTING_UP})) == ["Ours in set-up"]
+    assert "Ours in set-up" not in _names(client.get(URL, {"state": "live"}))
+
+
+def test_a_nonsense_filter_is_ignored_not_an_error(accounts, comms, as_user):
+    response = as_user(comms).get(URL, {"state": "nonsense", "team": "x"})
+    assert response.status_code == 200
+    assert len(_names(response)) == 4
+
+
+def test_the_register_shows_set_up_progress(accounts, comms, as_user):
+    page = as_user(comms).get(URL).content.decode()
+    assert "Set-up: 0 of 5 done" in page
+    assert "No login details lodged" in page
+
+
+def _fill(n, team, other_team):
+    for i in range(n):
+        account = factories.managed_account(
+            team=team if i % 2 else other_team, name=f"Account {i}", platform=Platform.FACEBOOK
+        )
+        factories.named_moderator(account, factories.member_of(account.team))
+        factories.notice(account, factories.member_of(account.team))
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_register_costs_the_same_queries_at_any_size(
+    size, team, other_team, comms, as_user, django_assert_max_num_queries, vault_key
+):
+    _fill(size, team, other_team)
+    client = as_user(comms)
+    client.get(URL)  # warm the session and the organisation profile
+    with django_assert_max_num_queries(12):
+        response = client.get(URL)
+    assert len(response.context["rows"]) == size
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_a_teams_register_costs_the_same_at_any_size(
+    size, team, other_team, member, as_user, django_assert_max_num_queries, vault_key
+):
+    _fill(size, team, other_team)
+    client = as_user(member)
+    client.get(URL)
+    with django_assert_max_num_queries(12):
+        response = client.get(URL)
+    assert len(response.context["rows"]) == size // 2
