@@ -1,6 +1,7 @@
 from django.urls import path
 
 from accounts_requests import views
+from accounts_requests.kpi import urls as kpi_urls
 
 app_name = "accounts_requests"
 
@@ -14,3 +15,6 @@ urlpatterns = [
     path("proposals/<int:pk>/<slug:action>/", views.proposal_action, name="action"),
     path("accounts/<int:pk>/", views.account_detail, name="account_detail"),
 ]
+
+# KPI figures, reviews and closure keep their routes in their own module.
+urlpatterns += kpi_urls.urlpatterns

@@ -15,7 +15,9 @@ from accounts_requests.forms import (
     StartReviewForm,
     answered_sections,
 )
+from accounts_requests.kpi.selectors import account_kpi_context
 from accounts_requests.models import AccountRequest, ManagedAccount
+from accounts_requests.panels import account_panels
 from portal import rules as portal_rules
 from portal.models import Team
 
@@ -280,6 +282,10 @@ def account_detail(request, pk):
     except ManagedAccount.DoesNotExist:
         raise Http404("No such account.") from None
     events = account.events.select_related("actor").order_by("at", "id")
-    return render(
-        request, "accounts_requests/account_detail.html", {"account": account, "events": events}
-    )
+    context = {
+        "account": account,
+        "events": events,
+        "panels": account_panels(account, request.user),
+    }
+    context.update(account_kpi_context(account, request.user))  # KPI section and reviews
+    return render(request, "accounts_requests/account_detail.html", context)

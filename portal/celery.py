@@ -10,11 +10,25 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.autodiscover_tasks(["accounts_requests.kpi"])
 
 BEAT_SCHEDULE = {
     "send-pending-notifications": {
         "task": "portal.tasks.send_pending_notifications",
         "schedule": 60.0,
+    },
+    # KPI figures and reviews (accounts_requests.kpi)
+    "resume-stalled-figure-imports": {
+        "task": "accounts_requests.kpi.tasks.resume_stalled_imports",
+        "schedule": 120.0,
+    },
+    "send-review-reminders": {
+        "task": "accounts_requests.kpi.tasks.send_review_reminders",
+        "schedule": crontab(hour=8, minute=30),
+    },
+    "send-figures-reminders": {
+        "task": "accounts_requests.kpi.tasks.send_figures_reminders",
+        "schedule": crontab(hour=8, minute=45),
     },
 }
 app.conf.beat_schedule = BEAT_SCHEDULE

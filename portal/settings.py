@@ -274,7 +274,18 @@ LOGGING = {
 # {"title", "template", "context", "order"} dicts.
 DASHBOARD_PANELS = [
     "accounts_requests.dashboard.panels",
+    "accounts_requests.kpi.dashboard.panels",
 ]
+
+# Panels other apps add to an account's page and its review page: dotted paths to
+# functions ``panel(account, user)`` returning None or {"title", "template", "context"}.
+ACCOUNT_PAGE_PANELS = []
+
+# Importing KPI figures from CSV files: the largest file taken, the most rows, and above
+# how many rows the import runs in the background with its progress shown.
+KPI_IMPORT_MAX_BYTES = envint("KPI_IMPORT_MAX_BYTES", str(5 * 1024 * 1024))
+KPI_IMPORT_MAX_ROWS = envint("KPI_IMPORT_MAX_ROWS", "50000")
+KPI_IMPORT_BACKGROUND_ROWS = envint("KPI_IMPORT_BACKGROUND_ROWS", "300")
 
 # Bank holidays for working time, as country and subdivision for the holidays package.
 BANK_HOLIDAYS = os.getenv("BANK_HOLIDAYS", "GB-ENG")

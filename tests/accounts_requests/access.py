@@ -32,3 +32,15 @@ def build(world):
         team=world.team, applicant=world.users["member"]
     )
     world.records["account"] = factories.managed_account(team=world.team)
+
+
+# KPI figures, reviews and closure declare their routes in their own table.
+from tests.accounts_requests import access_kpi  # noqa: E402
+
+ROUTES.update(access_kpi.ROUTES)
+_build_proposals_and_accounts = build
+
+
+def build(world):
+    _build_proposals_and_accounts(world)
+    access_kpi.build(world)
