@@ -72,7 +72,7 @@ class FiguresForm(forms.Form):
     last_post_on = forms.DateField(
         label="Date of the last post",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="The latest post up to the end of the month. Optional, but it makes the "
         "dormancy check exact.",
     )
@@ -237,7 +237,7 @@ class ImprovementPlanForm(forms.Form):
     )
     re_review_on = forms.DateField(
         label="Re-review date",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Normally three months from now.",
     )
 

@@ -21,7 +21,7 @@ from accounts_requests.kpi.forms import (
 from accounts_requests.kpi.views import _apply_errors, get_account
 from accounts_requests.models import AccountClosure, AccountReview, ClosureStep, ManagedAccount
 from accounts_requests.panels import account_panels
-from accounts_requests.services import ActionError
+from accounts_requests.services import ActionConflict, ActionError
 from accounts_requests.views import _problem
 
 OUTCOME_DONE = {
@@ -91,7 +91,7 @@ def _review_context(request, review, **extra):
         "can_decide": can_decide,
         "can_respond": rules.can_respond_to_review(account, user),
         "outcome_forms": {
-            name: form_class(initial=_outcome_initial(name))
+            name: form_class(prefix=name, initial=_outcome_initial(name))
             for name, form_class in OUTCOME_FORMS.items()
         }
         if can_decide
@@ -123,7 +123,7 @@ def review_decide(request, pk, outcome):
         raise Http404("No such outcome.")
     if not rules.can_run_reviews(review.account, request.user):
         raise PermissionDenied
-    form = OUTCOME_FORMS[outcome](request.POST)
+    form = OUTCOME_FORMS[outcome](request.POST, prefix=outcome)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -159,7 +159,7 @@ def review_respond(request, pk):
         if review.account.state == ManagedAccount.State.CLOSED:
             return _problem(
                 request,
-                ActionError("This account is closed; its reviews are kept as they were."),
+                ActionConflict("This account is closed; its reviews are kept as they were."),
                 back=review.get_absolute_url(),
             )
         raise PermissionDenied

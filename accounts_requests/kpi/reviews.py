@@ -122,6 +122,11 @@ def account_review_decide(
                 f"This review was already decided ({review.get_outcome_display()}). Nothing "
                 "was changed."
             )
+        if account.state != State.UNDER_REVIEW:
+            raise ActionConflict(
+                f"This account is now '{account.get_state_display()}', not under review, so "
+                "the review cannot be decided. Nothing was changed."
+            )
         snapshot = _health_snapshot(account.pk)
         if outcome == Outcome.CONTINUE:
             run_account_transition(
@@ -285,6 +290,11 @@ def account_closure_sign_off(*, actor, closure_id, comment=""):
     """The head of communications signs off: the account is closed and becomes read-only."""
     with transaction.atomic():
         closure, account = _locked_closure(closure_id)
+        if account.state != State.CLOSURE_PROPOSED:
+            raise ActionConflict(
+                f"This account is now '{account.get_state_display()}', so the closure cannot be "
+                "signed off. Nothing was changed."
+            )
         if not rules.can_sign_off_closure(account, actor):
             raise ActionRefused("Only the head of communications can sign off a closure.")
         missing = missing_steps(closure)

@@ -12,6 +12,7 @@ import logging
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from accounts_requests import rules
@@ -160,7 +161,7 @@ def figures_import_create(*, actor, upload, account=None):
     if upload.size > max_bytes:
         raise ActionError(
             "The file is too large.",
-            errors={"file": f"The file must be smaller than {max_bytes // 1_000_000} MB."},
+            errors={"file": f"The file must be no larger than {filesizeformat(max_bytes)}."},
         )
     raw = upload.read()
     try:

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
@@ -24,7 +25,7 @@ from accounts_requests.kpi.forms import (
 from accounts_requests.kpi.months import month_label
 from accounts_requests.models import FiguresImport, HealthRules, ManagedAccount, MonthlyFigures
 from accounts_requests.selectors import account_for_page
-from accounts_requests.services import ActionError
+from accounts_requests.services import ActionConflict, ActionError
 from accounts_requests.views import _problem
 
 
@@ -77,7 +78,7 @@ def figures(request, pk):
         if account.state == ManagedAccount.State.CLOSED:
             return _problem(
                 request,
-                ActionError("This account is closed; its figures are kept as they were."),
+                ActionConflict("This account is closed; its figures are kept as they were."),
                 back=account.get_absolute_url(),
             )
         if not can_enter:
@@ -131,7 +132,7 @@ def _import_page(request, *, account, form, job=None, status=200):
             "template_url": reverse("accounts_requests:figures_template", args=[account.pk])
             if account
             else reverse("accounts_requests:figures_template_all"),
-            "max_mb": settings.KPI_IMPORT_MAX_BYTES // 1_000_000,
+            "max_size": filesizeformat(settings.KPI_IMPORT_MAX_BYTES),
         },
         status=status,
     )
