@@ -65,3 +65,7 @@ class AccountRequestEventAdmin(admin.ModelAdmin):
 class ManagedAccountEventAdmin(AccountRequestEventAdmin):
     list_display = ["account", "action", "actor", "at"]
     list_select_related = ["account", "actor"]
+
+
+# KPI figures, reviews and closure register their read-only admin views here.
+from accounts_requests.kpi import admin as kpi_admin  # noqa: E402, F401

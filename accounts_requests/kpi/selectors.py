@@ -96,11 +96,17 @@ def overview_counts(accounts):
 
 def decorate(accounts, rules_row):
     """Plain-words extras for rows already annotated by the database: no queries."""
+    today = timezone.localdate()
     for account in accounts:
         account.health_label = Health(account.health).label
         account.health_style = health_rules.HEALTH_STYLES[account.health]
         account.health_reason = health_rules.describe(account, rules_row)
         account.next_review_on = next_review_on(account)
+        account.review_overdue = (
+            account.next_review_on is not None
+            and account.next_review_on <= today
+            and not account.has_open_review
+        )
         if account.latest_rate is not None and account.previous_rate is not None:
             account.rate_change = round(account.latest_rate - account.previous_rate, 2)
         else:

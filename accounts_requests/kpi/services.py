@@ -233,6 +233,9 @@ def figures_import_process(*, import_id):
     problems = list(parsed.problems)
     try:
         with transaction.atomic():
+            # Write first: on SQLite a transaction that reads and then writes can be refused
+            # the lock while the web process writes; starting with a write waits its turn.
+            FiguresImport.objects.filter(pk=job.pk).update(rows_done=parsed.total)
             accounts = _accounts_for(job, parsed.rows, problems)
             if problems or not parsed.rows:
                 transaction.set_rollback(True)

@@ -1,10 +1,12 @@
 """The account page's KPI section, and the home page panels about account health."""
 
+import datetime
 import json
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from freezegun import freeze_time
 
 from tests import kpi_factories
@@ -15,7 +17,11 @@ TODAY = "2025-05-15 10:00"
 
 @pytest.fixture
 def account(team):
-    account = kpi_factories.account(team, name="Perinatal Peers")
+    account = kpi_factories.account(
+        team,
+        name="Perinatal Peers",
+        activated_at=timezone.make_aware(datetime.datetime(2024, 1, 2, 10)),
+    )
     for number, (followers, engagements) in enumerate(
         [(100, 300), (110, 250), (125, 150), (140, 120), (150, 100)], start=12
     ):
@@ -61,7 +67,7 @@ def test_comms_see_the_review_and_target_actions(as_user, comms, account):
     assert "Start the annual review" in page
     assert "Propose closure" in page
     assert "Change the targets" in page
-    assert "The next annual review is due on" in page
+    assert "The annual review fell due on 2 January 2025 and has not started yet." in page
 
 
 @freeze_time(TODAY)

@@ -221,10 +221,10 @@ def test_reviews_due_are_found_from_activation_or_the_last_review(world, as_user
         re_review_on=datetime.date(2025, 5, 1),
         decided_at=at(2025, 2, 1),
     )
-    due = {
-        a.name
-        for a in as_user(comms).get(OVERVIEW, {"review_due": "on"}).context["page"].object_list
-    }
+    response = as_user(comms).get(OVERVIEW, {"review_due": "on"})
+    due = {a.name for a in response.context["page"].object_list}
+    assert all(a.review_overdue for a in response.context["page"].object_list)
+    assert "due now" in response.content.decode()
     # Everything activated in January 2023 is due except the one reviewed in January 2025;
     # the account live since 16 May 2024 is not due until tomorrow; the plan's re-review
     # date has passed; the one live since June 2024 is not due.
