@@ -11,7 +11,7 @@ def panels(user):
     found = []
     if rules.can_see_performance(user):
         accounts = with_health(selectors.live_accounts())
-        counts = selectors.overview_counts(accounts)["totals"]
+        counts = selectors.health_totals(accounts)
         found.append(
             {
                 "title": "Account health",

@@ -47,10 +47,17 @@ def _health_snapshot(account_id):
 
 
 def _locked_review(review_id):
-    try:
-        return AccountReview.objects.select_for_update().get(pk=review_id)
-    except AccountReview.DoesNotExist:
-        raise ActionConflict("This review no longer exists.") from None
+    """The review and its account, both locked: the account first, as every service does,
+    so two services never wait on each other."""
+    account_id = (
+        AccountReview.objects.filter(pk=review_id).values_list("account_id", flat=True).first()
+    )
+    if account_id is None:
+        raise ActionConflict("This review no longer exists.")
+    account = locked_account(account_id)
+    review = AccountReview.objects.select_for_update().get(pk=review_id)
+    review.account = account
+    return review, account
 
 
 def account_review_start(*, actor, account_id, comment=""):
@@ -115,8 +122,7 @@ def account_review_decide(
         raise ActionError("Choose an outcome.", errors={"outcome": "Choose an outcome."})
 
     with transaction.atomic():
-        review = _locked_review(review_id)
-        account = locked_account(review.account_id)
+        review, account = _locked_review(review_id)
         if not review.is_open:
             raise ActionConflict(
                 f"This review was already decided ({review.get_outcome_display()}). Nothing "
@@ -173,8 +179,7 @@ def account_review_respond(*, actor, review_id, body):
 
     body = require_text(body, "body", "Write your response.")
     with transaction.atomic():
-        review = _locked_review(review_id)
-        account = locked_account(review.account_id)
+        review, account = _locked_review(review_id)
         refuse_if_closed(account)
         if not rules.can_respond_to_review(account, actor):
             raise ActionRefused("You cannot respond on this review.")
@@ -229,11 +234,14 @@ def account_closure_propose(*, actor, account_id, reason, explanation):
 
 
 def _locked_closure(closure_id):
-    try:
-        closure = AccountClosure.objects.select_for_update().get(pk=closure_id)
-    except AccountClosure.DoesNotExist:
-        raise ActionConflict("This closure no longer exists.") from None
-    account = locked_account(closure.account_id)
+    """The open closure and its account, both locked, the account first."""
+    account_id = (
+        AccountClosure.objects.filter(pk=closure_id).values_list("account_id", flat=True).first()
+    )
+    if account_id is None:
+        raise ActionConflict("This closure no longer exists.")
+    account = locked_account(account_id)
+    closure = AccountClosure.objects.select_for_update().get(pk=closure_id)
     closure.account = account
     if not closure.is_open:
         raise ActionConflict(f"This closure is already finished: {closure.status_label.lower()}.")

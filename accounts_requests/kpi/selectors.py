@@ -72,10 +72,19 @@ def overview(filters, sort="", *, health_rules_row=None, today=None):
     return accounts.order_by(*order), key, descending
 
 
+def _by_health():
+    return {value: Count("pk", filter=Q(health=value)) for value in Health.values}
+
+
+def health_totals(accounts):
+    """How many accounts there are of each health, in one query."""
+    return accounts.order_by().aggregate(total=Count("pk"), **_by_health())
+
+
 def overview_counts(accounts):
     """Counts by health, by team and by platform, each one grouped query."""
-    by_health = {value: Count("pk", filter=Q(health=value)) for value in Health.values}
-    totals = accounts.order_by().aggregate(total=Count("pk"), **by_health)
+    by_health = _by_health()
+    totals = health_totals(accounts)
     teams = list(
         accounts.order_by()
         .values("team__name")

@@ -2,6 +2,7 @@
 
 import csv
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -47,10 +48,14 @@ def _no_store(response):
 
 
 def _apply_errors(form, error):
+    """Show a service's refusal on the form, beside the answer it is about."""
     for field, message in error.errors.items():
-        form.add_error(field if field in form.fields else None, message)
+        form.add_error(
+            field if field in form.fields else None,
+            forms.ValidationError(message, code="refused"),
+        )
     if not error.errors:
-        form.add_error(None, error.message)
+        form.add_error(None, forms.ValidationError(error.message, code="refused"))
 
 
 # ---- Entering figures ------------------------------------------------------------------------

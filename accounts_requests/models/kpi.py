@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -163,8 +163,16 @@ class HealthRules(models.Model):
 
     @classmethod
     def load(cls):
-        rules, _ = cls.objects.get_or_create(pk=1)
-        return rules
+        """The one row, created with the defaults the first time it is asked for."""
+        try:
+            return cls.objects.get(pk=1)
+        except cls.DoesNotExist:
+            pass
+        try:
+            with transaction.atomic():
+                return cls.objects.create(pk=1)
+        except IntegrityError:  # created by another request at the same moment
+            return cls.objects.get(pk=1)
 
 
 class FiguresImportQuerySet(models.QuerySet):
