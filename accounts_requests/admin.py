@@ -149,3 +149,7 @@ class AccountSetupAdmin(SimpleHistoryAdmin):
     list_display = ["account", "comms_admin_confirmed_at", "verified_badge"]
     list_select_related = ["account"]
     raw_id_fields = ["account", "comms_admin_confirmed_by", "badge_confirmed_by"]
+
+
+# KPI figures, reviews and closure register their read-only admin views here.
+from accounts_requests.kpi import admin as kpi_admin  # noqa: E402, F401

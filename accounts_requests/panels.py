@@ -11,7 +11,7 @@ from django.utils.module_loading import import_string
 
 def account_panels(account, user):
     panels = []
-    for path in getattr(settings, "ACCOUNT_PAGE_PANELS", []):
+    for path in settings.ACCOUNT_PAGE_PANELS:
         panel = import_string(path)(account, user)
         if panel:
             panels.append(panel)

@@ -97,3 +97,72 @@ def can_acknowledge_notice(notice, user):
 
 def can_resolve_incident(account, user):
     return portal_rules.is_comms(user)
+
+
+# KPI figures, reviews and closure. States are compared by value: the models import this
+# module, so it cannot import them.
+
+LIVE_ACCOUNT_STATES = (
+    "active",
+    "under_review",
+    "improvement_plan",
+    "closure_proposed",
+    "suspended",
+)
+
+
+def can_see_performance(user):
+    """The overview of every account's health is for those who see every account."""
+    return portal_rules.sees_everything(user)
+
+
+def can_edit_health_rules(user):
+    return portal_rules.is_comms(user)
+
+
+def can_enter_figures(account, user):
+    return account.state in LIVE_ACCOUNT_STATES and (
+        portal_rules.is_comms(user) or portal_rules.is_member_of(user, account.team_id)
+    )
+
+
+def can_import_for_several_accounts(user):
+    return portal_rules.is_comms(user)
+
+
+def can_change_targets(account, user):
+    return account.state != "closed" and portal_rules.is_comms(user)
+
+
+def can_run_reviews(account, user):
+    return portal_rules.is_comms(user)
+
+
+def can_propose_closure(account, user):
+    """Comms may propose it from a review or for inappropriate content; a team's manager
+    may ask for their own account to close."""
+    if portal_rules.is_comms(user):
+        return True
+    return account.state in ("active", "improvement_plan") and portal_rules.is_manager_of(
+        user, account.team_id
+    )
+
+
+def can_cancel_closure(account, user):
+    return portal_rules.is_comms(user)
+
+
+def can_sign_off_closure(account, user):
+    return portal_rules.is_head_of_comms(user)
+
+
+def can_work_exit_checklist(account, user):
+    return account.state == "closure_proposed" and (
+        portal_rules.is_comms(user) or portal_rules.is_member_of(user, account.team_id)
+    )
+
+
+def can_respond_to_review(account, user):
+    return account.state != "closed" and (
+        portal_rules.is_comms(user) or portal_rules.is_member_of(user, account.team_id)
+    )

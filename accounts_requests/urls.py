@@ -1,6 +1,7 @@
 from django.urls import path
 
 from accounts_requests import views, views_accounts, views_notices, views_vault
+from accounts_requests.kpi import urls as kpi_urls
 
 app_name = "accounts_requests"
 
@@ -35,3 +36,6 @@ urlpatterns = [
     ),
     path("official-accounts/", views_accounts.public_register, name="public_register"),
 ]
+
+# KPI figures, reviews and closure keep their routes in their own module.
+urlpatterns += kpi_urls.urlpatterns

@@ -18,6 +18,7 @@ from accounts_requests.forms_accounts import (
     ResolveForm,
     SetupForm,
 )
+from accounts_requests.kpi.selectors import account_kpi_context
 from accounts_requests.models import AccountSetup, ManagedAccount
 from accounts_requests.panels import account_panels
 from accounts_requests.services import ActionError
@@ -118,6 +119,7 @@ def account_context(request, account, **extra):
         "panels": account_panels(account, user),
     }
     context["missing"] = [item for item in context["checklist"] if not item.done]
+    context.update(account_kpi_context(account, user))  # figures, reviews and closure
     context.update(extra)
     return context
 

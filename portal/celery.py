@@ -10,6 +10,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.autodiscover_tasks(["accounts_requests.kpi"])
 
 BEAT_SCHEDULE = {
     "send-pending-notifications": {
@@ -34,6 +35,19 @@ BEAT_SCHEDULE = {
     "send-daily-digests": {
         "task": "portal.tasks.send_daily_digests",
         "schedule": crontab(minute="*/10"),
+    },
+    # KPI figures and reviews (accounts_requests.kpi)
+    "resume-stalled-figure-imports": {
+        "task": "accounts_requests.kpi.tasks.resume_stalled_imports",
+        "schedule": 120.0,
+    },
+    "send-review-reminders": {
+        "task": "accounts_requests.kpi.tasks.send_review_reminders",
+        "schedule": crontab(hour=8, minute=30),
+    },
+    "send-figures-reminders": {
+        "task": "accounts_requests.kpi.tasks.send_figures_reminders",
+        "schedule": crontab(hour=8, minute=45),
     },
 }
 app.conf.beat_schedule = BEAT_SCHEDULE

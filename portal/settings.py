@@ -286,13 +286,20 @@ DASHBOARD_PANELS = [
     "moderation.dashboard.panels",
     "portal.dashboard.panels",
     "accounts_requests.dashboard_accounts.panels",
+    "accounts_requests.kpi.dashboard.panels",
 ]
 
-# Panels on an account's page contributed by other apps: each a function
-# panel(account, user) returning None or a {"title", "template", "context"} dict.
+# Panels other apps add to an account's page and its review page: dotted paths to
+# functions panel(account, user) returning None or a {"title", "template", "context"} dict.
 ACCOUNT_PAGE_PANELS = [
     "moderation.panels.account_panel",
 ]
+
+# Importing KPI figures from CSV files: the largest file taken, the most rows, and above
+# how many rows the import runs in the background with its progress shown.
+KPI_IMPORT_MAX_BYTES = envint("KPI_IMPORT_MAX_BYTES", str(5 * 1024 * 1024))
+KPI_IMPORT_MAX_ROWS = envint("KPI_IMPORT_MAX_ROWS", "50000")
+KPI_IMPORT_BACKGROUND_ROWS = envint("KPI_IMPORT_BACKGROUND_ROWS", "300")
 
 # Bank holidays for working time, as country and subdivision for the holidays package
 # ("none" for no bank holidays).

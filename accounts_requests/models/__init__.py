@@ -1,21 +1,32 @@
 from .account import ManagedAccount, ManagedAccountEvent
+from .closure import AccountClosure, ClosureStep
+from .kpi import FiguresImport, HealthRules, MonthlyFigures
 from .notices import CredentialChangeNotice, RotationTask, SecurityIncident
 from .platform import Platform
 from .proposal import AccountRequest, AccountRequestEvent
+from .review import AccountReminder, AccountReview, ReviewResponse
 from .setup import AccountModerator, AccountSetup
 from .vault import Credential, CredentialReveal
 
 __all__ = [
+    "AccountClosure",
     "AccountModerator",
+    "AccountReminder",
     "AccountRequest",
     "AccountRequestEvent",
+    "AccountReview",
     "AccountSetup",
+    "ClosureStep",
     "Credential",
     "CredentialChangeNotice",
     "CredentialReveal",
+    "FiguresImport",
+    "HealthRules",
     "ManagedAccount",
     "ManagedAccountEvent",
+    "MonthlyFigures",
     "Platform",
+    "ReviewResponse",
     "RotationTask",
     "SecurityIncident",
 ]

@@ -1,13 +1,14 @@
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from accounts_requests import rules
 from portal.models import TransitionRecord
 
 from .platform import Platform
+from .review import REVIEW_AND_CLOSURE_LABELS
 
 
 class ManagedAccountQuerySet(models.QuerySet):
@@ -160,6 +161,93 @@ class ManagedAccount(ConcurrentTransitionMixin, models.Model):
 
     # ----- end of set-up and security ---------------------------------------------------
 
+    # ---- Reviews and closure -------------------------------------------------------------
+    # The annual review, its outcomes, and closing an account. Each transition only sets
+    # fields; the services in accounts_requests.kpi lock the row, check what must be true
+    # (an exit checklist complete before sign-off), record the event and notify.
+
+    @transition(
+        field=state,
+        source=State.ACTIVE,
+        target=State.UNDER_REVIEW,
+        permission=rules.can_run_reviews,
+        custom={"label": "Start the annual review", "style": "primary"},
+    )
+    def start_review(self, *, by, comment=""):
+        self.state_changed_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=State.IMPROVEMENT_PLAN,
+        target=State.UNDER_REVIEW,
+        permission=rules.can_run_reviews,
+        custom={"label": "Start the re-review", "style": "primary"},
+    )
+    def start_re_review(self, *, by, comment=""):
+        self.state_changed_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=State.UNDER_REVIEW,
+        target=State.ACTIVE,
+        permission=rules.can_run_reviews,
+        custom={"label": "Continue", "style": "success", "comment": "required"},
+    )
+    def continue_after_review(self, *, by, comment):
+        self.state_changed_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=State.UNDER_REVIEW,
+        target=State.IMPROVEMENT_PLAN,
+        permission=rules.can_run_reviews,
+        custom={"label": "Set an improvement plan", "style": "warning", "comment": "required"},
+    )
+    def set_improvement_plan(self, *, by, comment):
+        self.state_changed_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=[State.ACTIVE, State.UNDER_REVIEW, State.IMPROVEMENT_PLAN],
+        target=State.CLOSURE_PROPOSED,
+        permission=rules.can_propose_closure,
+        custom={"label": "Propose closure", "style": "outline-danger", "comment": "required"},
+    )
+    def propose_closure(self, *, by, comment):
+        self.state_changed_at = timezone.now()
+
+    def _state_before_closure(self, *, by, return_to, comment=""):
+        return return_to
+
+    @transition(
+        field=state,
+        source=State.CLOSURE_PROPOSED,
+        target=GET_STATE(
+            _state_before_closure,
+            states=[State.ACTIVE, State.IMPROVEMENT_PLAN],
+        ),
+        permission=rules.can_cancel_closure,
+        custom={
+            "label": "Keep the account open",
+            "style": "outline-primary",
+            "comment": "required",
+        },
+    )
+    def cancel_closure(self, *, by, return_to, comment):
+        self.state_changed_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=State.CLOSURE_PROPOSED,
+        target=State.CLOSED,
+        permission=rules.can_sign_off_closure,
+        custom={"label": "Sign off and close the account", "style": "danger"},
+    )
+    def close(self, *, by, comment=""):
+        self.state_changed_at = timezone.now()
+
+    # ---- end of reviews and closure -------------------------------------------------------
+
 
 class ManagedAccountEvent(TransitionRecord):
     account = models.ForeignKey(ManagedAccount, on_delete=models.CASCADE, related_name="events")
@@ -182,6 +270,7 @@ class ManagedAccountEvent(TransitionRecord):
         "resolve": "resolved the incident; the account is active again",
         "incident_resolved": "resolved the security incident",
         "rotation_raised": "raised a task to change the login details",
+        **REVIEW_AND_CLOSURE_LABELS,
     }
 
     class Meta(TransitionRecord.Meta):

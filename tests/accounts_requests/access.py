@@ -61,3 +61,15 @@ def build(world):
     world.records["account"] = account = factories.managed_account(team=world.team)
     world.records["moderator"] = factories.named_moderator(account, world.users["member"])
     world.records["notice"] = factories.notice(account, world.users["member"])
+
+
+# KPI figures, reviews and closure declare their routes in their own table.
+from tests.accounts_requests import access_kpi  # noqa: E402
+
+ROUTES.update(access_kpi.ROUTES)
+_build_proposals_and_accounts = build
+
+
+def build(world):
+    _build_proposals_and_accounts(world)
+    access_kpi.build(world)

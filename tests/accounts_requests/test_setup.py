@@ -390,6 +390,6 @@ def test_the_account_page_costs_the_same_queries_however_much_it_lists(
         )
     client = as_user(comms)
     client.get(live.get_absolute_url())
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(26):
         response = client.get(live.get_absolute_url())
     assert len(response.context["notices"]) == size

@@ -88,5 +88,5 @@ def test_a_proposal_from_draft_to_approval(open_as, member, manager, comms, team
     page.goto(proposal.get_absolute_url())
     page.get_by_role("link", name="Go to the account and its set-up checklist").click()
     assert ManagedAccount.objects.get().state == ManagedAccount.State.SETTING_UP
-    assert page.locator(".state-badge").inner_text() == "Setting up"
+    assert page.locator("h1 + .state-badge, h1 .state-badge").first.inner_text() == "Setting up"
     assert page.js_errors == []

@@ -43,6 +43,7 @@ EXTRA_DEMO_LOADERS = [
     "moderation.demo.load",
     "portal.demo.load",
     "accounts_requests.demo_accounts.load",
+    "accounts_requests.kpi.demo.load",
 ]
 
 

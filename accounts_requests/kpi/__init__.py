@@ -1,0 +1,1 @@
+"""KPI figures, account health, annual reviews and closure of managed accounts."""

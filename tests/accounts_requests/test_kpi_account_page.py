@@ -1,0 +1,106 @@
+"""The account page's KPI section, and the home page panels about account health."""
+
+import datetime
+import json
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from freezegun import freeze_time
+
+from tests import kpi_factories
+
+pytestmark = pytest.mark.django_db
+TODAY = "2025-05-15 10:00"
+
+
+@pytest.fixture
+def account(team):
+    account = kpi_factories.account(
+        team,
+        name="Perinatal Peers",
+        activated_at=timezone.make_aware(datetime.datetime(2024, 1, 2, 10)),
+    )
+    for number, (followers, engagements) in enumerate(
+        [(100, 300), (110, 250), (125, 150), (140, 120), (150, 100)], start=12
+    ):
+        year, month = (2024, number) if number == 12 else (2025, number - 12)
+        kpi_factories.figures(
+            account,
+            (year, month),
+            followers=followers,
+            engagements=engagements,
+            impressions=10_000,
+            median_reply_hours=10,
+        )
+    return account
+
+
+@freeze_time(TODAY)
+def test_the_section_draws_figures_against_targets_with_the_table_beside(as_user, member, account):
+    response = as_user(member).get(account.get_absolute_url())
+    page = response.content.decode()
+    data = json.loads(
+        re.search(r'id="kpi-chart-data" type="application/json">(.*?)</script>', page).group(1)
+    )
+    assert data["labels"] == ["Dec 2024", "Jan 2025", "Feb 2025", "Mar 2025", "Apr 2025"]
+    assert data["rate"] == [3.0, 2.5, 1.5, 1.2, 1.0]
+    assert data["rateTarget"] == 2.0
+    assert data["followers"] == [100, 110, 125, 140, 150]
+    assert "/static/vendor/chartjs-4.6.1/chart.umd.min.js" in page
+    assert "/static/js/kpi-chart.js" in page
+    assert "<script>" not in page  # nothing inline: the CSP forbids it
+    table = page[page.index("The last 12 months, newest first") :]
+    assert table.index("Apr 2025") < table.index("Dec 2024")
+    assert "1.00%" in table and "below target" in table and "slower than target" in table
+    assert "+10" in table  # followers gained in April
+    assert "Engagement rate falling" in page
+    assert "Below target" in page
+    assert f'href="/accounts/{account.pk}/figures/import/"' in page
+    assert "Change the targets" not in page  # comms only
+
+
+@freeze_time(TODAY)
+def test_comms_see_the_review_and_target_actions(as_user, comms, account):
+    page = as_user(comms).get(account.get_absolute_url()).content.decode()
+    assert "Start the annual review" in page
+    assert "Propose closure" in page
+    assert "Change the targets" in page
+    assert "The annual review fell due on 2 January 2025 and has not started yet." in page
+
+
+@freeze_time(TODAY)
+def test_a_teams_manager_may_ask_for_closure_but_not_start_a_review(as_user, manager, account):
+    page = as_user(manager).get(account.get_absolute_url()).content.decode()
+    assert "Ask for the account to close" in page
+    assert "Start the annual review" not in page
+
+
+@freeze_time(TODAY)
+def test_an_account_without_figures_says_so(as_user, member, team):
+    empty = kpi_factories.account(team, name="Empty")
+    page = as_user(member).get(empty.get_absolute_url()).content.decode()
+    assert "No figures have been entered yet." in page
+    assert "kpi-chart-data" not in page
+
+
+@freeze_time(TODAY)
+def test_the_home_page_shows_comms_the_health_of_every_account(as_user, comms, head, account):
+    page = as_user(head).get(reverse("portal:home")).content.decode()
+    assert "Account health" in page
+    assert "1 below target" in page
+    closure = kpi_factories.closure(
+        kpi_factories.account(account.team, state="closure_proposed", name="Going"), comms
+    )
+    page = as_user(head).get(reverse("portal:home")).content.decode()
+    assert "Closures waiting for sign-off" in page
+    assert closure.get_absolute_url() in page
+
+
+@freeze_time(TODAY)
+def test_the_home_page_shows_a_team_its_accounts_health(as_user, member, outsider, account):
+    page = as_user(member).get(reverse("portal:home")).content.decode()
+    assert "Your accounts&#x27; performance" in page or "Your accounts' performance" in page
+    assert "Perinatal Peers" in page
+    assert "Perinatal Peers" not in as_user(outsider).get(reverse("portal:home")).content.decode()
