@@ -16,6 +16,10 @@ BEAT_SCHEDULE = {
         "task": "portal.tasks.send_pending_notifications",
         "schedule": 60.0,
     },
+    "redact-expired-concerns": {
+        "task": "portal.tasks.redact_expired_concerns",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 app.conf.beat_schedule = BEAT_SCHEDULE
 

@@ -274,7 +274,16 @@ LOGGING = {
 # {"title", "template", "context", "order"} dicts.
 DASHBOARD_PANELS = [
     "accounts_requests.dashboard.panels",
+    "portal.dashboard.panels",
 ]
 
 # Bank holidays for working time, as country and subdivision for the holidays package.
 BANK_HOLIDAYS = os.getenv("BANK_HOLIDAYS", "GB-ENG")
+
+# Reports of worrying posts and accounts. A closed report's link and description are
+# removed this many days after it was closed.
+CONCERN_RETENTION_DAYS = envint("CONCERN_RETENTION_DAYS", "365")
+# Buttons other apps add to a concern's page for the communications team: each a function
+# ``actions(concern, user)`` returning [{"label", "url"}]. The moderation log adds
+# "Make a moderation entry" here (see portal/views/concerns.py).
+CONCERN_ACTIONS = []

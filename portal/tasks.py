@@ -31,3 +31,11 @@ def send_pending_notifications():
         except (smtplib.SMTPException, OSError):
             log.warning("Mail server refused notification %s; will retry", notification_id)
     return sent
+
+
+@shared_task(acks_late=True)
+def redact_expired_concerns():
+    """Remove the link and description of reports closed longer ago than they are kept."""
+    from portal.services.concerns import concerns_redact_expired
+
+    return concerns_redact_expired()

@@ -1,14 +1,24 @@
+from .concerns import Concern, ConcernEvent
+from .content import Document, DocumentVersion, ReadConfirmation
 from .notifications import Notification
 from .organisation import OrganisationProfile
 from .people import Membership, Team, User
 from .records import AppendOnlyModel, TransitionRecord
+from .training import TrainingRequest, TrainingRequestEvent
 
 __all__ = [
     "AppendOnlyModel",
+    "Concern",
+    "ConcernEvent",
+    "Document",
+    "DocumentVersion",
     "Membership",
     "Notification",
     "OrganisationProfile",
+    "ReadConfirmation",
     "Team",
+    "TrainingRequest",
+    "TrainingRequestEvent",
     "TransitionRecord",
     "User",
 ]

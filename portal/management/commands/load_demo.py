@@ -40,6 +40,7 @@ PEOPLE = [
 # Other apps add their demo data here: each a callable taking the command's stdout.
 EXTRA_DEMO_LOADERS = [
     "accounts_requests.demo.load",
+    "portal.demo.load",
 ]
 
 
