@@ -101,14 +101,14 @@ def concern_act(*, actor, concern_id, action, comment="", outcome=""):
                 if action == "acknowledge"
                 else f"is closed: {concern.get_outcome_display().lower()}"
             )
+            body = f"Thank you for reporting {concern.get_kind_display().lower()}."
+            if comment:
+                body += f" The communications team's note: {comment}"
             notify(
                 recipients=[concern.reported_by],
                 kind=f"concern.{action}",
                 title=f"Your report {done}",
-                body=f"Thank you for reporting {concern.get_kind_display().lower()}. "
-                f"The communications team's note: {comment}"
-                if comment
-                else f"Thank you for reporting {concern.get_kind_display().lower()}.",
+                body=body,
                 url=concern.get_absolute_url(),
                 actor=actor,
             )

@@ -37,6 +37,7 @@ def _get(user, pk):
         raise Http404("No such training request.") from None
 
 
+@never_cache
 @login_required
 def training(request):
     """The training page: the slides, asking for a session, and the requests one can see."""
