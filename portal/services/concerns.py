@@ -25,11 +25,16 @@ REDACTED_LINK = "https://removed.invalid/"
 def concern_report(*, actor, kind, link, what_worries, someone_at_risk=False):
     if not rules.can_report_concern(actor):
         raise ActionRefused("Sign in to report a concern.")
+    link = (link or "").strip()
+    if not link.lower().startswith(("https://", "http://")):
+        raise ActionError(
+            "Give the web address of what worries you.", errors={"link": "Give a web address."}
+        )
     with transaction.atomic():
         concern = Concern.objects.create(
             reported_by=actor,
             kind=kind,
-            link=link.strip(),
+            link=link,
             what_worries=what_worries.strip(),
             someone_at_risk=someone_at_risk,
         )

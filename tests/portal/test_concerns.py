@@ -344,3 +344,11 @@ def test_the_list_costs_the_same_for_any_number_of_reports(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("portal:concerns"))
     assert response.content.decode().count("badge state-badge") == size
+
+
+def test_the_service_refuses_a_link_that_is_not_a_web_address(staff):
+    with pytest.raises(ActionError):
+        services.concern_report(
+            actor=staff, kind=Concern.Kind.POST, link="javascript:alert(1)", what_worries="x"
+        )
+    assert not Concern.objects.exists()
