@@ -3,13 +3,33 @@ from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.models import (
+    Concern,
+    ConcernEvent,
+    Document,
+    DocumentVersion,
     Membership,
     Notification,
     OrganisationProfile,
+    ReadConfirmation,
     ReminderSent,
     Team,
+    TrainingRequest,
+    TrainingRequestEvent,
     User,
 )
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records changed only through the portal's own pages and services."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class MembershipInline(admin.TabularInline):
@@ -57,18 +77,56 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReminderSent)
-class ReminderSentAdmin(admin.ModelAdmin):
+class ReminderSentAdmin(ReadOnlyAdmin):
     """The once-only ledger, for looking up what was sent; it is never edited."""
 
     list_display = ["rule", "stage", "object_id", "due_at", "sent_at", "recipient_count"]
     list_filter = ["rule", "stage"]
     date_hierarchy = "sent_at"
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+@admin.register(DocumentVersion)
+class DocumentVersionAdmin(ReadOnlyAdmin):
+    list_display = ["document", "number", "title", "published_by", "published_at"]
+    list_filter = ["document"]
+    list_select_related = ["document", "published_by"]
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+
+@admin.register(TrainingRequest)
+class TrainingRequestAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "state", "requested_by", "session_starts_at", "created_at"]
+    list_filter = ["state"]
+    list_select_related = ["team", "requested_by"]
+
+
+@admin.register(Concern)
+class ConcernAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "state", "someone_at_risk", "created_at", "closed_at"]
+    list_filter = ["state", "kind", "someone_at_risk"]
+    exclude = ["what_worries", "link"]
+
+
+@admin.register(Document)
+class DocumentAdmin(ReadOnlyAdmin):
+    list_display = ["kind", "has_draft", "draft_updated_by", "draft_updated_at"]
+    list_select_related = ["draft_updated_by"]
+    exclude = ["draft_body"]
+
+
+@admin.register(ReadConfirmation)
+class ReadConfirmationAdmin(ReadOnlyAdmin):
+    list_display = ["user", "version", "confirmed_at"]
+    list_select_related = ["user", "version__document"]
+    date_hierarchy = "confirmed_at"
+
+
+@admin.register(TrainingRequestEvent)
+class TrainingRequestEventAdmin(ReadOnlyAdmin):
+    list_display = ["request", "action", "actor", "at"]
+    list_select_related = ["request__team", "actor"]
+
+
+@admin.register(ConcernEvent)
+class ConcernEventAdmin(ReadOnlyAdmin):
+    list_display = ["concern", "action", "actor", "at"]
+    list_select_related = ["concern", "actor"]

@@ -49,6 +49,10 @@ BEAT_SCHEDULE = {
         "task": "accounts_requests.kpi.tasks.send_figures_reminders",
         "schedule": crontab(hour=8, minute=45),
     },
+    "redact-expired-concerns": {
+        "task": "portal.tasks.redact_expired_concerns",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 app.conf.beat_schedule = BEAT_SCHEDULE
 

@@ -2,8 +2,10 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from portal.models import Membership, OrganisationProfile
+from portal import selectors
+from portal.models import Concern, Membership, OrganisationProfile, TrainingRequest
 
 
 class OrganisationProfileForm(forms.ModelForm):
@@ -169,3 +171,268 @@ class DeactivateForm(forms.Form):
         self.helper.layout = Layout(
             "confirm", Submit("deactivate", f"Deactivate {person}", css_class="btn-danger")
         )
+
+
+# The playbook and the slides.
+
+
+class ContentForm(forms.Form):
+    """A draft of the playbook or the slides, in Markdown."""
+
+    title = forms.CharField(max_length=200)
+    body = forms.CharField(
+        label="Text (Markdown)",
+        widget=forms.Textarea(attrs={"rows": 28, "class": "font-monospace", "spellcheck": "true"}),
+        strip=False,
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, is_slides=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].help_text = (
+            "Start a new slide with a line of three hyphens (---), with an empty line above "
+            "and below it. Each slide's first # heading is its title. Speaker notes go after "
+            "a line that says Notes: and only the communications team sees them."
+            if is_slides
+            else "Each # heading starts a section of the contents list; ## starts a sub-section."
+        )
+        self.fields["body"].widget.attrs["aria-describedby"] = "markdown-help"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout("title", "body", "revision")
+
+
+class PublishForm(forms.Form):
+    change_summary = forms.CharField(
+        label="What changed",
+        max_length=300,
+        help_text="One or two sentences staff will see when they are asked to read it again.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    ask_staff = forms.BooleanField(
+        label="Send every member of staff a notification asking them to read it",
+        required=False,
+        initial=True,
+        help_text="Everyone is asked to confirm the new version on their home page either way.",
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, is_slides=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if is_slides:
+            del self.fields["ask_staff"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*self.fields)
+
+
+class RevisionForm(forms.Form):
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class ConfirmReadForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class CompareForm(forms.Form):
+    old = forms.TypedChoiceField(
+        label="Compare version", coerce=int, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    new = forms.TypedChoiceField(
+        label="with version", coerce=int, widget=forms.Select(attrs={"class": "form-select"})
+    )
+
+    def __init__(self, *args, numbers, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(n, f"Version {n}") for n in numbers]
+        self.fields["old"].choices = choices
+        self.fields["new"].choices = choices
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("old") is not None and cleaned.get("old") == cleaned.get("new"):
+            raise forms.ValidationError("Choose two different versions.", code="same_version")
+        return cleaned
+
+
+# Training requests.
+
+
+class TrainingRequestForm(forms.ModelForm):
+    topics = forms.TypedMultipleChoiceField(
+        label="What should it cover?",
+        choices=TrainingRequest.Topic.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = TrainingRequest
+        fields = [
+            "team",
+            "service_name",
+            "audience",
+            "audience_size",
+            "topics",
+            "other_topics",
+            "session_format",
+            "preferred_date_1",
+            "preferred_date_2",
+            "preferred_date_3",
+            "timing_notes",
+        ]
+        widgets = {
+            "audience": forms.Textarea(attrs={"rows": 2}),
+            "other_topics": forms.Textarea(attrs={"rows": 3}),
+            "session_format": forms.RadioSelect,
+            "preferred_date_1": forms.DateInput(attrs={"type": "date"}),
+            "preferred_date_2": forms.DateInput(attrs={"type": "date"}),
+            "preferred_date_3": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session_format"].choices = TrainingRequest.Format.choices
+        if teams:
+            self.fields["team"].queryset = teams
+            self.fields["team"].required = True
+            self.fields["team"].empty_label = None if len(teams) == 1 else "Choose your team"
+            del self.fields["service_name"]
+        else:
+            del self.fields["team"]
+            self.fields["service_name"].required = True
+        self.fields["audience_size"].widget.attrs["min"] = 1
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                "Who it is for",
+                *[name for name in ("team", "service_name") if name in self.fields],
+                "audience",
+                "audience_size",
+            ),
+            Fieldset("What to cover", "topics", "other_topics"),
+            Fieldset(
+                "When and how",
+                "session_format",
+                "preferred_date_1",
+                "preferred_date_2",
+                "preferred_date_3",
+                "timing_notes",
+            ),
+            Submit("send", "Ask for the session"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        today = timezone.localdate()
+        for name in ("preferred_date_1", "preferred_date_2", "preferred_date_3"):
+            value = cleaned.get(name)
+            if value and value < today:
+                self.add_error(
+                    name, forms.ValidationError("Choose a date from today on.", code="past_date")
+                )
+        if not cleaned.get("topics") and not (cleaned.get("other_topics") or "").strip():
+            self.add_error(
+                "topics",
+                forms.ValidationError(
+                    "Choose at least one topic, or describe what you need below.",
+                    code="no_topic",
+                ),
+            )
+        size = cleaned.get("audience_size")
+        if size is not None and size < 1:
+            self.add_error(
+                "audience_size",
+                forms.ValidationError("Enter how many people will come.", code="no_audience"),
+            )
+        return cleaned
+
+
+class ScheduleForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label="Date and start time",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    minutes = forms.IntegerField(
+        label="Length in minutes", min_value=15, max_value=480, initial=60
+    )
+    location = forms.CharField(
+        label="Place or link",
+        max_length=500,
+        help_text="A room and building, or the link to join online.",
+    )
+    presenter = forms.ModelChoiceField(
+        queryset=None, required=False, help_text="Leave empty to run it yourself."
+    )
+    comment = forms.CharField(
+        label="Note to the team (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["presenter"].queryset = selectors.comms_users()
+
+    def clean_starts_at(self):
+        value = self.cleaned_data["starts_at"]
+        if value <= timezone.now():
+            raise forms.ValidationError("Choose a time in the future.", code="past_time")
+        return value
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class StateFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label="Show", required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
+
+    def __init__(self, *args, states, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("open", "Open"), ("", "All"), *states]
+
+
+# Concerns.
+
+
+class ConcernForm(forms.ModelForm):
+    class Meta:
+        model = Concern
+        fields = ["kind", "link", "what_worries", "someone_at_risk"]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "link": forms.URLInput(attrs={"placeholder": "https://", "inputmode": "url"}),
+            "what_worries": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = Concern.Kind.choices
+        self.fields["link"].assume_scheme = "https"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "kind", "link", "what_worries", "someone_at_risk", Submit("send", "Send the report")
+        )
+
+    def clean_link(self):
+        link = self.cleaned_data["link"]
+        if not link.lower().startswith(("https://", "http://")):
+            raise forms.ValidationError("Give a web address.", code="not_web")
+        return link
+
+
+class CloseConcernForm(CommentForm):
+    outcome = forms.ChoiceField(
+        label="How did it end?", choices=Concern.Outcome.choices, widget=forms.RadioSelect
+    )
+
+    field_order = ["outcome", "comment"]

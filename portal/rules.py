@@ -87,3 +87,58 @@ def is_team_member(user):
 def team_scope(user, field="team"):
     """A filter limiting a queryset to the teams the user belongs to."""
     return Q(**{f"{field}__in": team_ids(user)})
+
+
+# The site's own features: playbook and slides, training requests, concerns.
+
+
+def can_edit_content(user):
+    """Write drafts of the playbook and the slides, and publish them."""
+    return is_comms(user)
+
+
+def can_see_speaker_notes(user):
+    return is_comms(user)
+
+
+def can_read_versions(user, kind):
+    """Earlier versions and what changed. The slides' versions hold the speaker notes,
+    so only those who see everything read them; the playbook's are for all staff."""
+    from portal.models import Document
+
+    if kind == Document.Kind.SLIDES:
+        return sees_everything(user)
+    return _signed_in(user)
+
+
+def can_see_readership(user):
+    """Who has and has not confirmed reading the playbook."""
+    return sees_everything(user)
+
+
+def can_request_training(user):
+    return _signed_in(user)
+
+
+def can_arrange_training(record, user):
+    return is_comms(user)
+
+
+def can_cancel_training(record, user):
+    if is_comms(user):
+        return True
+    if record.team_id:
+        return is_member_of(user, record.team_id)
+    return _signed_in(user) and record.requested_by_id == user.pk
+
+
+def can_report_concern(user):
+    return _signed_in(user)
+
+
+def can_triage_concern(record, user):
+    return is_comms(user)
+
+
+def can_see_concern_queue(user):
+    return sees_everything(user)

@@ -378,3 +378,11 @@ if not CREDENTIAL_KEYS:
     if PRODUCTION:
         raise ImproperlyConfigured("CREDENTIAL_KEYS must be set when PORTAL_ENV=production.")
     CREDENTIAL_KEYS = [_local_credential_key()]
+
+# Reports of worrying posts and accounts. A closed report's link and description are
+# removed this many days after it was closed.
+CONCERN_RETENTION_DAYS = envint("CONCERN_RETENTION_DAYS", "365")
+# Buttons other apps add to a concern's page for the communications team: each a function
+# ``actions(concern, user)`` returning [{"label", "url"}]. The moderation log adds
+# "Make a moderation entry" here (see portal/views/concerns.py).
+CONCERN_ACTIONS = []

@@ -60,3 +60,11 @@ def sweep_reminders():
     from portal.reminders import engine
 
     return engine.sweep()
+
+
+@shared_task(acks_late=True)
+def redact_expired_concerns():
+    """Remove the link and description of reports closed longer ago than they are kept."""
+    from portal.services.concerns import concerns_redact_expired
+
+    return concerns_redact_expired()

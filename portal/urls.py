@@ -1,7 +1,35 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
-from portal.views import auth, home, notifications, organisation, people, reminders, teams
+from portal.views import (
+    auth,
+    concerns,
+    content,
+    home,
+    notifications,
+    organisation,
+    people,
+    public,
+    readers,
+    reminders,
+    teams,
+    training,
+)
+
+
+class DocumentKindConverter:
+    """The two documents comms edit: any other name is not a page."""
+
+    regex = "playbook|slides"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return str(value)
+
+
+register_converter(DocumentKindConverter, "kind")
 
 portal_patterns = [
     path("", home.home, name="home"),
@@ -35,6 +63,47 @@ portal_patterns = [
     ),
     path("people/", people.people_list, name="people"),
     path("people/<int:pk>/deactivate/", people.user_deactivate, name="user_deactivate"),
+    # The playbook and the slides
+    path("playbook/", content.playbook, name="playbook"),
+    path("playbook/confirm/", content.playbook_confirm, name="playbook_confirm"),
+    path("playbook/readers/", readers.readers, name="readers"),
+    path("playbook/readers/teams/<int:pk>/", readers.readers_team, name="readers_team"),
+    path("playbook/readers/no-team/", readers.readers_no_team, name="readers_no_team"),
+    path("training/slides/", content.slides, name="slides"),
+    path("content/<kind:kind>/versions/", content.content_versions, name="content_versions"),
+    path(
+        "content/<kind:kind>/versions/<int:number>/",
+        content.content_version,
+        name="content_version",
+    ),
+    path("content/<kind:kind>/compare/", content.content_compare, name="content_compare"),
+    path("content/<kind:kind>/draft/", content.content_edit, name="content_edit"),
+    path("content/<kind:kind>/draft/preview/", content.content_preview, name="content_preview"),
+    path("content/<kind:kind>/draft/publish/", content.content_publish, name="content_publish"),
+    path("content/<kind:kind>/draft/discard/", content.content_discard, name="content_discard"),
+    # Training sessions for teams
+    path("training/", training.training, name="training"),
+    path(
+        "training/requests/new/", training.training_request_create, name="training_request_create"
+    ),
+    path(
+        "training/requests/<int:pk>/",
+        training.training_request_detail,
+        name="training_request_detail",
+    ),
+    path(
+        "training/requests/<int:pk>/<slug:action>/",
+        training.training_request_action,
+        name="training_request_action",
+    ),
+    # Concerns about posts and accounts
+    path("concerns/", concerns.concern_list, name="concerns"),
+    path("concerns/new/", concerns.concern_create, name="concern_create"),
+    path("concerns/<int:pk>/", concerns.concern_detail, name="concern_detail"),
+    path("concerns/<int:pk>/<slug:action>/", concerns.concern_action, name="concern_action"),
+    # Public pages
+    path("help/", public.get_help, name="get_help"),
+    path("welcome/", public.welcome, name="welcome"),
 ]
 
 urlpatterns = [

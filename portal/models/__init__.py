@@ -1,16 +1,26 @@
+from .concerns import Concern, ConcernEvent
+from .content import Document, DocumentVersion, ReadConfirmation
 from .notifications import Notification
 from .organisation import OrganisationProfile
 from .people import Membership, Team, User
 from .records import AppendOnlyModel, TransitionRecord
 from .reminders import ReminderSent
+from .training import TrainingRequest, TrainingRequestEvent
 
 __all__ = [
     "AppendOnlyModel",
+    "Concern",
+    "ConcernEvent",
+    "Document",
+    "DocumentVersion",
     "Membership",
     "Notification",
     "OrganisationProfile",
+    "ReadConfirmation",
     "ReminderSent",
     "Team",
+    "TrainingRequest",
+    "TrainingRequestEvent",
     "TransitionRecord",
     "User",
 ]

@@ -36,6 +36,16 @@ STATE_STYLES = {
     "closure_proposed": "warning",
     "suspended": "danger",
     "closed": "secondary",
+    # Training requests
+    "requested": "info",
+    "scheduled": "primary",
+    "delivered": "success",
+    "declined": "danger",
+    "cancelled": "secondary",
+    # Concerns
+    "new": "warning",
+    "acknowledged": "info",
+    "action_taken": "primary",
 }
 
 

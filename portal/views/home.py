@@ -3,6 +3,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.module_loading import import_string
 
+from portal import rules, selectors
+from portal.forms import ConfirmReadForm
 from portal.models import Notification
 
 
@@ -16,11 +18,22 @@ def dashboard_panels(user):
 
 @login_required
 def home(request):
+    """What the user needs to do now: the playbook to confirm, what waits on them,
+    their notifications, and for comms their queues."""
+    status = selectors.playbook_status(request.user)
     notes = list(Notification.objects.for_user(request.user).unread()[:5])
     return render(
         request,
         "portal/home.html",
-        {"panels": dashboard_panels(request.user), "recent_notifications": notes},
+        {
+            "panels": dashboard_panels(request.user),
+            "recent_notifications": notes,
+            "playbook": status,
+            "confirm_form": ConfirmReadForm(initial={"version": status["version"].number})
+            if status["version"] and not status["confirmed"]
+            else None,
+            "can_propose": rules.is_team_member(request.user),
+        },
     )
 
 

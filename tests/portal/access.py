@@ -1,4 +1,4 @@
-from tests.access import LOGIN, REDIRECT, Route, answers, post_only
+from tests.access import LOGIN, REDIRECT, Route, answers, post_only, public
 
 ROUTES = {
     "portal:home": Route(answers(200)),
@@ -24,6 +24,50 @@ ROUTES = {
     "portal:user_deactivate": Route(
         answers(403, comms_team=200), kwargs=lambda w: {"pk": w.users["staff"].pk}
     ),
+    # The playbook and the slides
+    "portal:playbook": Route(answers(200)),
+    "portal:playbook_confirm": Route(post_only()),
+    "portal:readers": Route(answers(403, readers=200)),
+    "portal:readers_team": Route(answers(403, readers=200), kwargs=lambda w: {"pk": w.team.pk}),
+    "portal:readers_no_team": Route(answers(403, readers=200)),
+    "portal:slides": Route(answers(200)),
+    # The slides' versions hold the speaker notes: only those who see everything read them.
+    "portal:content_versions": Route(
+        answers(403, readers=200), kwargs=lambda w: {"kind": "slides"}
+    ),
+    "portal:content_version": Route(
+        answers(200), kwargs=lambda w: {"kind": "playbook", "number": 1}
+    ),
+    "portal:content_compare": Route(answers(200), kwargs=lambda w: {"kind": "playbook"}),
+    "portal:content_edit": Route(
+        answers(403, comms_team=200), kwargs=lambda w: {"kind": "playbook"}
+    ),
+    "portal:content_preview": Route(
+        answers(403, comms_team=200), kwargs=lambda w: {"kind": "slides"}
+    ),
+    "portal:content_publish": Route(post_only(), kwargs=lambda w: {"kind": "playbook"}),
+    "portal:content_discard": Route(post_only(), kwargs=lambda w: {"kind": "playbook"}),
+    # Training
+    "portal:training": Route(answers(200)),
+    "portal:training_request_create": Route(answers(200)),
+    "portal:training_request_detail": Route(
+        answers(404, team=200, readers=200), kwargs=lambda w: {"pk": w.training_request.pk}
+    ),
+    "portal:training_request_action": Route(
+        post_only(), kwargs=lambda w: {"pk": w.training_request.pk, "action": "schedule"}
+    ),
+    # Concerns: the reporter and those who see everything
+    "portal:concerns": Route(answers(200)),
+    "portal:concern_create": Route(answers(200)),
+    "portal:concern_detail": Route(
+        answers(404, member=200, readers=200), kwargs=lambda w: {"pk": w.concern.pk}
+    ),
+    "portal:concern_action": Route(
+        post_only(), kwargs=lambda w: {"pk": w.concern.pk, "action": "acknowledge"}
+    ),
+    # Public pages
+    "portal:get_help": Route(public()),
+    "portal:welcome": Route(public()),
 }
 
 assert LOGIN  # re-exported for app tables that import from here
@@ -39,3 +83,49 @@ def build(world):
     world.records["notification"] = notify(
         recipients=[world.users["member"]], kind="test", title="A notification"
     )[0]
+    _build_site(world)
+
+
+def _build_site(world):
+    import datetime
+
+    from django.utils import timezone
+
+    from portal.models import Concern, Document, TrainingRequest
+    from portal.services import concerns, content, training
+    from tests.portal.content import ensure_published
+
+    ensure_published()
+    comms = world.users["comms"]
+    # A second playbook version to compare with, and a draft of the slides to preview.
+    for kind, title in ((Document.Kind.PLAYBOOK, "Playbook"), (Document.Kind.SLIDES, "Slides")):
+        document = Document.objects.get(kind=kind)
+        content.content_save_draft(
+            actor=comms,
+            kind=kind,
+            title=title,
+            body="# New\n\nText.",
+            revision=document.draft_revision,
+        )
+    playbook = Document.objects.get(kind=Document.Kind.PLAYBOOK)
+    content.content_publish(
+        actor=comms,
+        kind=Document.Kind.PLAYBOOK,
+        revision=playbook.draft_revision,
+        summary="Shorter.",
+    )
+    world.records["training_request"] = training.training_request_create(
+        actor=world.users["member"],
+        data={
+            "team": world.team,
+            "audience": "The whole team",
+            "topics": [TrainingRequest.Topic.GETTING_STARTED],
+            "preferred_date_1": timezone.localdate() + datetime.timedelta(days=10),
+        },
+    )
+    world.records["concern"] = concerns.concern_report(
+        actor=world.users["member"],
+        kind=Concern.Kind.IMITATION,
+        link="https://www.facebook.com/not-the-trust",
+        what_worries="Uses our logo.",
+    )

@@ -40,10 +40,12 @@ PEOPLE = [
 # Other apps add their demo data here: each a callable taking the command's stdout.
 EXTRA_DEMO_LOADERS = [
     "accounts_requests.demo.load",
-    "moderation.demo.load",
-    "portal.demo.load",
     "accounts_requests.demo_accounts.load",
     "accounts_requests.kpi.demo.load",
+    "moderation.demo.load",
+    "portal.demo.load",
+    # Last: the reminder sweep sees everything the loaders above made.
+    "portal.demo.load_reminders",
 ]
 
 

@@ -1,0 +1,226 @@
+"""A member of staff's report of a worrying post, comment or account, and its triage.
+
+Only what comms need to find and judge the post is kept: a link and what worries the
+reporter. After ``CONCERN_RETENTION_DAYS`` a closed report's link and description are
+removed, and the removal is recorded on its timeline.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from portal import rules
+
+from .records import TransitionRecord
+
+# Hosts people paste links from, and the name a reader knows them by.
+KNOWN_SITES = {
+    "facebook.com": "Facebook",
+    "fb.com": "Facebook",
+    "instagram.com": "Instagram",
+    "x.com": "X",
+    "twitter.com": "X",
+    "linkedin.com": "LinkedIn",
+    "youtube.com": "YouTube",
+    "youtu.be": "YouTube",
+    "tiktok.com": "TikTok",
+    "threads.net": "Threads",
+    "threads.com": "Threads",
+    "bsky.app": "Bluesky",
+    "nextdoor.co.uk": "Nextdoor",
+    "reddit.com": "Reddit",
+}
+
+
+def site_name(url):
+    """The platform a link points at, by its host name; the host itself when unknown."""
+    host = (urlsplit(url or "").hostname or "").lower()
+    while host:
+        if host in KNOWN_SITES:
+            return KNOWN_SITES[host]
+        _, _, host = host.partition(".")
+        if "." not in host:
+            break
+    return urlsplit(url or "").hostname or ""
+
+
+class ConcernQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Comms and auditors see every report; staff their own; safeguarding leads
+        also those that say someone may be at risk."""
+        if rules.sees_everything(user):
+            return self
+        if not (user and user.is_authenticated):
+            return self.none()
+        scope = Q(reported_by=user)
+        if rules.is_safeguarding_lead(user):
+            scope |= Q(someone_at_risk=True)
+        return self.filter(scope)
+
+    def open(self):
+        return self.exclude(state=Concern.State.CLOSED)
+
+
+class Concern(ConcurrentTransitionMixin, models.Model):
+    class Kind(models.TextChoices):
+        POST = "post", "A post"
+        COMMENT = "comment", "A comment or reply"
+        IMITATION = "imitation", "An account pretending to be the trust or one of its services"
+        COMPROMISED = "compromised", "One of our own accounts may have been hacked"
+        OTHER = "other", "Something else"
+
+    # Reports of these kinds reach comms at once, whatever the hour.
+    URGENT_KINDS = (Kind.COMPROMISED,)
+
+    class State(models.TextChoices):
+        NEW = "new", "New"
+        ACKNOWLEDGED = "acknowledged", "Being looked at"
+        ACTION_TAKEN = "action_taken", "Action taken"
+        CLOSED = "closed", "Closed"
+
+    class Outcome(models.TextChoices):
+        DEALT_WITH = "dealt_with", "Dealt with"
+        REPORTED = "reported_to_platform", "Reported to the platform"
+        PASSED_ON = "passed_on", "Passed to another team"
+        NO_ACTION = "no_action", "No action needed"
+        DUPLICATE = "duplicate", "Already reported"
+
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="concerns_reported"
+    )
+    kind = models.CharField("what it is", max_length=20, choices=Kind.choices)
+    link = models.URLField(
+        max_length=500,
+        help_text="The address of the post, comment or account. Use the platform's "
+        "'copy link' or 'share' button, or copy it from your browser's address bar.",
+    )
+    what_worries = models.TextField(
+        "what worries you",
+        max_length=2000,
+        help_text="Say what you saw and why it worries you. Leave out names and personal "
+        "details unless comms need them to find the post.",
+    )
+    someone_at_risk = models.BooleanField(
+        "someone may be at risk of harm",
+        default=False,
+        help_text="Tick this if the post suggests someone may hurt themselves or others. "
+        "The safeguarding lead is told at once.",
+    )
+
+    # Triage, set by the services only.
+    state = FSMField(
+        max_length=20, choices=State.choices, default=State.NEW, protected=True, db_index=True
+    )
+    state_changed_at = models.DateTimeField(default=timezone.now)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="concerns_handled",
+    )
+    outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Where the concern went next, e.g. the moderation entry made from it.
+    linked_url = models.CharField(max_length=300, blank=True)
+    linked_label = models.CharField(max_length=200, blank=True)
+    redacted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = ConcernQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["state", "created_at"], name="concern_queue_idx"),
+            models.Index(
+                fields=["closed_at"],
+                condition=Q(redacted_at__isnull=True, state="closed"),
+                name="concern_retention_idx",
+            ),
+        ]
+
+    def __str__(self):
+        site = self.site
+        return f"{self.get_kind_display()}{f' on {site}' if site else ''}"
+
+    def get_absolute_url(self):
+        return reverse("portal:concern_detail", args=[self.pk])
+
+    @property
+    def site(self):
+        return site_name(self.link) if not self.redacted_at else ""
+
+    @property
+    def is_urgent(self):
+        return self.someone_at_risk or self.kind in self.URGENT_KINDS
+
+    @property
+    def is_open(self):
+        return self.state != self.State.CLOSED
+
+    def _mark(self, by):
+        self.state_changed_at = timezone.now()
+        if self.handled_by_id is None:
+            self.handled_by = by
+
+    # Transitions only set fields; portal.services.concerns runs them.
+
+    @transition(
+        field=state,
+        source=State.NEW,
+        target=State.ACKNOWLEDGED,
+        permission=rules.can_triage_concern,
+        custom={"label": "Acknowledge", "style": "primary", "comment": "optional"},
+    )
+    def acknowledge(self, *, by, comment=""):
+        self._mark(by)
+
+    @transition(
+        field=state,
+        source=[State.NEW, State.ACKNOWLEDGED, State.ACTION_TAKEN],
+        target=State.ACTION_TAKEN,
+        permission=rules.can_triage_concern,
+        custom={"label": "Record action taken", "style": "outline-primary", "comment": "required"},
+    )
+    def record_action(self, *, by, comment):
+        self._mark(by)
+
+    @transition(
+        field=state,
+        source=[State.NEW, State.ACKNOWLEDGED, State.ACTION_TAKEN],
+        target=State.CLOSED,
+        permission=rules.can_triage_concern,
+        custom={"label": "Close", "style": "success", "comment": "optional", "form": "close"},
+    )
+    def close(self, *, by, outcome, comment=""):
+        self._mark(by)
+        self.outcome = outcome
+        self.closed_at = self.state_changed_at
+
+
+class ConcernEvent(TransitionRecord):
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="events")
+
+    STATES = Concern.State
+    RECORD_MODEL = Concern
+    ACTION_LABELS = {
+        "created": "reported it",
+        "acknowledge": "acknowledged it",
+        "record_action": "recorded action taken",
+        "close": "closed it",
+        "linked": "linked it to a record",
+        "redacted": "removed the link and description at the end of the retention period",
+    }
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = "concern event"
+        indexes = [models.Index(fields=["concern", "at"], name="concern_event_idx")]
+
+    def __str__(self):
+        return f"{self.action} on concern {self.concern_id}"

@@ -1,0 +1,181 @@
+"""Reports of worrying posts and accounts: staff report, comms triage, old reports thinned.
+
+Other apps act on a concern through ``concern_link``: the moderation log, once it exists,
+calls it after making an entry from a concern so the report points at what was done.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from portal import rules, selectors
+from portal.models import Concern, ConcernEvent
+from portal.notify import notify
+
+from .errors import ActionError, ActionRefused
+from .workflow import office_hours_start, require_comment, run_transition
+
+REDACTED = "[removed at the end of the retention period]"
+REDACTED_LINK = "https://removed.invalid/"
+
+
+def concern_report(*, actor, kind, link, what_worries, someone_at_risk=False):
+    if not rules.can_report_concern(actor):
+        raise ActionRefused("Sign in to report a concern.")
+    link = (link or "").strip()
+    if not link.lower().startswith(("https://", "http://")):
+        raise ActionError(
+            "Give the web address of what worries you.", errors={"link": "Give a web address."}
+        )
+    with transaction.atomic():
+        concern = Concern.objects.create(
+            reported_by=actor,
+            kind=kind,
+            link=link,
+            what_worries=what_worries.strip(),
+            someone_at_risk=someone_at_risk,
+        )
+        ConcernEvent.objects.create(
+            concern=concern,
+            actor=actor,
+            at=concern.created_at,
+            action="created",
+            from_state="",
+            to_state=concern.state,
+        )
+        # Only the kind and the platform travel in the message: the post itself, and
+        # anything about the people in it, stay behind the sign-in.
+        urgent = concern.is_urgent
+        title = f"{'Urgent: ' if urgent else ''}Concern reported: {concern}"
+        body = f"{actor} has reported {concern.get_kind_display().lower()}."
+        if concern.someone_at_risk:
+            body += " They think someone may be at risk of harm."
+        notify(
+            recipients=selectors.comms_users(),
+            kind="concern.reported",
+            title=title,
+            body=body,
+            url=concern.get_absolute_url(),
+            urgent=urgent,
+            actor=actor,
+            send_after=None if urgent else office_hours_start(),
+        )
+        if concern.someone_at_risk:
+            notify(
+                recipients=selectors.safeguarding_leads(),
+                kind="concern.at_risk",
+                title=f"Urgent: a member of staff thinks someone may be at risk ({concern})",
+                body=body,
+                url=concern.get_absolute_url(),
+                urgent=True,
+                actor=actor,
+            )
+    return concern
+
+
+COMMENT_REQUIRED = {"record_action": "recording the action taken"}
+
+
+def concern_act(*, actor, concern_id, action, comment="", outcome=""):
+    """Acknowledge, record action taken, or close (with an outcome)."""
+    comment = (comment or "").strip()
+    if action in COMMENT_REQUIRED:
+        comment = require_comment(comment, COMMENT_REQUIRED[action])
+    kwargs = {}
+    if action == "close":
+        if outcome not in Concern.Outcome.values:
+            raise ActionError("Choose how it ended.", errors={"outcome": "Choose how it ended."})
+        kwargs["outcome"] = outcome
+    with transaction.atomic():
+        concern, _ = run_transition(
+            Concern,
+            concern_id,
+            actor=actor,
+            name=action,
+            event_model=ConcernEvent,
+            event_field="concern",
+            comment=comment,
+            **kwargs,
+        )
+        if action in ("acknowledge", "close"):
+            done = (
+                "is being looked at"
+                if action == "acknowledge"
+                else f"is closed: {concern.get_outcome_display().lower()}"
+            )
+            body = f"Thank you for reporting {concern.get_kind_display().lower()}."
+            if comment:
+                body += f" The communications team's note: {comment}"
+            notify(
+                recipients=[concern.reported_by],
+                kind=f"concern.{action}",
+                title=f"Your report {done}",
+                body=body,
+                url=concern.get_absolute_url(),
+                actor=actor,
+            )
+    return concern
+
+
+def concern_link(*, actor, concern_id, url, label):
+    """Point the concern at the record made from it (a moderation entry, say)."""
+    if not rules.is_comms(actor):
+        raise ActionRefused("Only the communications team can link a concern to a record.")
+    if not url.startswith("/") or not url_has_allowed_host_and_scheme(url, allowed_hosts=None):
+        raise ActionError("Link to a page of this portal.")
+    with transaction.atomic():
+        concern = Concern.objects.select_for_update().get(pk=concern_id)
+        concern.linked_url = url[:300]
+        concern.linked_label = label[:200]
+        concern.save(update_fields=["linked_url", "linked_label"])
+        ConcernEvent.objects.create(
+            concern=concern,
+            actor=actor,
+            at=timezone.now(),
+            action="linked",
+            from_state=concern.state,
+            to_state=concern.state,
+            comment=label,
+        )
+    return concern
+
+
+def retention_days():
+    return settings.CONCERN_RETENTION_DAYS
+
+
+def concerns_redact_expired(now=None, limit=500):
+    """Remove the link and description of reports closed longer ago than the retention
+    period; each removal is claimed by a conditional update and recorded. Returns how
+    many were removed."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=retention_days())
+    due = list(
+        Concern.objects.filter(
+            state=Concern.State.CLOSED, closed_at__lt=cutoff, redacted_at__isnull=True
+        )
+        .order_by("closed_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    removed = 0
+    for pk in due:
+        with transaction.atomic():
+            claimed = Concern.objects.filter(pk=pk, redacted_at__isnull=True).update(
+                redacted_at=now, link=REDACTED_LINK, what_worries=REDACTED
+            )
+            if claimed != 1:
+                continue
+            ConcernEvent.objects.create(
+                concern_id=pk,
+                actor=None,
+                at=now,
+                action="redacted",
+                from_state=Concern.State.CLOSED,
+                to_state=Concern.State.CLOSED,
+                comment=f"Kept for {retention_days()} days after it was closed.",
+            )
+            removed += 1
+    return removed
