@@ -309,7 +309,9 @@ BANK_HOLIDAYS = os.getenv("BANK_HOLIDAYS", "GB-ENG")
 BENCH_PLUGINS = [
     "portal.bench.people",
     "accounts_requests.bench",
+    "accounts_requests.kpi.bench",
     "moderation.bench",
+    "portal.bench.reminders",
 ]
 
 # The moderation log. Evidence is kept this many months unless put on legal hold; a
