@@ -6,6 +6,7 @@ from django.db import models
 from accounts_requests.models import AccountRequest, Platform
 from portal import selectors
 from portal.models import Team
+from portal.widgets import FastSelect
 
 # The proposal's questions in the order a reviewer reads them; the form and the
 # proposal page are both built from this.
@@ -73,6 +74,7 @@ class ProposalForm(forms.ModelForm):
     """
 
     team = forms.ModelChoiceField(
+        widget=FastSelect,
         queryset=Team.objects.none(),
         help_text="The team the account would belong to.",
     )
@@ -130,6 +132,7 @@ class ActionForm(forms.Form):
 
 class StartReviewForm(ActionForm):
     reviewer = forms.ModelChoiceField(
+        widget=FastSelect,
         queryset=None,
         required=False,
         help_text="Leave empty to review it yourself.",
@@ -186,9 +189,11 @@ class ApproveForm(forms.Form):
 
 class QueueFilterForm(forms.Form):
     state = forms.ChoiceField(required=False)
-    team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False)
+    team = forms.ModelChoiceField(widget=FastSelect, queryset=Team.objects.all(), required=False)
     platform = forms.ChoiceField(required=False, choices=[("", "Any platform"), *Platform.choices])
-    reviewer = forms.ModelChoiceField(queryset=None, required=False, empty_label="Anyone")
+    reviewer = forms.ModelChoiceField(
+        widget=FastSelect, queryset=None, required=False, empty_label="Anyone"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -20,6 +20,7 @@ from accounts_requests.models import (
     Platform,
 )
 from portal.models import Team
+from portal.widgets import FastSelect
 
 # Where each platform's accounts live, so a link on the public register can only point
 # at the real platform and never at a look-alike site.
@@ -211,6 +212,7 @@ class SetupForm(forms.Form):
 
 class ModeratorForm(forms.Form):
     user = forms.ModelChoiceField(
+        widget=FastSelect,
         label="Person",
         queryset=get_user_model().objects.none(),
         help_text="Someone in the team who will watch the account and reply.",
@@ -399,7 +401,7 @@ class ResolveForm(forms.Form):
 
 
 class RegisterFilterForm(forms.Form):
-    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False)
+    team = forms.ModelChoiceField(widget=FastSelect, queryset=Team.objects.none(), required=False)
     platform = forms.ChoiceField(required=False, choices=[("", "Any platform"), *Platform.choices])
     state = forms.ChoiceField(required=False)
 

@@ -22,6 +22,7 @@ from moderation.models import (
     Reconsideration,
 )
 from portal import selectors as portal_selectors
+from portal.widgets import FastSelect
 
 WEB_ONLY = [URLValidator(schemes=["http", "https"])]
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -237,17 +238,26 @@ class EntryForm(forms.ModelForm):
 
 class LogFilterForm(forms.Form):
     account = forms.ModelChoiceField(
-        queryset=ManagedAccount.objects.none(), required=False, empty_label="All accounts"
+        widget=FastSelect,
+        queryset=ManagedAccount.objects.none(),
+        required=False,
+        empty_label="All accounts",
     )
     platform = forms.ChoiceField(
         choices=[("", "All platforms"), *Platform.choices], required=False
     )
     category = forms.ModelChoiceField(
-        queryset=Category.objects.all(), required=False, empty_label="All categories"
+        widget=FastSelect,
+        queryset=Category.objects.all(),
+        required=False,
+        empty_label="All categories",
     )
     action = forms.ChoiceField(choices=[("", "All actions"), *Action.choices], required=False)
     moderator = forms.ModelChoiceField(
-        queryset=portal_selectors.comms_users(), required=False, empty_label="Anyone"
+        widget=FastSelect,
+        queryset=portal_selectors.comms_users(),
+        required=False,
+        empty_label="Anyone",
     )
     date_from = forms.DateField(label="From", required=False, widget=date_input())
     date_to = forms.DateField(label="To", required=False, widget=date_input())
@@ -282,7 +292,10 @@ class ReportFilterForm(forms.Form):
     date_from = forms.DateField(label="From", widget=date_input())
     date_to = forms.DateField(label="To", widget=date_input())
     account = forms.ModelChoiceField(
-        queryset=ManagedAccount.objects.none(), required=False, empty_label="All accounts"
+        widget=FastSelect,
+        queryset=ManagedAccount.objects.none(),
+        required=False,
+        empty_label="All accounts",
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -366,6 +379,7 @@ class LegalHoldForm(forms.Form):
 
 def _comms_owner_field():
     return forms.ModelChoiceField(
+        widget=FastSelect,
         label="Owner",
         queryset=portal_selectors.comms_users().order_by("first_name", "last_name"),
         help_text="Who in the communications team leads the plan.",
@@ -378,7 +392,7 @@ class PlanForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="The issue it manages, in a sentence or two. Keep personal details out.",
     )
-    owner = forms.ModelChoiceField(queryset=portal_selectors.comms_users())
+    owner = forms.ModelChoiceField(widget=FastSelect, queryset=portal_selectors.comms_users())
     review_on = forms.DateField(label="Review date", widget=date_input())
     steps = forms.CharField(
         label="Steps, one on each line, in order",
@@ -416,7 +430,7 @@ class PlanUpdateForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    owner = forms.ModelChoiceField(queryset=portal_selectors.comms_users())
+    owner = forms.ModelChoiceField(widget=FastSelect, queryset=portal_selectors.comms_users())
     review_on = forms.DateField(label="Review date", widget=date_input())
     outcome = forms.CharField(
         label="Outcome", required=False, widget=forms.Textarea(attrs={"rows": 2})

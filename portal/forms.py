@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from portal import selectors
 from portal.models import Concern, Membership, OrganisationProfile, TrainingRequest
+from portal.widgets import FastSelect
 
 
 class OrganisationProfileForm(forms.ModelForm):
@@ -86,6 +87,7 @@ def policy_reminder_waits():
 
 class MembershipForm(forms.Form):
     user = forms.ModelChoiceField(
+        widget=FastSelect,
         queryset=get_user_model().objects.filter(is_active=True),
         help_text="The person to add to this team.",
     )
@@ -364,7 +366,10 @@ class ScheduleForm(forms.Form):
         help_text="A room and building, or the link to join online.",
     )
     presenter = forms.ModelChoiceField(
-        queryset=None, required=False, help_text="Leave empty to run it yourself."
+        widget=FastSelect,
+        queryset=None,
+        required=False,
+        help_text="Leave empty to run it yourself.",
     )
     comment = forms.CharField(
         label="Note to the team (optional)",

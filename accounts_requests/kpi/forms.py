@@ -18,6 +18,7 @@ from accounts_requests.models import (
 )
 from accounts_requests.rules import LIVE_ACCOUNT_STATES
 from portal.models import Team
+from portal.widgets import FastSelect
 
 
 def _helper(*layout):
@@ -183,7 +184,7 @@ class HealthRulesForm(forms.ModelForm):
 
 class OverviewFilterForm(forms.Form):
     team = forms.ModelChoiceField(
-        queryset=Team.objects.all(), required=False, empty_label="Any team"
+        widget=FastSelect, queryset=Team.objects.all(), required=False, empty_label="Any team"
     )
     platform = forms.ChoiceField(required=False, choices=[("", "Any platform"), *Platform.choices])
     health = forms.ChoiceField(required=False, choices=[("", "Any health"), *Health.choices])
