@@ -4,6 +4,7 @@ import datetime
 
 from django.utils import timezone
 
+from accounts_requests.kpi import summary
 from accounts_requests.models import (
     AccountClosure,
     AccountReview,
@@ -33,7 +34,9 @@ def figures(account, month, *, by=None, **values):
     defaults.update(values)
     if by is None:
         by = factories.UserFactory()
-    return MonthlyFigures.objects.create(account=account, month=month, entered_by=by, **defaults)
+    row = MonthlyFigures.objects.create(account=account, month=month, entered_by=by, **defaults)
+    summary.refresh([account.pk])  # as the services do after every change to figures
+    return row
 
 
 def figures_import(account, user, **fields):

@@ -36,7 +36,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from accounts_requests.kpi.months import add_months, month_start
-from accounts_requests.models import AccountReview, HealthRules, MonthlyFigures
+from accounts_requests.models import AccountReview, FiguresSummary, HealthRules, MonthlyFigures
 
 
 class Health(models.TextChoices):
@@ -92,17 +92,14 @@ def meets_target():
     )
 
 
-def with_health(accounts, *, rules=None, today=None):
-    """Annotate accounts with their latest figures, flags and ``health``."""
-    rules = rules or HealthRules.load()
-    today = today or timezone.localdate()
-    grace_start = month_start(add_months(today, -rules.missing_months))
-    grace_start_at = timezone.make_aware(datetime.datetime.combine(grace_start, datetime.time()))
+def figure_facts(accounts):
+    """Annotate accounts with what their figures say, each a correlated subquery.
 
+    Costly across every account, so it is asked only when the figures or targets change,
+    to refresh ``FiguresSummary`` (see ``accounts_requests.kpi.summary``).
+    """
     figures = MonthlyFigures.objects.filter(account=OuterRef("pk"))
     latest = figures.order_by("-month")
-    decided = AccountReview.objects.filter(account=OuterRef("pk")).exclude(outcome="")
-
     accounts = accounts.annotate(
         latest_month=Subquery(latest.values("month")[:1]),
         latest_followers=Subquery(latest.values("followers")[:1]),
@@ -121,11 +118,8 @@ def with_health(accounts, *, rules=None, today=None):
             .order_by("-month")
             .values("month")[:1]
         ),
-        last_review_at=Subquery(decided.order_by("-decided_at").values("decided_at")[:1]),
-        re_review_on=Subquery(decided.order_by("-decided_at").values("re_review_on")[:1]),
-        has_open_review=Exists(AccountReview.objects.filter(account=OuterRef("pk"), outcome="")),
     )
-    accounts = accounts.annotate(
+    return accounts.annotate(
         below_run=Coalesce(
             Subquery(
                 MonthlyFigures.objects.filter(
@@ -139,6 +133,32 @@ def with_health(accounts, *, rules=None, today=None):
             ),
             0,
         ),
+    )
+
+
+def with_health(accounts, *, rules=None, today=None):
+    """Annotate accounts with their latest figures, flags and ``health``.
+
+    The figures' facts come from each account's ``FiguresSummary`` (one join); only the
+    comparisons with today and with the health rules are made here, in the database.
+    """
+    rules = rules or HealthRules.load()
+    today = today or timezone.localdate()
+    grace_start = month_start(add_months(today, -rules.missing_months))
+    grace_start_at = timezone.make_aware(datetime.datetime.combine(grace_start, datetime.time()))
+
+    decided = AccountReview.objects.filter(account=OuterRef("pk")).exclude(outcome="")
+    facts = {
+        name: F(f"figures_summary__{name}") for name in FiguresSummary.FACTS if name != "below_run"
+    }
+    accounts = accounts.annotate(
+        **facts,
+        below_run=Coalesce(F("figures_summary__below_run"), 0),
+        last_review_at=Subquery(decided.order_by("-decided_at").values("decided_at")[:1]),
+        re_review_on=Subquery(decided.order_by("-decided_at").values("re_review_on")[:1]),
+        has_open_review=Exists(AccountReview.objects.filter(account=OuterRef("pk"), outcome="")),
+    )
+    accounts = accounts.annotate(
         quiet=ExpressionWrapper(
             F("latest_period_end") - F("last_active"), output_field=DurationField()
         ),

@@ -16,7 +16,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from accounts_requests import rules
-from accounts_requests.kpi import importer, notifications
+from accounts_requests.kpi import importer, notifications, summary
 from accounts_requests.kpi.months import add_months, month_label, month_start
 from accounts_requests.kpi.workflow import locked_account, record_event, refuse_if_closed
 from accounts_requests.models import FiguresImport, HealthRules, ManagedAccount, MonthlyFigures
@@ -74,6 +74,7 @@ def monthly_figures_save(*, actor, account_id, month, data):
         figures._history_user = actor
         figures._change_reason = "entered in the form"
         figures.save()
+        summary.refresh([account.pk])
         record_event(
             account,
             actor=actor,
@@ -111,6 +112,7 @@ def account_targets_change(*, actor, account_id, targets, reason):
         account._change_reason = f"targets: {reason}"[:100]
         account._history_user = actor
         account.save(update_fields=[*changed])
+        summary.refresh([account.pk])
         record_event(
             account,
             actor=actor,
@@ -310,6 +312,7 @@ def _write(job, rows, accounts):
             "entered_at",
         ],
     )
+    summary.refresh(accounts)
     written = list(MonthlyFigures.objects.filter(import_batch=job))
     updated = [f for f in written if (f.account_id, f.month) in existing]
     created = [f for f in written if (f.account_id, f.month) not in existing]

@@ -1,6 +1,6 @@
 from .account import ManagedAccount, ManagedAccountEvent
 from .closure import AccountClosure, ClosureStep
-from .kpi import FiguresImport, HealthRules, MonthlyFigures
+from .kpi import FiguresImport, FiguresSummary, HealthRules, MonthlyFigures
 from .notices import CredentialChangeNotice, RotationTask, SecurityIncident
 from .platform import Platform
 from .proposal import AccountRequest, AccountRequestEvent
@@ -21,6 +21,7 @@ __all__ = [
     "CredentialChangeNotice",
     "CredentialReveal",
     "FiguresImport",
+    "FiguresSummary",
     "HealthRules",
     "ManagedAccount",
     "ManagedAccountEvent",

@@ -249,3 +249,49 @@ class FiguresImport(models.Model):
         if not self.rows_total:
             return 0
         return min(99, int(self.rows_done * 100 / self.rows_total))
+
+
+class FiguresSummary(models.Model):
+    """What an account's figures say, kept beside it so the overview of every account's
+    health is one cheap query however many months of figures there are.
+
+    Derived, never edited: ``accounts_requests.kpi.summary.refresh`` rewrites it, for the
+    accounts concerned, in the same transaction as every change to figures or targets.
+    """
+
+    account = models.OneToOneField(
+        "accounts_requests.ManagedAccount",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="figures_summary",
+    )
+    latest_month = models.DateField(null=True)
+    latest_followers = models.PositiveIntegerField(null=True)
+    latest_posts = models.PositiveIntegerField(null=True)
+    latest_rate = models.FloatField(null=True)
+    previous_rate = models.FloatField(null=True)
+    latest_period_end = models.DateField(null=True)
+    last_active = models.DateField(null=True)
+    last_good_month = models.DateField(null=True)
+    below_run = models.PositiveIntegerField(
+        default=0, help_text="Months reported since the engagement rate last met its target."
+    )
+    refreshed_at = models.DateTimeField(auto_now=True)
+
+    FACTS = (
+        "latest_month",
+        "latest_followers",
+        "latest_posts",
+        "latest_rate",
+        "previous_rate",
+        "latest_period_end",
+        "last_active",
+        "last_good_month",
+        "below_run",
+    )
+
+    class Meta:
+        verbose_name_plural = "figures summaries"
+
+    def __str__(self):
+        return f"Figures summary of account {self.account_id}"
