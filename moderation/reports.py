@@ -96,6 +96,8 @@ def shape(raw):
         "urgent_rows": urgent_rows,
         "strands": strands,
         "total": sum(row["entries"] for row in urgent_rows),
+        "busiest_only": raw.get("busiest_only", False),
+        "busiest_count": len({row["label"] for row in account_by_category + account_by_action}),
         "charts": {
             "categoryByMonth": chart(month_labels, category_by_month),
             "actionByMonth": chart(month_labels, action_by_month),

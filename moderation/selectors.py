@@ -6,11 +6,12 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from moderation import rules
 from moderation.models import (
     Action,
     AuthorTold,
@@ -22,6 +23,7 @@ from moderation.models import (
     EntryEvent,
     EvidenceFile,
     ManagementPlan,
+    MonthlyCount,
 )
 from moderation.models.commenter import handle_key
 
@@ -244,37 +246,56 @@ def open_plans_due(today=None):
 # Reports
 
 
+# How many accounts the report's per-account tables show: the busiest of the period.
+REPORT_ACCOUNTS = 15
+
+
 def report(user, *, since, until, account=None):
-    """Counts by category and action, per month and per account, and the urgent routes."""
+    """Counts by category and action, per month and per account, and the urgent routes.
+
+    Across every account the counts come from the monthly rollup (``MonthlyCount``), so
+    the report costs the same for a thousand entries or a million; for one account, or
+    the busiest few, they are counted from the log itself, which is small for them.
+    """
+    first, last = since.replace(day=1), until.replace(day=1)
     entries = Entry.objects.visible_to(user).filter(
         occurred_at__gte=_start_of(since),
         occurred_at__lt=_start_of(until + datetime.timedelta(days=1)),
     )
     if account is not None:
-        entries = entries.filter(account=account)
-    tz = timezone.get_current_timezone()
-    by_month_category = (
-        EntryCategory.objects.filter(entry__in=entries)
-        .annotate(month=TruncMonth("entry__occurred_at", tzinfo=tz))
-        .values("month", "category__name")
-        .annotate(n=Count("id"))
-    )
-    by_month_action = (
-        EntryAction.objects.filter(entry__in=entries)
-        .annotate(month=TruncMonth("entry__occurred_at", tzinfo=tz))
-        .values("month", "action")
-        .annotate(n=Count("id"))
-    )
-    by_account_category = (
-        EntryCategory.objects.filter(entry__in=entries)
+        raw = _report_from_log(entries.filter(account=account))
+        busiest = [account.pk]
+    else:
+        counts = MonthlyCount.objects.filter(month__gte=first, month__lte=last)
+        if not rules.can_read_everything(user):
+            counts = counts.filter(safeguarding=True)
+        raw = _report_from_counts(counts)
+        busiest = list(
+            counts.exclude(account_id=MonthlyCount.ALL_ACCOUNTS)
+            .filter(dimension=MonthlyCount.Dimension.ENTRIES)
+            .values("account_id")
+            .annotate(total=Sum("n"))
+            .order_by("-total", "account_id")
+            .values_list("account_id", flat=True)[:REPORT_ACCOUNTS]
+        )
+    mine = entries.filter(account__in=busiest)
+    raw["by_account_category"] = list(
+        EntryCategory.objects.filter(entry__in=mine)
         .values("entry__account__name", "entry__account__platform", "category__name")
         .annotate(n=Count("id"))
     )
-    by_account_action = (
-        EntryAction.objects.filter(entry__in=entries)
+    raw["by_account_action"] = list(
+        EntryAction.objects.filter(entry__in=mine)
         .values("entry__account__name", "entry__account__platform", "action")
         .annotate(n=Count("id"))
     )
+    raw["months"] = _months(since, until)
+    raw["busiest_only"] = account is None
+    return raw
+
+
+def _report_from_log(entries):
+    tz = timezone.get_current_timezone()
     urgent = (
         entries.annotate(month=TruncMonth("occurred_at", tzinfo=tz))
         .values("month")
@@ -290,17 +311,64 @@ def report(user, *, since, until, account=None):
             ),
         )
     )
-    strands = (
-        entries.exclude(hate_crime_strand="").values("hate_crime_strand").annotate(n=Count("id"))
-    )
     return {
-        "months": _months(since, until),
-        "by_month_category": list(by_month_category),
-        "by_month_action": list(by_month_action),
-        "by_account_category": list(by_account_category),
-        "by_account_action": list(by_account_action),
+        "by_month_category": list(
+            EntryCategory.objects.filter(entry__in=entries)
+            .annotate(month=TruncMonth("entry__occurred_at", tzinfo=tz))
+            .values("month", "category__name")
+            .annotate(n=Count("id"))
+        ),
+        "by_month_action": list(
+            EntryAction.objects.filter(entry__in=entries)
+            .annotate(month=TruncMonth("entry__occurred_at", tzinfo=tz))
+            .values("month", "action")
+            .annotate(n=Count("id"))
+        ),
         "urgent": list(urgent),
-        "strands": list(strands),
+        "strands": list(
+            entries.exclude(hate_crime_strand="")
+            .values("hate_crime_strand")
+            .annotate(n=Count("id"))
+        ),
+    }
+
+
+def _report_from_counts(counts):
+    """The same shapes as ``_report_from_log``, summed from the monthly rollup."""
+    everyone = counts.filter(account_id=MonthlyCount.ALL_ACCOUNTS)
+    rows = list(
+        everyone.values("month", "dimension", "value", "safeguarding").annotate(n=Sum("n"))
+    )
+    names = dict(Category.objects.values_list("pk", "name"))
+    by_month_category, by_month_action, urgent, strands = [], [], {}, {}
+    for row in rows:
+        month, dimension, value, n = row["month"], row["dimension"], row["value"], row["n"]
+        if not n:
+            continue
+        slot = urgent.setdefault(
+            month,
+            {"month": month, "entries": 0, "safeguarding": 0, "hate_crime": 0, "police": 0},
+        )
+        if dimension == MonthlyCount.Dimension.ENTRIES:
+            slot["entries"] += n
+            if row["safeguarding"]:
+                slot["safeguarding"] += n
+        elif dimension == MonthlyCount.Dimension.CATEGORY:
+            name = names.get(int(value))
+            if name:
+                by_month_category.append({"month": month, "category__name": name, "n": n})
+        elif dimension == MonthlyCount.Dimension.ACTION:
+            by_month_action.append({"month": month, "action": value, "n": n})
+            if value == Action.POLICE:
+                slot["police"] += n
+        elif dimension == MonthlyCount.Dimension.STRAND:
+            slot["hate_crime"] += n
+            strands[value] = strands.get(value, 0) + n
+    return {
+        "by_month_category": by_month_category,
+        "by_month_action": by_month_action,
+        "urgent": list(urgent.values()),
+        "strands": [{"hate_crime_strand": k, "n": v} for k, v in strands.items()],
     }
 
 

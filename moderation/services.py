@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts_requests.services import ActionConflict, ActionError, ActionRefused
-from moderation import detector, notifications, rules
+from moderation import detector, notifications, rollups, rules
 from moderation import evidence as evidence_store
 from moderation.models import (
     Action,
@@ -165,6 +165,10 @@ def _event(entry, *, actor, action, comment="", changed_fields=()):
     )
 
 
+def _ids(categories):
+    return [category.pk for category in categories]
+
+
 def _set_rows(entry, categories, actions):
     EntryCategory.objects.filter(entry=entry).exclude(category__in=categories).delete()
     have = set(EntryCategory.objects.filter(entry=entry).values_list("category_id", flat=True))
@@ -212,6 +216,7 @@ def entry_create(*, actor, data, files=()):
         entry._change_reason = "logged"
         entry.save()
         _set_rows(entry, data["categories"], data["actions"])
+        rollups.apply(after=rollups.counts_of(entry, _ids(data["categories"]), data["actions"]))
         written.extend(_store_files(entry, files, actor))
         entry.made_repeat_offender = _evaluate_repeat(commenter, now)
         if entry.made_repeat_offender:
@@ -254,6 +259,7 @@ def entry_update(*, actor, entry_id, data, files=()):
             raise ActionConflict("This entry no longer exists.") from None
         was_safeguarding = entry.safeguarding
         old_commenter_id = entry.commenter_id
+        counted = rollups.current_counts(entry)
         changed, before = [], []
         for name in ENTRY_FIELDS:
             if name in data and getattr(entry, name) != data[name]:
@@ -284,6 +290,10 @@ def entry_update(*, actor, entry_id, data, files=()):
             entry._change_reason = "edited"
             entry.save()
             _set_rows(entry, data["categories"], data["actions"])
+            rollups.apply(
+                before=counted,
+                after=rollups.counts_of(entry, _ids(data["categories"]), data["actions"]),
+            )
             _event(
                 entry,
                 actor=actor,

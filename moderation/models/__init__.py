@@ -10,6 +10,7 @@ from .entry import (
     Reconsideration,
 )
 from .evidence import EvidenceDownload, EvidenceFile, ExportRecord
+from .rollup import MonthlyCount
 from .taxonomy import Category
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "ExportRecord",
     "HateCrimeStrand",
     "ManagementPlan",
+    "MonthlyCount",
     "PlanStep",
     "Reconsideration",
 ]
