@@ -2,7 +2,8 @@
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 
 class FastSelect(forms.Select):
@@ -19,19 +20,13 @@ class FastSelect(forms.Select):
             final["required"] = True
         selected = {str(v) for v in (value if isinstance(value, list | tuple) else [value])}
         selected.discard("None")
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (
-                    option_value,
-                    " selected" if str(option_value) in selected else "",
-                    label,
-                )
-                for option_value, label in self._flat_choices()
-            ),
+        options = "".join(
+            f'<option value="{escape(option_value)}"'
+            f'{" selected" if str(option_value) in selected else ""}>{escape(label)}</option>'
+            for option_value, label in self._flat_choices()
         )
-        return format_html("<select{}>{}</select>", flatatt(final), options)
+        # Both the attributes and every value and label are escaped above.
+        return mark_safe(f"<select{flatatt(final)}>{options}</select>")  # noqa: S308
 
     def _flat_choices(self):
         for option_value, label in self.choices:
