@@ -22,7 +22,7 @@ class FastSelect(forms.Select):
         selected.discard("None")
         options = "".join(
             f'<option value="{escape(option_value)}"'
-            f'{" selected" if str(option_value) in selected else ""}>{escape(label)}</option>'
+            f"{' selected' if str(option_value) in selected else ''}>{escape(label)}</option>"
             for option_value, label in self._flat_choices()
         )
         # Both the attributes and every value and label are escaped above.
