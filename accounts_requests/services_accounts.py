@@ -18,8 +18,8 @@ from accounts_requests.models import (
     ManagedAccountEvent,
     SecurityIncident,
 )
-from accounts_requests.services import ActionConflict, ActionError, ActionRefused
 from portal import rules as portal_rules
+from portal.services.errors import ActionConflict, ActionError, ActionRefused
 
 
 class SetupIncomplete(ActionError):

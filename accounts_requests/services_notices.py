@@ -16,9 +16,9 @@ from accounts_requests.models import (
     RotationTask,
     SecurityIncident,
 )
-from accounts_requests.services import ActionConflict, ActionError, ActionRefused
 from accounts_requests.services_accounts import locked_account, record_event, run_transition
 from accounts_requests.services_vault import store_credentials
+from portal.services.errors import ActionConflict, ActionError, ActionRefused
 from portal.worktime import WorkingCalendar
 
 Notice = CredentialChangeNotice

@@ -14,13 +14,13 @@ from django.views.decorators.debug import sensitive_variables
 
 from accounts_requests import notifications_accounts, rules, vault
 from accounts_requests.models import Credential, CredentialReveal, ManagedAccount
-from accounts_requests.services import ActionConflict, ActionError, ActionRefused
 from accounts_requests.services_accounts import (
     _tell_comms_when_ready,
     locked_account,
     record_event,
     setup_of,
 )
+from portal.services.errors import ActionConflict, ActionError, ActionRefused
 
 log = logging.getLogger(__name__)
 

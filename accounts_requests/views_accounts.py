@@ -21,8 +21,8 @@ from accounts_requests.forms_accounts import (
 from accounts_requests.kpi.selectors import account_kpi_context
 from accounts_requests.models import AccountSetup, ManagedAccount
 from accounts_requests.panels import account_panels
-from accounts_requests.services import ActionError
 from accounts_requests.views import _problem
+from portal.services.errors import ActionError
 
 
 def posted_data(request):

@@ -15,9 +15,9 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 
 from accounts_requests import rules, selectors_accounts, services_vault
 from accounts_requests.forms_accounts import CredentialsForm, RevealForm
-from accounts_requests.services import ActionError
 from accounts_requests.views import _problem
 from accounts_requests.views_accounts import get_account, posted_data
+from portal.services.errors import ActionError
 
 
 @sensitive_variables()

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts_requests.services import ActionConflict, ActionError, ActionRefused
 from moderation import detector, notifications, rules
 from moderation import evidence as evidence_store
 from moderation.models import (
@@ -30,6 +29,7 @@ from moderation.models import (
     Reconsideration,
 )
 from moderation.models.commenter import handle_key
+from portal.services.errors import ActionConflict, ActionError, ActionRefused
 
 __all__ = ["ActionConflict", "ActionError", "ActionRefused"]
 

@@ -26,7 +26,7 @@ from accounts_requests.models import (
     ManagedAccount,
     ReviewResponse,
 )
-from accounts_requests.services import ActionConflict, ActionError, ActionRefused
+from portal.services.errors import ActionConflict, ActionError, ActionRefused
 
 State = ManagedAccount.State
 Outcome = AccountReview.Outcome

@@ -20,7 +20,7 @@ from accounts_requests.kpi import importer, notifications
 from accounts_requests.kpi.months import add_months, month_label, month_start
 from accounts_requests.kpi.workflow import locked_account, record_event, refuse_if_closed
 from accounts_requests.models import FiguresImport, HealthRules, ManagedAccount, MonthlyFigures
-from accounts_requests.services import ActionConflict, ActionError, ActionRefused
+from portal.services.errors import ActionConflict, ActionError, ActionRefused
 
 log = logging.getLogger(__name__)
 

@@ -26,8 +26,8 @@ from accounts_requests.kpi.forms import (
 from accounts_requests.kpi.months import month_label
 from accounts_requests.models import FiguresImport, HealthRules, ManagedAccount, MonthlyFigures
 from accounts_requests.selectors import account_for_page
-from accounts_requests.services import ActionConflict, ActionError
 from accounts_requests.views import _problem
+from portal.services.errors import ActionConflict, ActionError
 
 
 def get_account(user, pk):

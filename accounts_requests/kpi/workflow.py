@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
 from accounts_requests.models import ManagedAccount, ManagedAccountEvent
-from accounts_requests.services import ActionConflict, ActionError, ActionRefused
+from portal.services.errors import ActionConflict, ActionError, ActionRefused
 
 
 def locked_account(account_id):
