@@ -12,19 +12,19 @@ from accounts_requests import rules
 from accounts_requests.kpi import notifications
 from accounts_requests.kpi.health import RE_REVIEW_MONTHS, Health, next_review_on, with_health
 from accounts_requests.kpi.months import add_months
-from accounts_requests.kpi.workflow import (
-    locked_account,
-    record_event,
-    refuse_if_closed,
-    require_text,
-    run_account_transition,
-)
 from accounts_requests.models import (
     AccountClosure,
     AccountReview,
     ClosureStep,
     ManagedAccount,
     ReviewResponse,
+)
+from accounts_requests.workflow import (
+    locked_account,
+    record_event,
+    refuse_if_closed,
+    require_text,
+    run_account_transition,
 )
 from portal.services.errors import ActionConflict, ActionError, ActionRefused
 
