@@ -64,6 +64,7 @@ def account_list(request):
             "rows": rows,
             "form": form,
             "can_register": rules.can_register_account(request.user),
+            "showing_closed": filters.get("state") == ManagedAccount.State.CLOSED,
         },
     )
 
@@ -112,7 +113,7 @@ def account_context(request, account, **extra):
         "can_lodge": rules.can_lodge_credentials(account, user),
         "can_reveal": rules.can_reveal_credentials(account, user),
         "can_file_notice": rules.can_file_notice(account, user),
-        "can_acknowledge": rules.can_acknowledge_notice(None, user),
+        "can_acknowledge": rules.can_acknowledge_notices(account, user),
         "can_resolve": incident is not None and rules.can_resolve_incident(account, user),
         "moderator_form": ModeratorForm(account=account) if can_edit_setup else None,
         "resolve_form": ResolveForm(),

@@ -74,6 +74,11 @@ class ManagedAccount(ConcurrentTransitionMixin, models.Model):
         db_index=True,
     )
     state_changed_at = models.DateTimeField(default=timezone.now)
+    # The live state the latest suspected compromise interrupted, so resolving it returns
+    # the account there: a review, an improvement plan or a proposed closure carries on.
+    suspended_from = models.CharField(
+        max_length=30, choices=State.choices, blank=True, editable=False
+    )
     activated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -131,7 +136,7 @@ class ManagedAccount(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state,
-        source=State.ACTIVE,
+        source=LIVE_STATES,
         target=State.SUSPENDED,
         permission=rules.can_report_compromise,
         custom={
@@ -142,21 +147,28 @@ class ManagedAccount(ConcurrentTransitionMixin, models.Model):
         },
     )
     def suspend(self, *, by, at, comment=""):
+        # Called before the state changes, so self.state is still the live state.
+        self.suspended_from = self.state
         self.state_changed_at = at
+
+    def _state_before_suspension(self, *, by, at, comment=""):
+        return self.suspended_from or self.State.ACTIVE
 
     @transition(
         field=state,
         source=State.SUSPENDED,
-        target=State.ACTIVE,
+        target=GET_STATE(_state_before_suspension, states=LIVE_STATES),
         permission=rules.can_resolve_incident,
         custom={
-            "label": "Resolve the incident and make the account active",
+            "label": "Resolve the incident and lift the suspension",
             "style": "success",
             "url": "accounts_requests:incident_resolve",
             "comment": "required",
         },
     )
     def resolve(self, *, by, at, comment):
+        # suspended_from stays: GET_STATE reads it after this body runs, and it keeps
+        # saying where the latest suspension began.
         self.state_changed_at = at
 
     # ----- end of set-up and security ---------------------------------------------------
@@ -173,8 +185,8 @@ class ManagedAccount(ConcurrentTransitionMixin, models.Model):
         permission=rules.can_run_reviews,
         custom={"label": "Start the annual review", "style": "primary"},
     )
-    def start_review(self, *, by, comment=""):
-        self.state_changed_at = timezone.now()
+    def start_review(self, *, by, at, comment=""):
+        self.state_changed_at = at
 
     @transition(
         field=state,
@@ -183,8 +195,8 @@ class ManagedAccount(ConcurrentTransitionMixin, models.Model):
         permission=rules.can_run_reviews,
         custom={"label": "Start the re-review", "style": "primary"},
     )
-    def start_re_review(self, *, by, comment=""):
-        self.state_changed_at = timezone.now()
+    def start_re_review(self, *, by, at, comment=""):
+        self.state_changed_at = at
 
     @transition(
         field=state,
@@ -193,8 +205,8 @@ class ManagedAccount(ConcurrentTransitionMixin, models.Model):
         permission=rules.can_run_reviews,
         custom={"label": "Continue", "style": "success", "comment": "required"},
     )
-    def continue_after_review(self, *, by, comment):
-        self.state_changed_at = timezone.now()
+    def continue_after_review(self, *, by, at, comment):
+        self.state_changed_at = at
 
     @transition(
         field=state,
@@ -203,8 +215,8 @@ class ManagedAccount(ConcurrentTransitionMixin, models.Model):
         permission=rules.can_run_reviews,
         custom={"label": "Set an improvement plan", "style": "warning", "comment": "required"},
     )
-    def set_improvement_plan(self, *, by, comment):
-        self.state_changed_at = timezone.now()
+    def set_improvement_plan(self, *, by, at, comment):
+        self.state_changed_at = at
 
     @transition(
         field=state,
@@ -213,10 +225,10 @@ class ManagedAccount(ConcurrentTransitionMixin, models.Model):
         permission=rules.can_propose_closure,
         custom={"label": "Propose closure", "style": "outline-danger", "comment": "required"},
     )
-    def propose_closure(self, *, by, comment):
-        self.state_changed_at = timezone.now()
+    def propose_closure(self, *, by, at, comment):
+        self.state_changed_at = at
 
-    def _state_before_closure(self, *, by, return_to, comment=""):
+    def _state_before_closure(self, *, by, at, return_to, comment=""):
         return return_to
 
     @transition(
@@ -233,8 +245,8 @@ class ManagedAccount(ConcurrentTransitionMixin, models.Model):
             "comment": "required",
         },
     )
-    def cancel_closure(self, *, by, return_to, comment):
-        self.state_changed_at = timezone.now()
+    def cancel_closure(self, *, by, at, return_to, comment):
+        self.state_changed_at = at
 
     @transition(
         field=state,
@@ -243,8 +255,8 @@ class ManagedAccount(ConcurrentTransitionMixin, models.Model):
         permission=rules.can_sign_off_closure,
         custom={"label": "Sign off and close the account", "style": "danger"},
     )
-    def close(self, *, by, comment=""):
-        self.state_changed_at = timezone.now()
+    def close(self, *, by, at, comment=""):
+        self.state_changed_at = at
 
     # ---- end of reviews and closure -------------------------------------------------------
 
