@@ -337,6 +337,7 @@ EXTRA_CLOSED_DAYS = envdates("EXTRA_CLOSED_DAYS")
 REMINDER_RULE_TABLES = [
     "portal.reminders.policy.RULES",
     "accounts_requests.reminders.RULES",
+    "moderation.reminders.RULES",
 ]
 # Waits overridden without a code change, "rule.stage=wait" comma-separated, where a
 # wait is 4wh (working hours), 2wd (working days) or 30d (calendar days, -30d = before).

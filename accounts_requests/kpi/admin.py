@@ -8,7 +8,6 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts_requests.models import (
     AccountClosure,
-    AccountReminder,
     AccountReview,
     ClosureStep,
     FiguresImport,
@@ -87,10 +86,3 @@ class AccountClosureAdmin(ReadOnlyAdmin):
     list_filter = ["reason"]
     list_select_related = ["account"]
     inlines = [ClosureStepInline]
-
-
-@admin.register(AccountReminder)
-class AccountReminderAdmin(ReadOnlyAdmin):
-    list_display = ["account", "kind", "due_on", "sent_at"]
-    list_filter = ["kind"]
-    list_select_related = ["account"]

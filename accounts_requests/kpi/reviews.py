@@ -145,6 +145,7 @@ def account_review_decide(
                 name="set_improvement_plan",
                 comment=f"{reasons}\n\nActions: {actions}\n\nRe-review on "
                 f"{re_review_on:%-d %B %Y}.",
+                re_review_on=re_review_on,
             )
         else:
             from_state = run_account_transition(

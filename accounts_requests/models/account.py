@@ -10,6 +10,15 @@ from portal.models import TransitionRecord
 from .platform import Platform
 from .review import REVIEW_AND_CLOSURE_LABELS
 
+REVIEW_INTERVAL_MONTHS = 12
+
+
+def annual_review_due(moment):
+    """The annual review after going live or a review's outcome at ``moment``."""
+    from accounts_requests.kpi.months import add_months
+
+    return add_months(timezone.localdate(moment), REVIEW_INTERVAL_MONTHS)
+
 
 class ManagedAccountQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -80,6 +89,10 @@ class ManagedAccount(ConcurrentTransitionMixin, models.Model):
         max_length=30, choices=State.choices, blank=True, editable=False
     )
     activated_at = models.DateTimeField(null=True, blank=True)
+    # When the next review falls due: a year after going live or after the last review's
+    # outcome, or the re-review date of an improvement plan. Stored, so the reminder sweep
+    # and the pages ask the database one indexed question (see accounts_requests/reminders).
+    review_due_on = models.DateField("next review due", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ManagedAccountQuerySet.as_manager()
@@ -91,6 +104,7 @@ class ManagedAccount(ConcurrentTransitionMixin, models.Model):
         indexes = [
             # The reminder sweep's question: which accounts have been in a state since when.
             models.Index(fields=["state", "state_changed_at"], name="account_state_since_idx"),
+            models.Index(fields=["state", "review_due_on"], name="account_review_due_idx"),
         ]
 
     def __str__(self):
@@ -133,6 +147,7 @@ class ManagedAccount(ConcurrentTransitionMixin, models.Model):
     def verify_setup(self, *, by, at, comment=""):
         self.state_changed_at = at
         self.activated_at = at
+        self.review_due_on = annual_review_due(at)
 
     @transition(
         field=state,
@@ -207,6 +222,7 @@ class ManagedAccount(ConcurrentTransitionMixin, models.Model):
     )
     def continue_after_review(self, *, by, at, comment):
         self.state_changed_at = at
+        self.review_due_on = annual_review_due(at)
 
     @transition(
         field=state,
@@ -215,8 +231,9 @@ class ManagedAccount(ConcurrentTransitionMixin, models.Model):
         permission=rules.can_run_reviews,
         custom={"label": "Set an improvement plan", "style": "warning", "comment": "required"},
     )
-    def set_improvement_plan(self, *, by, at, comment):
+    def set_improvement_plan(self, *, by, at, comment, re_review_on):
         self.state_changed_at = at
+        self.review_due_on = re_review_on
 
     @transition(
         field=state,
@@ -226,6 +243,10 @@ class ManagedAccount(ConcurrentTransitionMixin, models.Model):
         custom={"label": "Propose closure", "style": "outline-danger", "comment": "required"},
     )
     def propose_closure(self, *, by, at, comment):
+        if self.state == self.State.UNDER_REVIEW:
+            # A review's outcome: should the closure be cancelled, the next review is a
+            # year from this one, as after any other outcome.
+            self.review_due_on = annual_review_due(at)
         self.state_changed_at = at
 
     def _state_before_closure(self, *, by, at, return_to, comment=""):
