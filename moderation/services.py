@@ -190,10 +190,12 @@ def _with_file_cleanup(work):
         raise
 
 
-def entry_create(*, actor, data, files=()):
+def entry_create(*, actor, data, files=(), concern=None):
     """Log one moderation entry in one go; returns the saved entry.
 
     ``entry.made_repeat_offender`` says whether it took the author over the threshold.
+    ``concern`` is the staff report it was made from: the two are linked both ways in the
+    same transaction (see ``moderation.concerns``).
     """
     _require_writer(actor)
     data = _normalise(data)
@@ -207,6 +209,7 @@ def entry_create(*, actor, data, files=()):
             platform=account.platform,
             moderator=actor,
             evidence_retain_until=default_retention(),
+            concern=concern,
             **{name: data[name] for name in ENTRY_FIELDS if name in data},
         )
         entry._change_reason = "logged"
@@ -217,6 +220,8 @@ def entry_create(*, actor, data, files=()):
         if entry.made_repeat_offender:
             Entry.objects.filter(pk=entry.pk).update(made_repeat_offender=True)
         _event(entry, actor=actor, action="created")
+        if concern is not None:
+            _link_concern(entry, concern, actor=actor)
         if written:
             _event(entry, actor=actor, action="evidence_added", comment=_files_note(written))
         if entry.safeguarding:
@@ -224,6 +229,18 @@ def entry_create(*, actor, data, files=()):
         return entry
 
     return _with_file_cleanup(work)
+
+
+def _link_concern(entry, concern, *, actor):
+    from portal.services.concerns import concern_link
+
+    concern_link(
+        actor=actor,
+        concern_id=concern.pk,
+        url=entry.get_absolute_url(),
+        label=f"Moderation entry {entry.pk}",
+    )
+    _event(entry, actor=actor, action="from_concern", comment=f"Staff report {concern.pk}.")
 
 
 def _files_note(written):
