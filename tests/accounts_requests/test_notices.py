@@ -276,13 +276,15 @@ def test_a_routine_notice_outside_office_hours_waits_for_them(live, member, comm
 
 
 def test_a_compromise_on_an_account_under_review_suspends_it_and_leaves_the_register(
-    team, member, comms, vault_key
+    team, member, comms, vault_key, as_user
 ):
     account = factories.managed_account(team=team, state=State.UNDER_REVIEW)
     _file(account, member, reason=Notice.Reason.COMPROMISE)
     account.refresh_from_db()
     assert account.state == State.SUSPENDED
     assert account not in selectors_accounts.public_register()
+    page = as_user(comms).get(account.get_absolute_url()).content.decode()
+    assert "Then it returns to where it was: under review." in page
     incident = SecurityIncident.objects.get(account=account)
     assert incident.suspended_account
     services_accounts.incident_resolve(actor=comms, account_id=account.pk, note="Checked")
