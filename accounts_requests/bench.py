@@ -13,6 +13,7 @@ from accounts_requests.models import (
     ManagedAccountEvent,
     Platform,
 )
+from accounts_requests.models.account import annual_review_due
 from portal.bench import Page
 
 State = AccountRequest.State
@@ -175,6 +176,9 @@ def seed(ctx):
                 "state": state,
                 "state_changed_at": activated,
                 "activated_at": None if state == ManagedAccount.State.SETTING_UP else activated,
+                "review_due_on": None
+                if state == ManagedAccount.State.SETTING_UP
+                else annual_review_due(activated),
                 "created_at": activated,
             }
 

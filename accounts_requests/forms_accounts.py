@@ -400,6 +400,10 @@ class ResolveForm(forms.Form):
     )
 
 
+# Closed accounts stay in the register, read-only, as its history.
+CLOSED_LABEL = "Closed (the register's history)"
+
+
 class RegisterFilterForm(forms.Form):
     team = forms.ModelChoiceField(widget=FastSelect, queryset=Team.objects.none(), required=False)
     platform = forms.ChoiceField(required=False, choices=[("", "Any platform"), *Platform.choices])
@@ -414,7 +418,10 @@ class RegisterFilterForm(forms.Form):
         self.fields["state"].choices = [
             ("", "Any state"),
             (self.LIVE, "Live (on the public register)"),
-            *ManagedAccount.State.choices,
+            *(
+                (value, CLOSED_LABEL if value == ManagedAccount.State.CLOSED else label)
+                for value, label in ManagedAccount.State.choices
+            ),
         ]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"

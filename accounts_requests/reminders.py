@@ -1,14 +1,71 @@
 """Reminders about proposals and accounts: who is reminded, after how long, and who next.
 
-One table, read by the portal's reminder engine (see ``portal.reminders``). Waits count
-office time; any of them can be changed with ``REMINDER_WAITS`` (for example
-``proposal.pickup.escalate=5wd``).
+One table, read by the portal's reminder engine (see ``portal.reminders``): proposals,
+set-up, credential-change notices, annual reviews, improvement-plan re-reviews and
+monthly figures. Waits count office time or calendar days; any of them can be changed
+with ``REMINDER_WAITS`` (for example ``proposal.pickup.escalate=5wd``).
 """
 
-from django.db.models import Q
+import datetime
 
-from accounts_requests.models import AccountRequest, ManagedAccount
-from portal.reminders import Rule, Stage, recipients, working_days
+from django.db.models import DateTimeField, Exists, OuterRef, Q, Value
+from django.utils import timezone
+
+from accounts_requests import rules
+from accounts_requests.kpi.months import add_months, month_start
+from accounts_requests.models import (
+    AccountRequest,
+    CredentialChangeNotice,
+    ManagedAccount,
+    MonthlyFigures,
+)
+from portal.reminders import (
+    Rule,
+    Stage,
+    days,
+    days_before,
+    recipients,
+    working_days,
+    working_hours,
+)
+from portal.worktime import WorkingCalendar
+
+# Last month's figures are expected by the start of this working day of the month.
+FIGURES_DUE_WORKING_DAY = 5
+
+
+class FiguresMissingRule(Rule):
+    """Live accounts with no figures for last month once the month's fifth working day
+    has begun.
+
+    The wait is not stored on a row: it begins each month for every account, so the
+    moment it falls due (the opening of the fifth working day) is annotated under
+    ``since``, once per query, and the ledger keys each month's reminder by it. Accounts
+    that went live during last month are not asked for it.
+    """
+
+    def _this_month(self, records, now=None):
+        calendar = WorkingCalendar.current()
+        today = calendar.local(now or timezone.now()).date()
+        last_month = add_months(month_start(today), -1)
+        due_day = calendar.working_day_of_month(today.year, today.month, FIGURES_DUE_WORKING_DAY)
+        live_all_month = datetime.datetime.combine(last_month, datetime.time(0), calendar.tz)
+        return (
+            records.filter(activated_at__lt=live_all_month)
+            .exclude(
+                Exists(MonthlyFigures.objects.filter(account=OuterRef("pk"), month=last_month))
+            )
+            .annotate(
+                **{self.since: Value(calendar.opening_on(due_day), output_field=DateTimeField())}
+            )
+        )
+
+    def waiting_records(self):
+        return self._this_month(super().waiting_records())
+
+    def waiting_records_for(self, user):
+        return self._this_month(super().waiting_records_for(user))
+
 
 Proposal = AccountRequest.State
 Account = ManagedAccount.State
@@ -95,6 +152,99 @@ RULES = [
                 body="This account was approved on {since} and its set-up is still not "
                 "complete after {wait}. Finish setting it up (comms as back-up admin, "
                 "login details lodged, two moderators) so it can go live.",
+            ),
+        ),
+    ),
+    Rule(
+        key="credential.acknowledge",
+        model="accounts_requests.CredentialChangeNotice",
+        summary="Credential-change notices not acknowledged",
+        # A closed account is read-only: a notice left open on it waits for nobody.
+        waiting=Q(state=CredentialChangeNotice.State.OPEN) & ~Q(account__state=Account.CLOSED),
+        since="reported_at",
+        team_field="account__team",
+        select_related=("account",),
+        stages=(
+            Stage(
+                "remind",
+                after=working_hours(4),
+                tell=recipients.comms,
+                title="Acknowledge the login change on {record.account}",
+                body="{record.account.team} reported a change of login details on {since}. "
+                "It has waited {wait} for the communications team to acknowledge it: check "
+                "the new details are lodged and acknowledge the notice.",
+            ),
+            Stage(
+                "escalate",
+                after=working_days(1),
+                tell=recipients.heads_of_comms,
+                title="Not acknowledged for {wait}: login change on {record.account}",
+                body="{record.account.team} reported a change of login details on {since} and "
+                "nobody in the communications team has acknowledged it. They were reminded "
+                "earlier.",
+            ),
+        ),
+    ),
+    Rule(
+        key="account.review",
+        model="accounts_requests.ManagedAccount",
+        summary="Annual reviews due within 30 days, and overdue",
+        waiting=Q(state=Account.ACTIVE, review_due_on__isnull=False),
+        since="review_due_on",
+        stages=(
+            Stage(
+                "approaching",
+                after=days_before(30),
+                tell=recipients.team("team") + recipients.comms,
+                title="Annual review due on {since}: {record}",
+                body="The annual review of {record} ({record.team}) falls due on {since}. The "
+                "team: make sure every month's figures are in. The communications team: "
+                "start the review from the account's page.",
+            ),
+            Stage(
+                "overdue",
+                after=days(0),
+                tell=recipients.team("team") + recipients.comms,
+                title="Review due: {record}",
+                body="The annual review of {record} ({record.team}) fell due on {since} and "
+                "has not started. The communications team starts it from the account's page.",
+            ),
+        ),
+    ),
+    Rule(
+        key="account.re_review",
+        model="accounts_requests.ManagedAccount",
+        summary="Improvement plans due for their re-review",
+        waiting=Q(state=Account.IMPROVEMENT_PLAN, review_due_on__isnull=False),
+        since="review_due_on",
+        stages=(
+            Stage(
+                "due",
+                after=days(0),
+                tell=recipients.team("team") + recipients.comms,
+                title="Re-review due: {record}",
+                body="{record} ({record.team}) is on an improvement plan whose re-review fell "
+                "due on {since}. The communications team starts the re-review from the "
+                "account's page; the team can add what has changed on the review's page.",
+            ),
+        ),
+    ),
+    FiguresMissingRule(
+        key="account.figures",
+        model="accounts_requests.ManagedAccount",
+        summary="Last month's KPI figures not in by the fifth working day",
+        waiting=Q(state__in=rules.LIVE_ACCOUNT_STATES),
+        since="figures_due_at",
+        stages=(
+            Stage(
+                "remind",
+                after=days(0),
+                tell=recipients.team("team"),
+                title="Figures needed: {record}",
+                body="Last month's figures for {record} are not in yet, and it is the fifth "
+                "working day of the month. Enter them on the account's page, or import the "
+                "platform's CSV export, so the account's health and its annual review have "
+                "them.",
             ),
         ),
     ),

@@ -75,8 +75,13 @@ def can_lodge_credentials(account, user):
 
 
 def can_reveal_credentials(account, user):
-    """Only the communications team; auditors read the audit but never the secret."""
-    return portal_rules.is_comms(user)
+    """Only the communications team; auditors read the audit but never the secret.
+
+    Still possible while a closure is proposed (the exit checklist needs the login to
+    delete or hand back the platform account), never once it is closed: by then the
+    login details have been revoked and nobody has a reason to read them.
+    """
+    return _is_open(account) and portal_rules.is_comms(user)
 
 
 def can_see_failed_reveals(account, user):
@@ -88,15 +93,19 @@ def can_file_notice(account, user):
 
 
 def can_report_compromise(account, user):
-    return _works_on(account, user)
+    return _is_open(account) and _works_on(account, user)
+
+
+def can_acknowledge_notices(account, user):
+    return _is_open(account) and portal_rules.is_comms(user)
 
 
 def can_acknowledge_notice(notice, user):
-    return portal_rules.is_comms(user)
+    return can_acknowledge_notices(notice.account, user)
 
 
 def can_resolve_incident(account, user):
-    return portal_rules.is_comms(user)
+    return _is_open(account) and portal_rules.is_comms(user)
 
 
 # KPI figures, reviews and closure. States are compared by value: the models import this

@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q
 
-from accounts_requests.models import AccountRequest, ManagedAccount
+from accounts_requests.models import AccountRequest
 from portal import rules as portal_rules
 
 State = AccountRequest.State
@@ -120,10 +120,4 @@ def proposals_awaiting(user):
         )
         .select_related("team")
         .order_by("state_changed_at")
-    )
-
-
-def account_for_page(user, pk):
-    return (
-        ManagedAccount.objects.visible_to(user).select_related("team", "source_request").get(pk=pk)
     )

@@ -146,6 +146,7 @@ def credential(account):
 def notices_awaiting(limit=10):
     return (
         CredentialChangeNotice.objects.awaiting_acknowledgement()
+        .exclude(account__state=State.CLOSED)  # read-only: nothing left to acknowledge
         .select_related("account", "filed_by")
         .order_by("reported_at")[:limit]
     )

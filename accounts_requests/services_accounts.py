@@ -8,18 +8,22 @@ writes its notifications in the same transaction (they are e-mailed after the co
 
 from django.db import transaction
 from django.utils import timezone
-from django_fsm import ConcurrentTransition
 
 from accounts_requests import checklist, notifications_accounts, rules
 from accounts_requests.models import (
     AccountModerator,
     AccountSetup,
     ManagedAccount,
-    ManagedAccountEvent,
     SecurityIncident,
 )
-from accounts_requests.services import ActionConflict, ActionError, ActionRefused
+from accounts_requests.workflow import (
+    locked_account,
+    record_event,
+    refuse_if_closed,
+    run_account_transition,
+)
 from portal import rules as portal_rules
+from portal.services.errors import ActionConflict, ActionError, ActionRefused
 
 
 class SetupIncomplete(ActionError):
@@ -39,66 +43,22 @@ REGISTER_FIELDS = (
 )
 
 
-def locked_account(account_id):
-    try:
-        return (
-            ManagedAccount.objects.select_for_update(of=("self",))
-            .select_related("team")
-            .get(pk=account_id)
-        )
-    except ManagedAccount.DoesNotExist:
-        raise ActionConflict("This account no longer exists.") from None
-
-
-def record_event(account, *, actor, action, from_state=None, comment="", changed_fields=()):
-    return ManagedAccountEvent.objects.create(
-        account=account,
-        actor=actor,
-        at=timezone.now(),
-        action=action,
-        from_state=account.state if from_state is None else from_state,
-        to_state=account.state,
-        comment=comment,
-        changed_fields=list(changed_fields),
-    )
-
-
 def setup_of(account):
     """The account's set-up record, made on first use."""
     setup, _ = AccountSetup.objects.get_or_create(account=account)
     return setup
 
 
-def run_transition(account, *, actor, name, comment="", at=None):
-    """Check and run one of the account's transitions on a locked row; returns from_state."""
-    method = getattr(account, name)
-    meta = method._django_fsm
-    if not meta.has_transition(account.state):
-        raise ActionConflict(
-            f"This account is now '{account.get_state_display()}', so that can no longer be "
-            "done. Nothing was changed."
-        )
-    if not meta.has_transition_perm(account, account.state, actor):
-        raise ActionRefused("You are not allowed to do that to this account.")
-    if not meta.conditions_met(account, account.state):
+def _setup_incomplete(account):
+    def error():
         missing = checklist.missing(account)
-        raise SetupIncomplete(
+        return SetupIncomplete(
             "The set-up checklist is not complete, so the account cannot go live yet. "
             "Still to do: " + " ".join(missing),
             errors={str(i): text for i, text in enumerate(missing)},
         )
-    from_state = account.state
-    method(by=actor, at=at or timezone.now(), comment=comment)
-    account._change_reason = f"{name}: {comment}"[:100] if comment else name
-    try:
-        account.save()
-    except ConcurrentTransition:
-        raise ActionConflict(
-            "Someone else acted on this account at the same moment. Nothing was changed; "
-            "reload the page to see where it stands."
-        ) from None
-    record_event(account, actor=actor, action=name, from_state=from_state, comment=comment)
-    return from_state
+
+    return error
 
 
 def managed_account_register(*, actor, team, data):
@@ -129,6 +89,7 @@ def account_setup_update(*, actor, account_id, handle, url, comms_admin, verifie
     """
     with transaction.atomic():
         account = locked_account(account_id)
+        refuse_if_closed(account)
         if not rules.can_edit_setup(account, actor):
             raise ActionRefused("You cannot change the set-up of this account.")
         setup = setup_of(account)
@@ -163,6 +124,7 @@ def account_setup_update(*, actor, account_id, handle, url, comms_admin, verifie
 def account_moderator_add(*, actor, account_id, user, role):
     with transaction.atomic():
         account = locked_account(account_id)
+        refuse_if_closed(account)
         if not rules.can_edit_setup(account, actor):
             raise ActionRefused("You cannot change who moderates this account.")
         if not user.is_active or not portal_rules.is_member_of(user, account.team_id):
@@ -191,6 +153,7 @@ def account_moderator_add(*, actor, account_id, user, role):
 def account_moderator_remove(*, actor, account_id, moderator_id):
     with transaction.atomic():
         account = locked_account(account_id)
+        refuse_if_closed(account)
         if not rules.can_edit_setup(account, actor):
             raise ActionRefused("You cannot change who moderates this account.")
         try:
@@ -209,6 +172,7 @@ def account_verify(*, actor, account_id, comment=""):
     """The communications team checks the set-up and the account goes live."""
     with transaction.atomic():
         account = locked_account(account_id)
+        refuse_if_closed(account)
         if not rules.can_verify_setup(account, actor):
             raise ActionRefused("Only the communications team can verify a set-up.")
         if SecurityIncident.objects.open().filter(account=account).exists():
@@ -216,7 +180,13 @@ def account_verify(*, actor, account_id, comment=""):
                 "A suspected compromise is open on this account. Resolve it before making "
                 "the account active."
             )
-        run_transition(account, actor=actor, name="verify_setup", comment=comment)
+        run_account_transition(
+            account,
+            actor=actor,
+            name="verify_setup",
+            comment=comment,
+            unmet=_setup_incomplete(account),
+        )
         notifications_accounts.account_verified(account, actor=actor)
     return account
 
@@ -231,6 +201,7 @@ def incident_resolve(*, actor, account_id, note):
         )
     with transaction.atomic():
         account = locked_account(account_id)
+        refuse_if_closed(account)
         if not rules.can_resolve_incident(account, actor):
             raise ActionRefused("Only the communications team can resolve an incident.")
         incident = SecurityIncident.objects.select_for_update().open().filter(account=account)
@@ -239,7 +210,7 @@ def incident_resolve(*, actor, account_id, note):
         if not suspended and incident is None:
             raise ActionConflict("There is no open incident on this account. Nothing was changed.")
         if suspended:
-            run_transition(account, actor=actor, name="resolve", comment=note)
+            run_account_transition(account, actor=actor, name="resolve", comment=note)
         if incident is not None:
             incident.resolved_by = actor
             incident.resolved_at = timezone.now()

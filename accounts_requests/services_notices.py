@@ -16,9 +16,14 @@ from accounts_requests.models import (
     RotationTask,
     SecurityIncident,
 )
-from accounts_requests.services import ActionConflict, ActionError, ActionRefused
-from accounts_requests.services_accounts import locked_account, record_event, run_transition
 from accounts_requests.services_vault import store_credentials
+from accounts_requests.workflow import (
+    locked_account,
+    record_event,
+    refuse_if_closed,
+    run_account_transition,
+)
+from portal.services.errors import ActionConflict, ActionError, ActionRefused
 from portal.worktime import WorkingCalendar
 
 Notice = CredentialChangeNotice
@@ -71,6 +76,7 @@ def notice_file(
         )
     with transaction.atomic():
         account = locked_account(account_id)
+        refuse_if_closed(account)
         if not rules.can_file_notice(account, actor):
             raise ActionRefused("You cannot file a notice for this account.")
         due = report_due_by(changed_at)
@@ -128,8 +134,12 @@ def _close_rotation_tasks(account, notice, now):
 
 def _open_incident(account, notice, *, actor, now):
     suspended = False
-    if account.state == ManagedAccount.State.ACTIVE:
-        run_transition(account, actor=actor, name="suspend", comment=_summary(notice), at=now)
+    # From any live state: a review, a plan or a proposed closure carries on once comms
+    # resolve the incident (the account remembers where it was).
+    if account.state in ManagedAccount.LIVE_STATES:
+        run_account_transition(
+            account, actor=actor, name="suspend", comment=_summary(notice), at=now
+        )
         suspended = True
     if not SecurityIncident.objects.open().filter(account=account).exists():
         SecurityIncident.objects.create(
@@ -154,6 +164,7 @@ def notice_acknowledge(*, actor, notice_id, comment=""):
             )
         except Notice.DoesNotExist:
             raise ActionConflict("This notice no longer exists.") from None
+        refuse_if_closed(notice.account)
         meta = notice.acknowledge._django_fsm
         if not meta.has_transition(notice.state):
             raise ActionConflict(
@@ -203,6 +214,8 @@ def rotation_tasks_raise_for_leaver(*, user):
     with transaction.atomic():
         for account_id in sorted(named | revealed):
             account = locked_account(account_id)
+            if account.state == ManagedAccount.State.CLOSED:  # closed since we looked
+                continue
             if RotationTask.objects.open().filter(account=account, departed_user=user).exists():
                 continue
             reason = (

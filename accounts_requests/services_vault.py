@@ -14,15 +14,16 @@ from django.views.decorators.debug import sensitive_variables
 
 from accounts_requests import notifications_accounts, rules, vault
 from accounts_requests.models import Credential, CredentialReveal, ManagedAccount
-from accounts_requests.services import ActionConflict, ActionError, ActionRefused
-from accounts_requests.services_accounts import (
-    _tell_comms_when_ready,
-    locked_account,
-    record_event,
-    setup_of,
-)
+from accounts_requests.services_accounts import _tell_comms_when_ready, setup_of
+from accounts_requests.workflow import locked_account, record_event, refuse_if_closed
+from portal.services.errors import ActionConflict, ActionError, ActionRefused
 
 log = logging.getLogger(__name__)
+
+REVEAL_CLOSED = (
+    "This account is closed, so its login details can no longer be revealed: they were "
+    "revoked or handed back in its exit checklist. Its reveal audit stays on its page."
+)
 
 # Wrong passwords allowed within the window before revealing is paused for that person.
 MAX_WRONG_PASSWORDS = 5
@@ -83,6 +84,7 @@ def credential_lodge(*, actor, account_id, login="", password="", notes=None):
     """Lodge (or replace) an account's login details with the communications team."""
     with transaction.atomic():
         account = locked_account(account_id)
+        refuse_if_closed(account)
         if not rules.can_lodge_credentials(account, actor):
             raise ActionRefused("You cannot lodge login details for this account.")
         credential = store_credentials(
@@ -115,6 +117,8 @@ def credential_reveal(*, actor, account_id, password, reason):
     ``ActionError`` for a wrong password, ``CredentialsUnreadable`` when no key opens it.
     """
     account = ManagedAccount.objects.get(pk=account_id)
+    if account.state == ManagedAccount.State.CLOSED:
+        raise ActionConflict(REVEAL_CLOSED)
     if not rules.can_reveal_credentials(account, actor):
         raise ActionRefused("Only the communications team can reveal login details.")
     reason = (reason or "").strip()

@@ -21,8 +21,8 @@ from accounts_requests.forms_accounts import (
 from accounts_requests.kpi.selectors import account_kpi_context
 from accounts_requests.models import AccountSetup, ManagedAccount
 from accounts_requests.panels import account_panels
-from accounts_requests.services import ActionError
 from accounts_requests.views import _problem
+from portal.services.errors import ActionError
 
 
 def posted_data(request):
@@ -64,6 +64,7 @@ def account_list(request):
             "rows": rows,
             "form": form,
             "can_register": rules.can_register_account(request.user),
+            "showing_closed": filters.get("state") == ManagedAccount.State.CLOSED,
         },
     )
 
@@ -112,7 +113,7 @@ def account_context(request, account, **extra):
         "can_lodge": rules.can_lodge_credentials(account, user),
         "can_reveal": rules.can_reveal_credentials(account, user),
         "can_file_notice": rules.can_file_notice(account, user),
-        "can_acknowledge": rules.can_acknowledge_notice(None, user),
+        "can_acknowledge": rules.can_acknowledge_notices(account, user),
         "can_resolve": incident is not None and rules.can_resolve_incident(account, user),
         "moderator_form": ModeratorForm(account=account) if can_edit_setup else None,
         "resolve_form": ResolveForm(),

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 from accounts_requests import rules, selectors_accounts, services_notices
 from accounts_requests.forms_accounts import CommentForm, NoticeForm
 from accounts_requests.models import CredentialChangeNotice
-from accounts_requests.services import ActionError
 from accounts_requests.views import _problem
 from accounts_requests.views_accounts import get_account, posted_data
+from portal.services.errors import ActionError
 
 
 @sensitive_variables()

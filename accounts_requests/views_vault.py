@@ -15,9 +15,12 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 
 from accounts_requests import rules, selectors_accounts, services_vault
 from accounts_requests.forms_accounts import CredentialsForm, RevealForm
-from accounts_requests.services import ActionError
+from accounts_requests.models import ManagedAccount
+from accounts_requests.services_vault import REVEAL_CLOSED
 from accounts_requests.views import _problem
 from accounts_requests.views_accounts import get_account, posted_data
+from portal import rules as portal_rules
+from portal.services.errors import ActionConflict, ActionError
 
 
 @sensitive_variables()
@@ -71,6 +74,10 @@ def credentials_reveal(request, pk):
     """A comms officer re-enters their password and says why; the secret is shown once."""
     account = get_account(request.user, pk)
     if not rules.can_reveal_credentials(account, request.user):
+        if account.state == ManagedAccount.State.CLOSED and portal_rules.is_comms(request.user):
+            return _problem(
+                request, ActionConflict(REVEAL_CLOSED), back=account.get_absolute_url()
+            )
         raise PermissionDenied
     form = RevealForm(posted_data(request))
     if request.method == "POST" and form.is_valid():

@@ -14,6 +14,7 @@ from moderation.models import (
     EvidenceFile,
     ExportRecord,
     ManagementPlan,
+    MonthlyCount,
     PlanStep,
 )
 
@@ -97,3 +98,10 @@ class ManagementPlanAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
 @admin.register(PlanStep)
 class PlanStepAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
     list_display = ["plan", "position", "description", "done_at"]
+
+
+@admin.register(MonthlyCount)
+class MonthlyCountAdmin(ReadOnlyAdmin):
+    list_display = ["month", "account_id", "dimension", "value", "safeguarding", "n"]
+    list_filter = ["dimension", "safeguarding"]
+    show_full_result_count = False

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts_requests.services import ActionConflict, ActionError, ActionRefused
 from moderation import detector, notifications, rollups, rules
 from moderation import evidence as evidence_store
 from moderation.models import (
@@ -30,6 +29,7 @@ from moderation.models import (
     Reconsideration,
 )
 from moderation.models.commenter import handle_key
+from portal.services.errors import ActionConflict, ActionError, ActionRefused
 
 __all__ = ["ActionConflict", "ActionError", "ActionRefused"]
 
@@ -194,10 +194,12 @@ def _with_file_cleanup(work):
         raise
 
 
-def entry_create(*, actor, data, files=()):
+def entry_create(*, actor, data, files=(), concern=None):
     """Log one moderation entry in one go; returns the saved entry.
 
     ``entry.made_repeat_offender`` says whether it took the author over the threshold.
+    ``concern`` is the staff report it was made from: the two are linked both ways in the
+    same transaction (see ``moderation.concerns``).
     """
     _require_writer(actor)
     data = _normalise(data)
@@ -211,6 +213,7 @@ def entry_create(*, actor, data, files=()):
             platform=account.platform,
             moderator=actor,
             evidence_retain_until=default_retention(),
+            concern=concern,
             **{name: data[name] for name in ENTRY_FIELDS if name in data},
         )
         entry._change_reason = "logged"
@@ -222,6 +225,8 @@ def entry_create(*, actor, data, files=()):
         if entry.made_repeat_offender:
             Entry.objects.filter(pk=entry.pk).update(made_repeat_offender=True)
         _event(entry, actor=actor, action="created")
+        if concern is not None:
+            _link_concern(entry, concern, actor=actor)
         if written:
             _event(entry, actor=actor, action="evidence_added", comment=_files_note(written))
         if entry.safeguarding:
@@ -229,6 +234,18 @@ def entry_create(*, actor, data, files=()):
         return entry
 
     return _with_file_cleanup(work)
+
+
+def _link_concern(entry, concern, *, actor):
+    from portal.services.concerns import concern_link
+
+    concern_link(
+        actor=actor,
+        concern_id=concern.pk,
+        url=entry.get_absolute_url(),
+        label=f"Moderation entry {entry.pk}",
+    )
+    _event(entry, actor=actor, action="from_concern", comment=f"Staff report {concern.pk}.")
 
 
 def _files_note(written):
@@ -381,49 +398,68 @@ def evidence_record_download(*, user, evidence):
     return EvidenceDownload.objects.create(evidence=evidence, user=user)
 
 
-def evidence_remove_expired(*, today=None):
-    """Remove evidence whose entry's date has passed and is not on legal hold.
+def _expired(today):
+    return EvidenceFile.objects.filter(
+        removed_at__isnull=True, entry__legal_hold=False, entry__evidence_retain_until__lt=today
+    )
 
-    Removes the stored file and its folder (with any derived copy) and the file's history
-    rows; keeps the evidence row, with ``removed_at`` set, and a line on the entry's
-    timeline. Running it again finds nothing left to do. Returns how many went.
+
+def _evidence_file_remove(pk, *, today):
+    """Remove one expired file, unless someone else has it or it went on hold meanwhile.
+    Returns True when this call removed it."""
+    record = (
+        _expired(today)
+        .select_for_update(skip_locked=True)
+        .select_related("entry")
+        .filter(pk=pk)
+        .first()
+    )
+    if record is None:
+        return False
+    evidence_store.remove(record.key)
+    EvidenceFile.history.filter(id=record.pk).delete()
+    # An update, not save(): the tombstone must not write a fresh history row.
+    EvidenceFile.objects.filter(pk=record.pk).update(removed_at=timezone.now(), sha256="")
+    EntryEvent.objects.create(
+        entry_id=record.entry_id,
+        actor=None,
+        at=timezone.now(),
+        action="evidence_removed",
+        comment=(
+            f"{record.get_content_type_display()} uploaded "
+            f"{timezone.localtime(record.uploaded_at):%d %b %Y} removed: its retention "
+            f"date, {record.entry.evidence_retain_until:%d %b %Y}, had passed."
+        ),
+    )
+    return True
+
+
+def entry_evidence_remove_expired(entry, *, today=None):
+    """The retention stage of the reminder engine (``moderation/reminders.py``): remove
+    this entry's evidence once its retention date has passed, unless it is on legal hold.
+
+    Runs in the engine's transaction, once per entry and retention date. Returns how many
+    files went.
     """
     today = today or timezone.localdate()
-    due = EvidenceFile.objects.filter(
-        removed_at__isnull=True, entry__legal_hold=False, entry__evidence_retain_until__lt=today
-    ).values_list("pk", flat=True)
+    due = _expired(today).filter(entry=entry).values_list("pk", flat=True)
+    return sum(_evidence_file_remove(pk, today=today) for pk in list(due))
+
+
+def evidence_remove_expired(*, today=None):
+    """Remove every file past its entry's retention date that is not on legal hold.
+
+    The reminder engine does this entry by entry as dates pass; this does all that is due
+    at once (for a catch-up run). Removes the stored file and its folder (with any derived
+    copy) and the file's history rows; keeps the evidence row, with ``removed_at`` set, and
+    a line on the entry's timeline. Running it again finds nothing left to do. Returns how
+    many went.
+    """
+    today = today or timezone.localdate()
     removed = 0
-    for pk in list(due[:5000]):
+    for pk in list(_expired(today).values_list("pk", flat=True)[:5000]):
         with transaction.atomic():
-            record = (
-                EvidenceFile.objects.select_for_update(skip_locked=True)
-                .select_related("entry")
-                .filter(
-                    pk=pk,
-                    removed_at__isnull=True,
-                    entry__legal_hold=False,
-                    entry__evidence_retain_until__lt=today,
-                )
-                .first()
-            )
-            if record is None:  # someone else has it, or it was put on hold meanwhile
-                continue
-            evidence_store.remove(record.key)
-            EvidenceFile.history.filter(id=record.pk).delete()
-            # An update, not save(): the tombstone must not write a fresh history row.
-            EvidenceFile.objects.filter(pk=record.pk).update(removed_at=timezone.now(), sha256="")
-            EntryEvent.objects.create(
-                entry_id=record.entry_id,
-                actor=None,
-                at=timezone.now(),
-                action="evidence_removed",
-                comment=(
-                    f"{record.get_content_type_display()} uploaded "
-                    f"{timezone.localtime(record.uploaded_at):%d %b %Y} removed: its retention "
-                    f"date, {record.entry.evidence_retain_until:%d %b %Y}, had passed."
-                ),
-            )
-            removed += 1
+            removed += _evidence_file_remove(pk, today=today)
     return removed
 
 

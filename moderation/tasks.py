@@ -1,3 +1,6 @@
+"""Daily moderation work. Removing expired evidence is a stage of the reminder engine
+(moderation/reminders.py), run by its five-minute sweep."""
+
 import logging
 
 from celery import shared_task
@@ -5,15 +8,6 @@ from celery import shared_task
 from moderation import services
 
 log = logging.getLogger(__name__)
-
-
-@shared_task(acks_late=True)
-def remove_expired_evidence():
-    """Daily: delete evidence past its retention date, unless on legal hold."""
-    removed = services.evidence_remove_expired()
-    if removed:
-        log.info("Removed %d expired evidence file(s)", removed)
-    return removed
 
 
 @shared_task(acks_late=True)

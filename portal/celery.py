@@ -17,10 +17,6 @@ BEAT_SCHEDULE = {
         "task": "portal.tasks.send_pending_notifications",
         "schedule": 60.0,
     },
-    "moderation-remove-expired-evidence": {
-        "task": "moderation.tasks.remove_expired_evidence",
-        "schedule": crontab(hour=2, minute=15),
-    },
     "moderation-refresh-repeat-offenders": {
         "task": "moderation.tasks.refresh_repeat_offenders",
         "schedule": crontab(hour=2, minute=45),
@@ -40,14 +36,6 @@ BEAT_SCHEDULE = {
     "resume-stalled-figure-imports": {
         "task": "accounts_requests.kpi.tasks.resume_stalled_imports",
         "schedule": 120.0,
-    },
-    "send-review-reminders": {
-        "task": "accounts_requests.kpi.tasks.send_review_reminders",
-        "schedule": crontab(hour=8, minute=30),
-    },
-    "send-figures-reminders": {
-        "task": "accounts_requests.kpi.tasks.send_figures_reminders",
-        "schedule": crontab(hour=8, minute=45),
     },
     "redact-expired-concerns": {
         "task": "portal.tasks.redact_expired_concerns",

@@ -339,6 +339,7 @@ EXTRA_CLOSED_DAYS = envdates("EXTRA_CLOSED_DAYS")
 REMINDER_RULE_TABLES = [
     "portal.reminders.policy.RULES",
     "accounts_requests.reminders.RULES",
+    "moderation.reminders.RULES",
 ]
 # Waits overridden without a code change, "rule.stage=wait" comma-separated, where a
 # wait is 4wh (working hours), 2wd (working days) or 30d (calendar days, -30d = before).
@@ -387,4 +388,4 @@ CONCERN_RETENTION_DAYS = envint("CONCERN_RETENTION_DAYS", "365")
 # Buttons other apps add to a concern's page for the communications team: each a function
 # ``actions(concern, user)`` returning [{"label", "url"}]. The moderation log adds
 # "Make a moderation entry" here (see portal/views/concerns.py).
-CONCERN_ACTIONS = []
+CONCERN_ACTIONS = ["moderation.concerns.actions"]

@@ -6,6 +6,7 @@ import factory
 from django.contrib.auth.models import Group
 
 from accounts_requests.models import AccountRequest, ManagedAccount, Platform
+from accounts_requests.models.account import annual_review_due
 from portal import roles
 from portal.models import Membership, Team, User
 
@@ -125,6 +126,9 @@ def managed_account(team=None, state=ManagedAccount.State.ACTIVE, **fields):
         "target_reply_hours": 8,
     }
     defaults.update(fields)
+    if defaults.get("activated_at") and "review_due_on" not in defaults:
+        # As verifying the set-up would: the first annual review a year after going live.
+        defaults["review_due_on"] = annual_review_due(defaults["activated_at"])
     return ManagedAccount.objects.create(team=team, state=state, **defaults)
 
 

@@ -12,6 +12,7 @@ from accounts_requests.models import (
     FiguresImport,
     MonthlyFigures,
 )
+from accounts_requests.models.account import ManagedAccount, annual_review_due
 from tests import factories
 
 
@@ -48,7 +49,16 @@ def figures_import(account, user, **fields):
 def review(account, user, **fields):
     defaults = {"started_at": timezone.now(), "started_by": user}
     defaults.update(fields)
-    return AccountReview.objects.create(account=account, **defaults)
+    review = AccountReview.objects.create(account=account, **defaults)
+    if review.outcome and review.decided_at:
+        # As deciding the review would: the next one is due a year on, or on the plan's
+        # re-review date while the account is on the plan.
+        due = annual_review_due(review.decided_at)
+        if account.state == "improvement_plan" and review.re_review_on:
+            due = review.re_review_on
+        ManagedAccount.objects.filter(pk=account.pk).update(review_due_on=due)
+        account.review_due_on = due
+    return review
 
 
 def closure(account, user, *, previous_state="active", **fields):

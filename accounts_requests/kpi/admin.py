@@ -8,10 +8,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts_requests.models import (
     AccountClosure,
-    AccountReminder,
     AccountReview,
     ClosureStep,
     FiguresImport,
+    FiguresSummary,
     HealthRules,
     MonthlyFigures,
     ReviewResponse,
@@ -89,8 +89,7 @@ class AccountClosureAdmin(ReadOnlyAdmin):
     inlines = [ClosureStepInline]
 
 
-@admin.register(AccountReminder)
-class AccountReminderAdmin(ReadOnlyAdmin):
-    list_display = ["account", "kind", "due_on", "sent_at"]
-    list_filter = ["kind"]
+@admin.register(FiguresSummary)
+class FiguresSummaryAdmin(ReadOnlyAdmin):
+    list_display = ["account", "latest_month", "latest_rate", "below_run", "refreshed_at"]
     list_select_related = ["account"]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts_requests.kpi import reviews, services
 from accounts_requests.kpi.months import add_months, month_start
 from accounts_requests.models import ManagedAccount, Platform
+from accounts_requests.models.account import annual_review_due
 from portal.models import Team, User
 
 # name, team, platform, handle, poster, months live, months of figures to leave out at the
@@ -114,6 +115,7 @@ def load(stdout):
             state=ManagedAccount.State.ACTIVE,
             activated_at=activated,
             state_changed_at=activated,
+            review_due_on=annual_review_due(activated),
         )
         first = month_start(add_months(activated.date(), 1))
         months = []

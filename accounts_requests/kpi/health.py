@@ -65,7 +65,6 @@ HEALTH_STYLES = {
     Health.MEETING: "success",
 }
 
-REVIEW_INTERVAL_MONTHS = 12
 RE_REVIEW_MONTHS = 3
 NEVER = datetime.date(1900, 1, 1)
 
@@ -196,21 +195,13 @@ def with_health(accounts, *, rules=None, today=None):
 def review_due_filter(today=None):
     """Accounts whose annual review or improvement-plan re-review has fallen due."""
     today = today or timezone.localdate()
-    cutoff = add_months(today, -REVIEW_INTERVAL_MONTHS)
-    cutoff_at = timezone.make_aware(datetime.datetime.combine(cutoff, datetime.time.max))
-    return Q(state="active", review_basis__lte=cutoff_at) | Q(
-        state="improvement_plan", re_review_on__lte=today
-    )
+    return Q(state__in=("active", "improvement_plan"), review_due_on__lte=today)
 
 
 def next_review_on(account):
-    """When the account's next review falls due, from the annotations of ``with_health``."""
-    if account.state == "improvement_plan" and account.re_review_on:
-        return account.re_review_on
-    basis = account.review_basis
-    if basis is None:
-        return None
-    return add_months(timezone.localdate(basis), REVIEW_INTERVAL_MONTHS)
+    """When the account's next review falls due (stored on the account: a year after it
+    went live or after its last review's outcome, or its improvement plan's re-review)."""
+    return account.review_due_on
 
 
 def describe(account, rules):

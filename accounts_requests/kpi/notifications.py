@@ -162,14 +162,3 @@ def import_finished(job):
         body=body,
         url=job.get_absolute_url(),
     )
-
-
-def reminder(account, *, kind, title, body, url, recipients, send_after=None):
-    return notify(
-        recipients=recipients,
-        kind=kind,
-        title=title,
-        body=body,
-        url=url,
-        send_after=send_after,
-    )

@@ -21,8 +21,8 @@ from accounts_requests.kpi.forms import (
 from accounts_requests.kpi.views import _apply_errors, get_account
 from accounts_requests.models import AccountClosure, AccountReview, ClosureStep, ManagedAccount
 from accounts_requests.panels import account_panels
-from accounts_requests.services import ActionConflict, ActionError
 from accounts_requests.views import _problem
+from portal.services.errors import ActionConflict, ActionError
 
 OUTCOME_DONE = {
     "continue": "The review is decided: the account continues. The team has been told.",

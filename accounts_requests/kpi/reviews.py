@@ -12,13 +12,6 @@ from accounts_requests import rules
 from accounts_requests.kpi import notifications
 from accounts_requests.kpi.health import RE_REVIEW_MONTHS, Health, next_review_on, with_health
 from accounts_requests.kpi.months import add_months
-from accounts_requests.kpi.workflow import (
-    locked_account,
-    record_event,
-    refuse_if_closed,
-    require_text,
-    run_account_transition,
-)
 from accounts_requests.models import (
     AccountClosure,
     AccountReview,
@@ -26,7 +19,14 @@ from accounts_requests.models import (
     ManagedAccount,
     ReviewResponse,
 )
-from accounts_requests.services import ActionConflict, ActionError, ActionRefused
+from accounts_requests.workflow import (
+    locked_account,
+    record_event,
+    refuse_if_closed,
+    require_text,
+    run_account_transition,
+)
+from portal.services.errors import ActionConflict, ActionError, ActionRefused
 
 State = ManagedAccount.State
 Outcome = AccountReview.Outcome
@@ -145,6 +145,7 @@ def account_review_decide(
                 name="set_improvement_plan",
                 comment=f"{reasons}\n\nActions: {actions}\n\nRe-review on "
                 f"{re_review_on:%-d %B %Y}.",
+                re_review_on=re_review_on,
             )
         else:
             from_state = run_account_transition(

@@ -27,7 +27,7 @@ SORTS = {
     "rate": (F("latest_rate").asc(nulls_first=True), "name", "pk"),
     "followers": (F("latest_followers").asc(nulls_first=True), "name", "pk"),
     "figures": (F("latest_month").asc(nulls_first=True), "name", "pk"),
-    "review": (F("review_basis").asc(nulls_last=True), "name", "pk"),
+    "review": (F("review_due_on").asc(nulls_last=True), "name", "pk"),
 }
 DEFAULT_SORT = "health"
 

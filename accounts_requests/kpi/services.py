@@ -18,9 +18,9 @@ from django.utils import timezone
 from accounts_requests import rules
 from accounts_requests.kpi import importer, notifications, summary
 from accounts_requests.kpi.months import add_months, month_label, month_start
-from accounts_requests.kpi.workflow import locked_account, record_event, refuse_if_closed
 from accounts_requests.models import FiguresImport, HealthRules, ManagedAccount, MonthlyFigures
-from accounts_requests.services import ActionConflict, ActionError, ActionRefused
+from accounts_requests.workflow import locked_account, record_event, refuse_if_closed
+from portal.services.errors import ActionConflict, ActionError, ActionRefused
 
 log = logging.getLogger(__name__)
 

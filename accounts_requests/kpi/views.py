@@ -25,17 +25,9 @@ from accounts_requests.kpi.forms import (
 )
 from accounts_requests.kpi.months import month_label
 from accounts_requests.models import FiguresImport, HealthRules, ManagedAccount, MonthlyFigures
-from accounts_requests.selectors import account_for_page
-from accounts_requests.services import ActionConflict, ActionError
 from accounts_requests.views import _problem
-
-
-def get_account(user, pk):
-    """The account, if this user may see it; 404 otherwise, whoever's it is."""
-    try:
-        return account_for_page(user, pk)
-    except ManagedAccount.DoesNotExist:
-        raise Http404("No such account.") from None
+from accounts_requests.views_accounts import get_account
+from portal.services.errors import ActionConflict, ActionError
 
 
 def _kpi_url(account):

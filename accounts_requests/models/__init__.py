@@ -4,14 +4,13 @@ from .kpi import FiguresImport, FiguresSummary, HealthRules, MonthlyFigures
 from .notices import CredentialChangeNotice, RotationTask, SecurityIncident
 from .platform import Platform
 from .proposal import AccountRequest, AccountRequestEvent
-from .review import AccountReminder, AccountReview, ReviewResponse
+from .review import AccountReview, ReviewResponse
 from .setup import AccountModerator, AccountSetup
 from .vault import Credential, CredentialReveal
 
 __all__ = [
     "AccountClosure",
     "AccountModerator",
-    "AccountReminder",
     "AccountRequest",
     "AccountRequestEvent",
     "AccountReview",

@@ -10,6 +10,15 @@ from portal.models import TransitionRecord
 from .platform import Platform
 from .review import REVIEW_AND_CLOSURE_LABELS
 
+REVIEW_INTERVAL_MONTHS = 12
+
+
+def annual_review_due(moment):
+    """The annual review after going live or a review's outcome at ``moment``."""
+    from accounts_requests.kpi.months import add_months
+
+    return add_months(timezone.localdate(moment), REVIEW_INTERVAL_MONTHS)
+
 
 class ManagedAccountQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -74,7 +83,16 @@ class ManagedAccount(ConcurrentTransitionMixin, models.Model):
         db_index=True,
     )
     state_changed_at = models.DateTimeField(default=timezone.now)
+    # The live state the latest suspected compromise interrupted, so resolving it returns
+    # the account there: a review, an improvement plan or a proposed closure carries on.
+    suspended_from = models.CharField(
+        max_length=30, choices=State.choices, blank=True, editable=False
+    )
     activated_at = models.DateTimeField(null=True, blank=True)
+    # When the next review falls due: a year after going live or after the last review's
+    # outcome, or the re-review date of an improvement plan. Stored, so the reminder sweep
+    # and the pages ask the database one indexed question (see accounts_requests/reminders).
+    review_due_on = models.DateField("next review due", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ManagedAccountQuerySet.as_manager()
@@ -86,6 +104,7 @@ class ManagedAccount(ConcurrentTransitionMixin, models.Model):
         indexes = [
             # The reminder sweep's question: which accounts have been in a state since when.
             models.Index(fields=["state", "state_changed_at"], name="account_state_since_idx"),
+            models.Index(fields=["state", "review_due_on"], name="account_review_due_idx"),
         ]
 
     def __str__(self):
@@ -128,10 +147,11 @@ class ManagedAccount(ConcurrentTransitionMixin, models.Model):
     def verify_setup(self, *, by, at, comment=""):
         self.state_changed_at = at
         self.activated_at = at
+        self.review_due_on = annual_review_due(at)
 
     @transition(
         field=state,
-        source=State.ACTIVE,
+        source=LIVE_STATES,
         target=State.SUSPENDED,
         permission=rules.can_report_compromise,
         custom={
@@ -142,21 +162,28 @@ class ManagedAccount(ConcurrentTransitionMixin, models.Model):
         },
     )
     def suspend(self, *, by, at, comment=""):
+        # Called before the state changes, so self.state is still the live state.
+        self.suspended_from = self.state
         self.state_changed_at = at
+
+    def _state_before_suspension(self, *, by, at, comment=""):
+        return self.suspended_from or self.State.ACTIVE
 
     @transition(
         field=state,
         source=State.SUSPENDED,
-        target=State.ACTIVE,
+        target=GET_STATE(_state_before_suspension, states=LIVE_STATES),
         permission=rules.can_resolve_incident,
         custom={
-            "label": "Resolve the incident and make the account active",
+            "label": "Resolve the incident and lift the suspension",
             "style": "success",
             "url": "accounts_requests:incident_resolve",
             "comment": "required",
         },
     )
     def resolve(self, *, by, at, comment):
+        # suspended_from stays: GET_STATE reads it after this body runs, and it keeps
+        # saying where the latest suspension began.
         self.state_changed_at = at
 
     # ----- end of set-up and security ---------------------------------------------------
@@ -173,8 +200,8 @@ class ManagedAccount(ConcurrentTransitionMixin, models.Model):
         permission=rules.can_run_reviews,
         custom={"label": "Start the annual review", "style": "primary"},
     )
-    def start_review(self, *, by, comment=""):
-        self.state_changed_at = timezone.now()
+    def start_review(self, *, by, at, comment=""):
+        self.state_changed_at = at
 
     @transition(
         field=state,
@@ -183,8 +210,8 @@ class ManagedAccount(ConcurrentTransitionMixin, models.Model):
         permission=rules.can_run_reviews,
         custom={"label": "Start the re-review", "style": "primary"},
     )
-    def start_re_review(self, *, by, comment=""):
-        self.state_changed_at = timezone.now()
+    def start_re_review(self, *, by, at, comment=""):
+        self.state_changed_at = at
 
     @transition(
         field=state,
@@ -193,8 +220,9 @@ class ManagedAccount(ConcurrentTransitionMixin, models.Model):
         permission=rules.can_run_reviews,
         custom={"label": "Continue", "style": "success", "comment": "required"},
     )
-    def continue_after_review(self, *, by, comment):
-        self.state_changed_at = timezone.now()
+    def continue_after_review(self, *, by, at, comment):
+        self.state_changed_at = at
+        self.review_due_on = annual_review_due(at)
 
     @transition(
         field=state,
@@ -203,8 +231,9 @@ class ManagedAccount(ConcurrentTransitionMixin, models.Model):
         permission=rules.can_run_reviews,
         custom={"label": "Set an improvement plan", "style": "warning", "comment": "required"},
     )
-    def set_improvement_plan(self, *, by, comment):
-        self.state_changed_at = timezone.now()
+    def set_improvement_plan(self, *, by, at, comment, re_review_on):
+        self.state_changed_at = at
+        self.review_due_on = re_review_on
 
     @transition(
         field=state,
@@ -213,10 +242,14 @@ class ManagedAccount(ConcurrentTransitionMixin, models.Model):
         permission=rules.can_propose_closure,
         custom={"label": "Propose closure", "style": "outline-danger", "comment": "required"},
     )
-    def propose_closure(self, *, by, comment):
-        self.state_changed_at = timezone.now()
+    def propose_closure(self, *, by, at, comment):
+        if self.state == self.State.UNDER_REVIEW:
+            # A review's outcome: should the closure be cancelled, the next review is a
+            # year from this one, as after any other outcome.
+            self.review_due_on = annual_review_due(at)
+        self.state_changed_at = at
 
-    def _state_before_closure(self, *, by, return_to, comment=""):
+    def _state_before_closure(self, *, by, at, return_to, comment=""):
         return return_to
 
     @transition(
@@ -233,8 +266,8 @@ class ManagedAccount(ConcurrentTransitionMixin, models.Model):
             "comment": "required",
         },
     )
-    def cancel_closure(self, *, by, return_to, comment):
-        self.state_changed_at = timezone.now()
+    def cancel_closure(self, *, by, at, return_to, comment):
+        self.state_changed_at = at
 
     @transition(
         field=state,
@@ -243,8 +276,8 @@ class ManagedAccount(ConcurrentTransitionMixin, models.Model):
         permission=rules.can_sign_off_closure,
         custom={"label": "Sign off and close the account", "style": "danger"},
     )
-    def close(self, *, by, comment=""):
-        self.state_changed_at = timezone.now()
+    def close(self, *, by, at, comment=""):
+        self.state_changed_at = at
 
     # ---- end of reviews and closure -------------------------------------------------------
 

@@ -111,31 +111,3 @@ class ReviewResponse(AppendOnlyModel):
 
     def __str__(self):
         return f"Response by {self.author_id} on review {self.review_id}"
-
-
-class AccountReminder(models.Model):
-    """A reminder that has been sent: one row per account, kind and due date, so a job
-    that runs twice reminds once."""
-
-    class Kind(models.TextChoices):
-        REVIEW_DUE = "review_due", "Annual review due"
-        RE_REVIEW_DUE = "re_review_due", "Re-review due"
-        FIGURES_MISSING = "figures_missing", "Figures missing"
-
-    account = models.ForeignKey(
-        "accounts_requests.ManagedAccount", on_delete=models.CASCADE, related_name="+"
-    )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    due_on = models.DateField()
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = "account reminder"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["account", "kind", "due_on"], name="one_reminder_per_account_kind_date"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} for {self.account_id} ({self.due_on})"

@@ -133,6 +133,16 @@ class Entry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
+    # The member of staff's report this entry was made from, if any.
+    concern = models.ForeignKey(
+        "portal.Concern",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="moderation_entries",
+        editable=False,
+    )
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -227,6 +237,7 @@ class EntryEvent(TransitionRecord):
     RECORD_MODEL = Entry
     ACTION_LABELS = {
         "created": "logged the entry",
+        "from_concern": "made the entry from a staff report",
         "edited": "edited the entry",
         "evidence_added": "added evidence",
         "reconsidered": "recorded a reconsideration",

@@ -4,11 +4,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts_requests.models import ManagedAccount
+from moderation import concerns, rules, selectors, services
 from moderation import evidence as evidence_store
-from moderation import rules, selectors, services
 from moderation.forms import EntryForm, LegalHoldForm, ReconsiderForm
 from moderation.models import Entry, EvidenceFile
 from moderation.views.common import apply_errors, problem, reader_required, writer_required
+from portal import rules as portal_rules
+from portal.models import Concern
 
 LAST_ACCOUNT = "moderation:last_account"
 
@@ -27,31 +29,64 @@ def _remembered_account(request):
     return None
 
 
+def _concern(request):
+    """The staff report named by ``?concern=``, for an entry made from it; None if none."""
+    pk = request.GET.get("concern", "")
+    if not pk:
+        return None
+    if not pk.isdigit():
+        raise Http404("No such report.")
+    try:
+        return concerns.concern_for_entry(request.user, int(pk))
+    except Concern.DoesNotExist:
+        raise Http404("No such report.") from None
+
+
 @writer_required
 def entry_create(request):
-    """Log an entry in one request; the last account used is chosen already."""
+    """Log an entry in one request; the last account used is chosen already, or what the
+    staff report it is made from says."""
+    try:
+        concern = _concern(request)
+    except services.ActionError as error:
+        return problem(request, error)
     initial = {"account": _remembered_account(request)}
+    if concern is not None:
+        initial.update(concerns.initial_from(concern, request.user))
     form = EntryForm(
         request.POST or None, request.FILES or None, user=request.user, initial=initial
     )
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.entry_create(
-                actor=request.user, data=form.service_data(), files=form.cleaned_files
+                actor=request.user,
+                data=form.service_data(),
+                files=form.cleaned_files,
+                concern=concern,
             )
         except services.ActionError as error:
             if not apply_errors(form, error):
                 return problem(request, error)
         else:
             request.session[LAST_ACCOUNT] = entry.account_id
-            _saved_message(request, entry, "Entry logged.")
+            _saved_message(
+                request,
+                entry,
+                "Entry logged; the staff report now links to it."
+                if concern is not None
+                else "Entry logged.",
+            )
             if request.POST.get("intent") == "Save and log another":
                 return redirect("moderation:create")
             return redirect(entry)
     return render(
         request,
         "moderation/entry_form.html",
-        {"form": form, "remembered": initial["account"]},
+        {
+            "form": form,
+            "remembered": initial["account"] if concern is None else None,
+            "concern": concern,
+        },
         status=400 if form.is_bound else 200,
     )
 
@@ -111,6 +146,8 @@ def _detail_context(request, entry, **extra):
         if entry.commenter.is_repeat_offender
         else None,
         "can_see_person": rules.can_read_log(request.user),
+        # A safeguarding lead reads safeguarding entries but not every staff report.
+        "can_see_concern": portal_rules.sees_everything(request.user),
     }
     context.update(extra)
     return context

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
-from accounts_requests import services_accounts, services_notices, vault
+from accounts_requests import selectors_accounts, services_accounts, services_notices, vault
 from accounts_requests.models import (
     Credential,
     CredentialChangeNotice,
@@ -275,21 +275,38 @@ def test_a_routine_notice_outside_office_hours_waits_for_them(live, member, comm
     assert not note.urgent
 
 
-def test_a_compromise_on_an_account_under_review_is_recorded_and_leaves_the_register(
-    team, member, comms, vault_key
+def test_a_compromise_on_an_account_under_review_suspends_it_and_leaves_the_register(
+    team, member, comms, vault_key, as_user
 ):
     account = factories.managed_account(team=team, state=State.UNDER_REVIEW)
     _file(account, member, reason=Notice.Reason.COMPROMISE)
     account.refresh_from_db()
-    assert account.state == State.UNDER_REVIEW
+    assert account.state == State.SUSPENDED
+    assert account not in selectors_accounts.public_register()
+    page = as_user(comms).get(account.get_absolute_url()).content.decode()
+    assert "Then it returns to where it was: under review." in page
     incident = SecurityIncident.objects.get(account=account)
-    assert not incident.suspended_account
-    assert account.events.filter(action="incident_opened").exists()
+    assert incident.suspended_account
     services_accounts.incident_resolve(actor=comms, account_id=account.pk, note="Checked")
     incident.refresh_from_db()
     assert not incident.is_open
     account.refresh_from_db()
     assert account.state == State.UNDER_REVIEW
+    assert account in selectors_accounts.public_register()
+
+
+def test_a_compromise_during_set_up_opens_an_incident_without_suspending(
+    team, member, comms, vault_key
+):
+    account = factories.managed_account(team=team, state=State.SETTING_UP)
+    _file(account, member, reason=Notice.Reason.COMPROMISE)
+    incident = SecurityIncident.objects.get(account=account)
+    assert not incident.suspended_account
+    assert account.events.filter(action="incident_opened").exists()
+    services_accounts.incident_resolve(actor=comms, account_id=account.pk, note="Checked")
+    account.refresh_from_db()
+    assert account.state == State.SETTING_UP
+    assert not SecurityIncident.objects.open().filter(account=account).exists()
 
 
 def test_comms_resolve_with_a_note_and_the_account_is_active_again(
@@ -325,17 +342,112 @@ def test_only_comms_resolve(live, member, people, role, as_user):
     assert live.state == State.SUSPENDED
 
 
-@pytest.mark.parametrize("state", [s for s in State.values if s != State.ACTIVE])
-def test_suspension_runs_only_from_active(team, member, state, vault_key):
+LIVE = [str(state) for state in ManagedAccount.LIVE_STATES]
+REPORTERS = ["member", "manager", "comms", "head"]
+NOT_REPORTERS = ["auditor", "outsider", "other_manager", "staff"]
+
+
+@pytest.mark.parametrize("role", REPORTERS)
+@pytest.mark.parametrize("state", LIVE)
+def test_a_compromise_suspends_the_account_from_every_live_state(
+    team, people, role, state, vault_key
+):
     account = factories.managed_account(team=team, state=state)
-    if state == State.CLOSED:
-        with pytest.raises(ActionRefused):
-            _file(account, member, reason=Notice.Reason.COMPROMISE)
-        return
+    _file(account, people[role], reason=Notice.Reason.COMPROMISE)
+    account.refresh_from_db()
+    assert account.state == State.SUSPENDED
+    assert account.suspended_from == state
+    event = account.events.get(action="suspend")
+    assert (event.from_state, event.to_state) == (state, "suspended")
+    assert SecurityIncident.objects.get(account=account).suspended_account
+
+
+@pytest.mark.parametrize("role", NOT_REPORTERS)
+@pytest.mark.parametrize("state", LIVE)
+def test_nobody_outside_the_team_or_comms_can_suspend(team, people, role, state, vault_key):
+    account = factories.managed_account(team=team, state=state)
+    with pytest.raises(ActionRefused):
+        _file(account, people[role], reason=Notice.Reason.COMPROMISE)
+    account.refresh_from_db()
+    assert account.state == state
+    assert not SecurityIncident.objects.filter(account=account).exists()
+
+
+@pytest.mark.parametrize("role", ["comms", "head"])
+@pytest.mark.parametrize("state", LIVE)
+def test_resolving_returns_the_account_to_the_state_it_was_suspended_from(
+    team, member, people, role, state, vault_key
+):
+    account = factories.managed_account(team=team, state=state)
+    _file(account, member, reason=Notice.Reason.COMPROMISE)
+    services_accounts.incident_resolve(
+        actor=people[role], account_id=account.pk, note="Password changed."
+    )
+    account.refresh_from_db()
+    assert account.state == state
+    event = account.events.get(action="resolve")
+    assert (event.from_state, event.to_state) == ("suspended", state)
+    assert SecurityIncident.objects.get(account=account).resolved_by == people[role]
+
+
+@pytest.mark.parametrize(
+    "role", ["member", "manager", "auditor", "outsider", "other_manager", "staff"]
+)
+@pytest.mark.parametrize("state", LIVE)
+def test_only_comms_lift_a_suspension_from_any_state(team, member, people, role, state, vault_key):
+    account = factories.managed_account(team=team, state=state)
+    _file(account, member, reason=Notice.Reason.COMPROMISE)
+    with pytest.raises(ActionRefused):
+        services_accounts.incident_resolve(actor=people[role], account_id=account.pk, note="x")
+    account.refresh_from_db()
+    assert account.state == State.SUSPENDED
+
+
+def test_a_review_in_progress_carries_on_after_the_incident(team, member, comms, vault_key):
+    """Suspended mid-review, the account cannot be decided on until comms resolve it."""
+    from accounts_requests.kpi import reviews
+
+    account = factories.managed_account(team=team, state=State.ACTIVE)
+    review = reviews.account_review_start(actor=comms, account_id=account.pk)
+    _file(account, member, reason=Notice.Reason.COMPROMISE)
+    with pytest.raises(ActionConflict):
+        reviews.account_review_decide(
+            actor=comms, review_id=review.pk, outcome="continue", reasons="Fine."
+        )
+    services_accounts.incident_resolve(actor=comms, account_id=account.pk, note="Fixed.")
+    reviews.account_review_decide(
+        actor=comms, review_id=review.pk, outcome="continue", reasons="Fine."
+    )
+    account.refresh_from_db()
+    assert account.state == State.ACTIVE
+
+
+def test_an_account_suspended_before_the_state_was_recorded_returns_to_active(
+    team, comms, vault_key
+):
+    account = factories.managed_account(team=team, state=State.SUSPENDED)
+    services_accounts.incident_resolve(actor=comms, account_id=account.pk, note="Fixed.")
+    account.refresh_from_db()
+    assert account.state == State.ACTIVE
+
+
+@pytest.mark.parametrize("state", [State.SETTING_UP, State.SUSPENDED])
+def test_a_compromise_outside_the_live_states_opens_an_incident_only(
+    team, member, state, vault_key
+):
+    account = factories.managed_account(team=team, state=state)
     _file(account, member, reason=Notice.Reason.COMPROMISE)
     account.refresh_from_db()
     assert account.state == state
     assert not account.events.filter(action="suspend").exists()
+
+
+def test_a_closed_account_takes_no_notice(team, member, comms, vault_key):
+    account = factories.managed_account(team=team, state=State.CLOSED)
+    for actor in (member, comms):
+        with pytest.raises(ActionConflict, match="closed"):
+            _file(account, actor, reason=Notice.Reason.COMPROMISE)
+    assert not Notice.objects.filter(account=account).exists()
 
 
 @pytest.mark.parametrize("role", ["member", "manager", "comms", "head"])
@@ -369,4 +481,4 @@ def test_the_page_shows_the_incident_and_hides_the_public_register_line(
     page = as_user(comms).get(live.get_absolute_url()).content.decode()
     assert "Suspected compromise, reported" in page
     assert "Listed on the" not in page
-    assert "Resolve the incident and make the account active" in page
+    assert "Resolve the incident and lift the suspension" in page

@@ -100,8 +100,67 @@ def test_the_entry_itself_outlives_its_evidence(entry_with_files):
     assert entry_with_files.excerpt
 
 
-def test_the_retention_job_is_a_daily_beat_entry_that_runs_the_service(entry_with_files):
+# The retention job is a stage of the reminder engine, run by its five-minute sweep.
+
+
+def _sweep(day, hour=0, minute=10):
+    from zoneinfo import ZoneInfo
+
+    from freezegun import freeze_time
+
+    from portal.reminders import engine
+
+    moment = datetime.datetime.combine(day, datetime.time(hour, minute), ZoneInfo("Europe/London"))
+    with freeze_time(moment):
+        engine.sweep()
+
+
+def _kept(entry):
+    return entry.evidence.filter(removed_at__isnull=True).count()
+
+
+def _retain_until(entry, day):
+    Entry.objects.filter(pk=entry.pk).update(evidence_retain_until=day)
+
+
+def test_the_engine_removes_evidence_the_day_after_its_retention_date(entry_with_files):
+    from portal.models import ReminderSent
+
+    day = datetime.date(2027, 3, 10)
+    _retain_until(entry_with_files, day)
+    _sweep(day, 23, 55)  # the last day it is kept
+    assert _kept(entry_with_files) == 2
+    _sweep(day + datetime.timedelta(days=1), 0, 5)
+    assert _kept(entry_with_files) == 0
+    assert entry_with_files.events.filter(action="evidence_removed").count() == 2
+    _sweep(day + datetime.timedelta(days=1), 0, 10)  # twice in a row: nothing more
+    _sweep(day + datetime.timedelta(days=30))
+    assert entry_with_files.events.filter(action="evidence_removed").count() == 2
+    assert ReminderSent.objects.filter(rule="moderation.evidence_retention").count() == 1
+
+
+def test_the_engine_removes_evidence_on_a_bank_holiday_too(entry_with_files):
+    # Retention is counted in calendar days: Christmas Day 2026 is no reason to keep it.
+    _retain_until(entry_with_files, datetime.date(2026, 12, 24))
+    _sweep(datetime.date(2026, 12, 25), 3, 0)
+    assert _kept(entry_with_files) == 0
+
+
+def test_the_engine_leaves_evidence_on_legal_hold_and_removes_it_once_lifted(
+    entry_with_files,
+):
+    day = datetime.date(2027, 3, 10)
+    _retain_until(entry_with_files, day)
+    Entry.objects.filter(pk=entry_with_files.pk).update(legal_hold=True)
+    _sweep(day + datetime.timedelta(days=5))
+    assert _kept(entry_with_files) == 2
+    Entry.objects.filter(pk=entry_with_files.pk).update(legal_hold=False)
+    _sweep(day + datetime.timedelta(days=6))
+    assert _kept(entry_with_files) == 0
+
+
+def test_retention_is_no_beat_job_of_its_own_any_more():
     names = {entry["task"] for entry in BEAT_SCHEDULE.values()}
-    assert "moderation.tasks.remove_expired_evidence" in names
-    _expire(entry_with_files)
-    assert tasks.remove_expired_evidence.delay().get() == 2
+    assert not any("expired_evidence" in name for name in names)
+    assert "portal.tasks.sweep_reminders" in names
+    assert not hasattr(tasks, "remove_expired_evidence")

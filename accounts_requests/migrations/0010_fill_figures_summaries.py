@@ -11,7 +11,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts_requests", "0006_figures_summary"),
+        ("accounts_requests", "0009_figures_summary"),
     ]
 
     operations = [migrations.RunPython(fill, migrations.RunPython.noop)]

@@ -10,7 +10,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("moderation", "0003_monthly_counts"),
+        ("moderation", "0004_monthly_counts"),
     ]
 
     operations = [migrations.RunPython(fill, migrations.RunPython.noop)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('moderation', '0002_guideline_taxonomy'),
+        ('moderation', '0003_entry_from_concern'),
     ]
 
     operations = [

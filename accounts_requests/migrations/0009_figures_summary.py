@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts_requests', '0005_kpi_reviews_and_closure'),
+        ('accounts_requests', '0008_one_reminder_ledger'),
     ]
 
     operations = [
