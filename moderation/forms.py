@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts_requests.fields import account_choice_field
 from accounts_requests.models import ManagedAccount, Platform
 from moderation import evidence
 from moderation.models import (
@@ -59,6 +60,7 @@ class CategoryChoices(forms.ModelMultipleChoiceField):
 class EntryForm(forms.ModelForm):
     """One moderation entry, saved in one request with its evidence."""
 
+    account = account_choice_field(queryset=ManagedAccount.objects.none(), label="Account")
     handle = forms.CharField(
         label="Author's handle",
         max_length=100,
@@ -237,8 +239,7 @@ class EntryForm(forms.ModelForm):
 
 
 class LogFilterForm(forms.Form):
-    account = forms.ModelChoiceField(
-        widget=FastSelect,
+    account = account_choice_field(
         queryset=ManagedAccount.objects.none(),
         required=False,
         empty_label="All accounts",
@@ -291,8 +292,7 @@ class LogFilterForm(forms.Form):
 class ReportFilterForm(forms.Form):
     date_from = forms.DateField(label="From", widget=date_input())
     date_to = forms.DateField(label="To", widget=date_input())
-    account = forms.ModelChoiceField(
-        widget=FastSelect,
+    account = account_choice_field(
         queryset=ManagedAccount.objects.none(),
         required=False,
         empty_label="All accounts",
