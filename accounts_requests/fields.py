@@ -3,7 +3,6 @@
 from accounts_requests.models import Platform
 from portal.fields import QuickModelChoiceField
 
-
 # Looked up once: the enum's own lookups cost more than everything else in a long list.
 PLATFORM_LABELS = dict(Platform.choices)
 
