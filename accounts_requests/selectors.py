@@ -65,8 +65,23 @@ def latest_reason(proposal, timeline):
     return None
 
 
+# What a queue row shows; the long answers of the form stay in the database.
+QUEUE_COLUMNS = (
+    "id",
+    "proposed_name",
+    "platform",
+    "state",
+    "state_changed_at",
+    "submitted_at",
+    "team__name",
+    "reviewer__first_name",
+    "reviewer__last_name",
+    "reviewer__username",
+)
+
+
 def queue(filters):
-    proposals = AccountRequest.objects.select_related("team", "applicant", "reviewer")
+    proposals = AccountRequest.objects.select_related("team", "reviewer").only(*QUEUE_COLUMNS)
     state = filters.get("state")
     if state == "all":
         pass
@@ -94,7 +109,7 @@ def queue_counts():
         AccountRequest.objects.filter(state__in=counted)
         .order_by()
         .values_list("state")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
     )
     counts = dict.fromkeys((state.value for state in counted), 0)
     counts.update(dict(rows))

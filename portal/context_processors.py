@@ -3,6 +3,10 @@ from django.utils.functional import SimpleLazyObject
 from portal import rules
 from portal.models import Notification, OrganisationProfile
 
+# The badge counts unread notifications up to this many and then shows "99+": every page
+# asks, so the count stops early instead of reading a long unread backlog each time.
+UNREAD_BADGE_LIMIT = 99
+
 
 def portal(request):
     user = request.user
@@ -10,11 +14,12 @@ def portal(request):
     def unread():
         if not user.is_authenticated:
             return 0
-        return Notification.objects.for_user(user).unread().count()
+        return Notification.objects.for_user(user).unread()[: UNREAD_BADGE_LIMIT + 1].count()
 
     return {
         "org": SimpleLazyObject(OrganisationProfile.load),
         "unread_count": SimpleLazyObject(unread),
+        "unread_limit": UNREAD_BADGE_LIMIT,
         "role": SimpleLazyObject(lambda: Roles(user)),
     }
 

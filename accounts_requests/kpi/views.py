@@ -262,7 +262,7 @@ def kpi_overview(request):
     accounts, sort_key, descending = selectors.overview(
         filters, filters.get("sort", ""), health_rules_row=rules_row
     )
-    page = Paginator(accounts, 100).get_page(request.GET.get("page"))
+    page = Paginator(accounts, 50).get_page(request.GET.get("page"))
     selectors.decorate(page.object_list, rules_row)
     return render(
         request,

@@ -268,6 +268,20 @@ class AccountRequest(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["state", "state_changed_at"], name="proposal_queue_idx"),
             models.Index(fields=["team", "-created_at"], name="proposal_team_idx"),
+            # The comms queue's default view, oldest first, read 50 rows at a time
+            # without sorting every waiting proposal.
+            models.Index(
+                fields=["state_changed_at", "id"],
+                name="proposal_waiting_idx",
+                condition=models.Q(
+                    state__in=[
+                        "awaiting_endorsement",
+                        "submitted",
+                        "in_review",
+                        "changes_requested",
+                    ]
+                ),
+            ),
         ]
 
     def __str__(self):

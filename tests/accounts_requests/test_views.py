@@ -477,3 +477,12 @@ def test_the_proposal_page_query_count_does_not_grow(
     with django_assert_max_num_queries(14):
         response = client.get(proposal.get_absolute_url())
     assert len(response.context["timeline"]) == events
+
+
+def test_the_queue_index_covers_exactly_the_waiting_states():
+    """The partial index that serves the queue must list the states the queue shows."""
+    from accounts_requests.models import AccountRequest
+    from accounts_requests.selectors import WAITING_STATES
+
+    (index,) = [i for i in AccountRequest._meta.indexes if i.name == "proposal_waiting_idx"]
+    assert sorted(index.condition.children[0][1]) == sorted(str(s) for s in WAITING_STATES)

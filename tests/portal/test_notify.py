@@ -172,6 +172,19 @@ def test_the_unread_count_shows_in_the_navigation(as_user, member):
     assert '2<span class="visually-hidden"> unread</span>' in page
 
 
+def test_a_long_unread_backlog_shows_as_99_plus(as_user, member):
+    from portal.models import Notification
+
+    Notification.objects.bulk_create(
+        Notification(recipient=member, kind="t", title=f"Note {n}") for n in range(101)
+    )
+    page = as_user(member).get(reverse("portal:home")).content.decode()
+    assert '99+<span class="visually-hidden"> unread, or more</span>' in page
+    Notification.objects.filter(pk__in=Notification.objects.values("pk")[:2]).delete()
+    page = as_user(member).get(reverse("portal:home")).content.decode()
+    assert '99<span class="visually-hidden"> unread</span>' in page
+
+
 def test_opening_a_notification_marks_it_read_and_goes_to_it(as_user, member):
     (row,) = notify.notify(recipients=[member], kind="t", title="Look", url="/proposals/")
     response = as_user(member).post(reverse("portal:notification_open", args=[row.pk]))
