@@ -175,6 +175,30 @@ def time_get(client, url, repeat):
     return statistics.median(samples) * 1000, queries
 
 
+def time_together(targets, repeat):
+    """Time several (client, url) pairs in turn, round-robin, ``repeat`` rounds.
+
+    A page and its references (the floor, the admin changelist) are sampled side by side,
+    so a burst of other work on the machine slows them alike and their ratio holds.
+    Returns [(median ms, query count)] in the order given.
+    """
+    for client, url in targets:
+        for _ in range(2):
+            response = client.get(url)
+            if response.status_code != 200:
+                raise RuntimeError(f"{url} answered {response.status_code}")
+    samples = [[] for _ in targets]
+    queries = [0] * len(targets)
+    for _ in range(repeat):
+        for index, (client, url) in enumerate(targets):
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                client.get(url)
+                samples[index].append(time.perf_counter() - started)
+            queries[index] = len(captured)
+    return [(statistics.median(s) * 1000, q) for s, q in zip(samples, queries, strict=True)]
+
+
 def client_for(user):
     client = Client()
     client.force_login(user)
