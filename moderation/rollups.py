@@ -34,6 +34,8 @@ def counts_of(entry, category_ids, actions):
         (month, entry.account_id, D.ENTRIES, "", sg),
         *((month, ALL, D.CATEGORY, str(pk), sg) for pk in set(category_ids)),
         *((month, ALL, D.ACTION, action, sg) for action in set(actions)),
+        *((month, entry.account_id, D.CATEGORY, str(pk), sg) for pk in set(category_ids)),
+        *((month, entry.account_id, D.ACTION, action, sg) for action in set(actions)),
     ]
     if entry.hate_crime_strand:
         keys.append((month, ALL, D.STRAND, entry.hate_crime_strand, sg))
@@ -129,6 +131,22 @@ def rebuild():
         .values("action", m=entry_month, sg=F("entry__safeguarding"))
         .annotate(n=Count("id")),
         account=lambda r: ALL,
+        dimension=D.ACTION,
+        value=lambda r: r["action"],
+    )
+    add(
+        EntryCategory.objects.order_by()
+        .values("entry__account_id", "category_id", m=entry_month, sg=F("entry__safeguarding"))
+        .annotate(n=Count("id")),
+        account=lambda r: r["entry__account_id"],
+        dimension=D.CATEGORY,
+        value=lambda r: str(r["category_id"]),
+    )
+    add(
+        EntryAction.objects.order_by()
+        .values("entry__account_id", "action", m=entry_month, sg=F("entry__safeguarding"))
+        .annotate(n=Count("id")),
+        account=lambda r: r["entry__account_id"],
         dimension=D.ACTION,
         value=lambda r: r["action"],
     )

@@ -11,6 +11,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from accounts_requests.models import ManagedAccount
 from moderation import rules
 from moderation.models import (
     Action,
@@ -278,17 +279,20 @@ def report(user, *, since, until, account=None):
             .order_by("-total", "account_id")
             .values_list("account_id", flat=True)[:REPORT_ACCOUNTS]
         )
-    mine = entries.filter(account__in=busiest)
-    raw["by_account_category"] = list(
-        EntryCategory.objects.filter(entry__in=mine)
-        .values("entry__account__name", "entry__account__platform", "category__name")
-        .annotate(n=Count("id"))
-    )
-    raw["by_account_action"] = list(
-        EntryAction.objects.filter(entry__in=mine)
-        .values("entry__account__name", "entry__account__platform", "action")
-        .annotate(n=Count("id"))
-    )
+    if account is not None:
+        mine = entries.filter(account__in=busiest)
+        raw["by_account_category"] = list(
+            EntryCategory.objects.filter(entry__in=mine)
+            .values("entry__account__name", "entry__account__platform", "category__name")
+            .annotate(n=Count("id"))
+        )
+        raw["by_account_action"] = list(
+            EntryAction.objects.filter(entry__in=mine)
+            .values("entry__account__name", "entry__account__platform", "action")
+            .annotate(n=Count("id"))
+        )
+    else:
+        raw.update(_busiest_from_counts(counts, busiest))
     raw["months"] = _months(since, until)
     raw["busiest_only"] = account is None
     return raw
@@ -370,6 +374,38 @@ def _report_from_counts(counts):
         "urgent": list(urgent.values()),
         "strands": [{"hate_crime_strand": k, "n": v} for k, v in strands.items()],
     }
+
+
+def _busiest_from_counts(counts, busiest):
+    """The busiest accounts' entries by category and by action, from their own counts."""
+    accounts = {
+        row["pk"]: row
+        for row in ManagedAccount.objects.filter(pk__in=busiest).values("pk", "name", "platform")
+    }
+    names = dict(Category.objects.values_list("pk", "name"))
+    by_category, by_action = [], []
+    rows = (
+        counts.filter(
+            account_id__in=busiest,
+            dimension__in=[MonthlyCount.Dimension.CATEGORY, MonthlyCount.Dimension.ACTION],
+        )
+        .values("account_id", "dimension", "value")
+        .annotate(n=Sum("n"))
+        .order_by()
+    )
+    for row in rows:
+        account = accounts.get(row["account_id"])
+        if account is None or not row["n"]:
+            continue
+        shown = {"entry__account__name": account["name"], "n": row["n"]}
+        shown["entry__account__platform"] = account["platform"]
+        if row["dimension"] == MonthlyCount.Dimension.CATEGORY:
+            name = names.get(int(row["value"]))
+            if name:
+                by_category.append({**shown, "category__name": name})
+        else:
+            by_action.append({**shown, "action": row["value"]})
+    return {"by_account_category": by_category, "by_account_action": by_action}
 
 
 def _months(since, until):

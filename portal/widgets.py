@@ -1,9 +1,16 @@
 """Form widgets that stay quick on long lists."""
 
+from html import escape as _html_escape
+
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
+
+
+def escape(value):
+    """What ``django.utils.html.escape`` does, without its lazy-string wrapper, which
+    costs more than the escaping itself over thousands of options."""
+    return _html_escape(str(value), quote=True)
 
 
 class FastSelect(forms.Select):

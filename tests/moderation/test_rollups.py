@@ -102,6 +102,11 @@ def test_the_report_from_the_counts_matches_the_report_from_the_log(comms, team)
     assert normal(everyone["strands"], "hate_crime_strand", "n") == normal(
         just_it["strands"], "hate_crime_strand", "n"
     )
+    # The busiest accounts' breakdowns come from their own counts and agree with the log.
+    for key, value in (("by_account_category", "category__name"), ("by_account_action", "action")):
+        columns = ("entry__account__name", "entry__account__platform", value, "n")
+        assert normal(everyone[key], *columns) == normal(just_it[key], *columns)
+        assert everyone[key]
 
 
 def test_a_safeguarding_lead_counts_only_safeguarding_entries(comms, team, safeguarding_lead):
