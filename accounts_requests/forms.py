@@ -5,6 +5,7 @@ from django.db import models
 
 from accounts_requests.models import AccountRequest, Platform
 from portal import selectors
+from portal.fields import team_choice_field
 from portal.models import Team
 from portal.widgets import FastSelect
 
@@ -189,7 +190,7 @@ class ApproveForm(forms.Form):
 
 class QueueFilterForm(forms.Form):
     state = forms.ChoiceField(required=False)
-    team = forms.ModelChoiceField(widget=FastSelect, queryset=Team.objects.all(), required=False)
+    team = team_choice_field(queryset=Team.objects.order_by("name"), required=False)
     platform = forms.ChoiceField(required=False, choices=[("", "Any platform"), *Platform.choices])
     reviewer = forms.ModelChoiceField(
         widget=FastSelect, queryset=None, required=False, empty_label="Anyone"

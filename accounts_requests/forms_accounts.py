@@ -19,6 +19,7 @@ from accounts_requests.models import (
     ManagedAccount,
     Platform,
 )
+from portal.fields import team_choice_field
 from portal.models import Team
 from portal.widgets import FastSelect
 
@@ -405,7 +406,7 @@ CLOSED_LABEL = "Closed (the register's history)"
 
 
 class RegisterFilterForm(forms.Form):
-    team = forms.ModelChoiceField(widget=FastSelect, queryset=Team.objects.none(), required=False)
+    team = team_choice_field(queryset=Team.objects.none(), required=False)
     platform = forms.ChoiceField(required=False, choices=[("", "Any platform"), *Platform.choices])
     state = forms.ChoiceField(required=False)
 

@@ -34,3 +34,8 @@ class QuickModelChoiceField(forms.ModelChoiceField):
         self.label_fields = tuple(label_fields)
         self.label_from_values = label_from_values
         super().__init__(queryset, **kwargs)
+
+
+def team_choice_field(**kwargs):
+    """A choice among teams, listed by name from plain values."""
+    return QuickModelChoiceField(label_fields=("name",), label_from_values=str, **kwargs)

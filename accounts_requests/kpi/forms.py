@@ -17,8 +17,8 @@ from accounts_requests.models import (
     Platform,
 )
 from accounts_requests.rules import LIVE_ACCOUNT_STATES
+from portal.fields import team_choice_field
 from portal.models import Team
-from portal.widgets import FastSelect
 
 
 def _helper(*layout):
@@ -183,8 +183,8 @@ class HealthRulesForm(forms.ModelForm):
 
 
 class OverviewFilterForm(forms.Form):
-    team = forms.ModelChoiceField(
-        widget=FastSelect, queryset=Team.objects.all(), required=False, empty_label="Any team"
+    team = team_choice_field(
+        queryset=Team.objects.order_by("name"), required=False, empty_label="Any team"
     )
     platform = forms.ChoiceField(required=False, choices=[("", "Any platform"), *Platform.choices])
     health = forms.ChoiceField(required=False, choices=[("", "Any health"), *Health.choices])

@@ -1,6 +1,8 @@
 from django import template
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from portal.widgets import escape
 
 register = template.Library()
 
@@ -23,7 +25,7 @@ def counts_table(rows, health_choices, *, label_key, caption, first):
     Built in one pass rather than a template loop per cell: a trust's 200 teams make
     1,400 cells, which a template would take many times longer to fill.
     """
-    esc = conditional_escape
+    esc = escape
     head = "".join(
         f'<th scope="col" class="text-end">{esc(label)}</th>' for _, label in health_choices
     )
