@@ -1,0 +1,45 @@
+"""Who is asking, and what a browser may keep: the small pieces the security settings name.
+
+``client_ip`` is where sign-in throttling (django-axes) reads the caller's address. A
+client can write any ``X-Forwarded-For`` it likes, so the header is read only when
+``TRUSTED_PROXY_COUNT`` says how many proxies of our own stand in front of the portal; then
+the address is the one the outermost of them saw, counted from the right, where a client's
+own additions cannot reach.
+"""
+
+from django.conf import settings
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+
+def client_ip(request):
+    remote = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies <= 0:
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    hops = [hop for hop in hops if hop]
+    # Each trusted proxy appends the address it saw; the first of ours appended the client.
+    if len(hops) < proxies:
+        return remote
+    return hops[-proxies]
+
+
+class NoStoreForSignedInMiddleware:
+    """Nothing a signed-in person is shown is kept by a browser or a shared cache.
+
+    Pages for signed-in people carry names, figures, notes and sometimes secrets; a
+    shared computer's back button or a proxy must not bring them back. Views that set
+    their own ``no-store`` (downloads, the reveal page) keep what they set.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            if "no-store" not in response.get("Cache-Control", ""):
+                add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        return response
