@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "portal.security.NoStoreForSignedInMiddleware",
     # Last, so a locked-out sign-in becomes the lockout page (see AXES_* below).
     "axes.middleware.AxesMiddleware",
 ]
