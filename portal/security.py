@@ -69,3 +69,34 @@ def end_sessions(user):
             theirs.append(session.session_key)
     model.objects.filter(session_key__in=theirs).delete()
     return len(theirs)
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request body larger than any form of the portal could need, before a
+    byte of it is read.
+
+    Django caps ordinary form data (DATA_UPLOAD_MAX_MEMORY_SIZE) but not uploaded files,
+    which it streams to disk whatever their size; the forms then refuse an oversized
+    file, but only after it has been written out. This answers 413 at once instead.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.REQUEST_MAX_BYTES:
+            from django.http import HttpResponse
+            from django.template.defaultfilters import filesizeformat
+
+            return HttpResponse(
+                "This upload is too large for the portal: everything sent at once must be "
+                f"no more than {filesizeformat(settings.REQUEST_MAX_BYTES)}. "
+                "Go back, and send fewer or smaller files.",
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)

@@ -75,14 +75,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before anything reads the body (the CSRF check reads a POST's form data).
+    "portal.security.RequestSizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "portal.security.NoStoreForSignedInMiddleware",
     # Last, so a locked-out sign-in becomes the lockout page (see AXES_* below).
@@ -347,6 +349,16 @@ MODERATION_EVIDENCE_MAX_BYTES = envint("MODERATION_EVIDENCE_MAX_BYTES", str(10 *
 MODERATION_EVIDENCE_MAX_FILES = envint("MODERATION_EVIDENCE_MAX_FILES", "6")
 MODERATION_REPEAT_WINDOW_DAYS = envint("MODERATION_REPEAT_WINDOW_DAYS", "90")
 MODERATION_REPEAT_THRESHOLD = envint("MODERATION_REPEAT_THRESHOLD", "3")
+
+# The largest request body taken at all, checked before it is read: by default room for
+# the most evidence files one moderation entry takes, plus the form around them.
+REQUEST_MAX_BYTES = envint(
+    "REQUEST_MAX_BYTES",
+    str(
+        max(MODERATION_EVIDENCE_MAX_BYTES * MODERATION_EVIDENCE_MAX_FILES, KPI_IMPORT_MAX_BYTES)
+        + 1024 * 1024
+    ),
+)
 
 
 def envdates(name):
