@@ -100,3 +100,35 @@ class RequestSizeLimitMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+class RefuseNullCharactersMiddleware:
+    """Answer 400 to a query or form value holding a NUL character.
+
+    Nobody types one; a NUL reaches the portal only from a tool or an attack, and
+    PostgreSQL refuses text that holds one, so a search or filter that passed it on
+    would fail with a server error. Forms refuse it field by field already; this covers
+    every query string and every form at once.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._holds_nul(request.GET) or (
+            request.method == "POST" and self._holds_nul(request.POST)
+        ):
+            from django.http import HttpResponseBadRequest
+
+            return HttpResponseBadRequest(
+                "The request held a character the portal does not accept. Go back and "
+                "type the text again.",
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def _holds_nul(query):
+        return any(
+            "\x00" in key or any("\x00" in v for v in values) for key, values in query.lists()
+        )

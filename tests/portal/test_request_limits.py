@@ -171,3 +171,16 @@ def test_a_lying_upload_name_does_not_decide_the_type(comms, team, as_user, sett
     download = as_user(comms).get(stored.get_absolute_url())
     assert download["Content-Type"] == "image/png"
     assert not download["Content-Disposition"].endswith('.pdf"')
+
+
+def test_a_nul_character_in_a_search_is_refused_not_a_server_error(comms, as_user):
+    response = as_user(comms).get(reverse("portal:people"), {"q": "smith\x00"})
+    assert response.status_code == 400
+
+
+def test_a_nul_character_in_a_form_is_refused_and_saves_nothing(comms, account, as_user):
+    data = entry_form(account)
+    data["handle"] = "@troll\x00"
+    response = as_user(comms).post(reverse("moderation:create"), data)
+    assert response.status_code == 400
+    assert not Entry.objects.exists()
