@@ -13,6 +13,7 @@ class PortalConfig(AppConfig):
         post_migrate.connect(roles.sync_groups, sender=self)
         checks.register(check_production_settings, checks.Tags.security, deploy=True)
 
+        from . import receivers  # noqa: F401 - ends a deactivated user's sessions
         from .reminders.checks import check_calendar_settings, check_reminder_rules
 
         checks.register(check_reminder_rules)

@@ -70,19 +70,26 @@ INSTALLED_APPS = [
     "simple_history",
     "django_fsm",
     "csp",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before anything reads the body (the CSRF check reads a POST's form data).
+    "portal.security.RequestSizeLimitMiddleware",
+    "portal.security.RefuseNullCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "portal.security.NoStoreForSignedInMiddleware",
+    # Last, so a locked-out sign-in becomes the lockout page (see AXES_* below).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -91,6 +98,11 @@ AUTH_USER_MODEL = "portal.User"
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:login"
+# django-axes comes first: it refuses a locked-out sign-in before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 TEMPLATES = [
     {
@@ -260,6 +272,23 @@ if PRODUCTION:
         # Only behind a proxy that sets this header itself and strips a client's copy.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Sign-in throttling (django-axes). Failures are counted per user name and address
+# together: guessing at one person's password from one place locks that pair only, so a
+# whole trust behind one NAT address is never locked out by one attacker, and an attacker
+# cannot lock a colleague out from elsewhere. A lock lasts a fixed cool-off and no longer;
+# a successful sign-in clears the count.
+AXES_FAILURE_LIMIT = envint("SIGN_IN_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("SIGN_IN_COOLOFF_MINUTES", "15"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "portal/sign_in_locked.html"
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
+# How many proxies of our own stand in front of the portal and append to X-Forwarded-For.
+# 0 (the default) reads the address from the connection only: a client's own
+# X-Forwarded-For is never believed.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
+
 # Views marked sensitive keep their secrets out of error pages and reports, DEBUG or not.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "portal.debug.AlwaysSafeExceptionReporterFilter"
 
@@ -321,6 +350,16 @@ MODERATION_EVIDENCE_MAX_BYTES = envint("MODERATION_EVIDENCE_MAX_BYTES", str(10 *
 MODERATION_EVIDENCE_MAX_FILES = envint("MODERATION_EVIDENCE_MAX_FILES", "6")
 MODERATION_REPEAT_WINDOW_DAYS = envint("MODERATION_REPEAT_WINDOW_DAYS", "90")
 MODERATION_REPEAT_THRESHOLD = envint("MODERATION_REPEAT_THRESHOLD", "3")
+
+# The largest request body taken at all, checked before it is read: by default room for
+# the most evidence files one moderation entry takes, plus the form around them.
+REQUEST_MAX_BYTES = envint(
+    "REQUEST_MAX_BYTES",
+    str(
+        max(MODERATION_EVIDENCE_MAX_BYTES * MODERATION_EVIDENCE_MAX_FILES, KPI_IMPORT_MAX_BYTES)
+        + 1024 * 1024
+    ),
+)
 
 
 def envdates(name):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from accounts_requests.kpi.months import month_end, month_label, month_start
+from portal.csvsafe import FORMULA_STARTS
 
 # (column, what it holds, required)
 COLUMNS = [
@@ -52,8 +53,6 @@ ALIASES = {
 INTEGER_COLUMNS = ("followers", "posts", "engagements", "impressions", "messages_received")
 MAX_INTEGER = 2_000_000_000
 MAX_REPLY_HOURS = Decimal("9999.9")
-# A cell starting with one of these is run as a formula by spreadsheet programs.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EARLIEST_MONTH = datetime.date(2000, 1, 1)
 
 MONTH_FORMATS = ("%Y-%m", "%Y/%m", "%m/%Y", "%m-%Y", "%b %Y", "%B %Y", "%b-%y", "%b-%Y", "%b %y")

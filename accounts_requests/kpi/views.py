@@ -27,6 +27,7 @@ from accounts_requests.kpi.months import month_label
 from accounts_requests.models import FiguresImport, HealthRules, ManagedAccount, MonthlyFigures
 from accounts_requests.views import _problem
 from accounts_requests.views_accounts import get_account
+from portal.csvsafe import neutralise
 from portal.services.errors import ActionConflict, ActionError
 
 
@@ -189,16 +190,8 @@ def _csv_response(filename, header, rows):
     writer = csv.writer(response)
     writer.writerow(header)
     for row in rows:
-        writer.writerow([_safe_cell(cell) for cell in row])
+        writer.writerow([neutralise(cell) for cell in row])
     return _no_store(response)
-
-
-def _safe_cell(value):
-    """Defuse a cell a spreadsheet would run as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    if text.startswith(importer.FORMULA_STARTS):
-        return "'" + text
-    return text
 
 
 @login_required

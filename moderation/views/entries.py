@@ -236,5 +236,9 @@ def evidence_download(request, pk):
     )
     response["Cache-Control"] = "no-store, private"
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    # A file opened in the browser can run nothing and load nothing.
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; "
+        "frame-ancestors 'none'; sandbox"
+    )
     return response

@@ -12,6 +12,7 @@ from moderation import detector, rules, selectors, services
 from moderation.forms import LogFilterForm
 from moderation.models import Action, Category, Entry, EntryAction, EntryCategory, ExportRecord
 from moderation.views.common import reader_required, writer_required
+from portal.csvsafe import neutralise
 
 
 def _filters(request):
@@ -51,15 +52,6 @@ def _without_paging(request):
 class _Echo:
     def write(self, value):
         return value
-
-
-# A cell a spreadsheet would read as a formula is written as text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 HEADER = [

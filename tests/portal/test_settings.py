@@ -1,5 +1,6 @@
 """Production refuses to start without what it cannot guess, and passes --deploy."""
 
+import json
 import os
 import subprocess
 import sys
@@ -35,23 +36,56 @@ def test_production_refuses_to_start_without_allowed_hosts():
     assert "ALLOWED_HOSTS must be set" in result.stderr
 
 
+PRODUCTION = {
+    "PORTAL_ENV": "production",
+    "SECRET_KEY": GOOD_KEY,
+    "ALLOWED_HOSTS": "portal.example.nhs.uk",
+    "EMAIL_HOST": "smtp.example.nhs.uk",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "CREDENTIAL_KEYS": os.getenv(
+        "TEST_CREDENTIAL_KEY", "ZmDfcTF7_60GrrY167zsiPd67pEvs0aGOv2oasOM1Pg="
+    ),
+}
+
+
 def test_production_settings_pass_the_deploy_check_with_no_warnings():
-    result = manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        PORTAL_ENV="production",
-        SECRET_KEY=GOOD_KEY,
-        ALLOWED_HOSTS="portal.example.nhs.uk",
-        EMAIL_HOST="smtp.example.nhs.uk",
-        REDIS_URL="redis://127.0.0.1:6379/0",
-        CREDENTIAL_KEYS=os.getenv(
-            "TEST_CREDENTIAL_KEY", "ZmDfcTF7_60GrrY167zsiPd67pEvs0aGOv2oasOM1Pg="
-        ),
-    )
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "no issues" in result.stdout
+    assert "no issues (0 silenced)" in result.stdout
+
+
+def production_settings(*names):
+    code = (
+        "import json; from django.conf import settings; "
+        f"print(json.dumps({{n: getattr(settings, n, None) for n in {list(names)!r}}}))"
+    )
+    result = manage("shell", "-c", code, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_no_check_is_silenced_and_production_cookies_are_secure_httponly_and_samesite():
+    got = production_settings(
+        "SILENCED_SYSTEM_CHECKS",
+        "SESSION_COOKIE_SECURE",
+        "SESSION_COOKIE_HTTPONLY",
+        "SESSION_COOKIE_SAMESITE",
+        "CSRF_COOKIE_SECURE",
+        "CSRF_COOKIE_HTTPONLY",
+        "CSRF_COOKIE_SAMESITE",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_SSL_REDIRECT",
+        "TRUSTED_PROXY_COUNT",
+    )
+    assert got["SILENCED_SYSTEM_CHECKS"] == []
+    assert got["SESSION_COOKIE_SECURE"] and got["CSRF_COOKIE_SECURE"]
+    assert got["SESSION_COOKIE_HTTPONLY"] and got["CSRF_COOKIE_HTTPONLY"]
+    assert got["SESSION_COOKIE_SAMESITE"] in ("Lax", "Strict")
+    assert got["CSRF_COOKIE_SAMESITE"] in ("Lax", "Strict")
+    assert got["SECURE_HSTS_SECONDS"] >= 365 * 24 * 60 * 60
+    assert got["SECURE_SSL_REDIRECT"]
+    # A client's own X-Forwarded-For is believed only when proxies are declared.
+    assert got["TRUSTED_PROXY_COUNT"] == 0
 
 
 def test_the_embedded_default_needs_nothing_set():

@@ -1,0 +1,134 @@
+"""Who is asking, and what a browser may keep: the small pieces the security settings name.
+
+``client_ip`` is where sign-in throttling (django-axes) reads the caller's address. A
+client can write any ``X-Forwarded-For`` it likes, so the header is read only when
+``TRUSTED_PROXY_COUNT`` says how many proxies of our own stand in front of the portal; then
+the address is the one the outermost of them saw, counted from the right, where a client's
+own additions cannot reach.
+"""
+
+from django.conf import settings
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+
+def client_ip(request):
+    remote = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies <= 0:
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    hops = [hop for hop in hops if hop]
+    # Each trusted proxy appends the address it saw; the first of ours appended the client.
+    if len(hops) < proxies:
+        return remote
+    return hops[-proxies]
+
+
+class NoStoreForSignedInMiddleware:
+    """Nothing a signed-in person is shown is kept by a browser or a shared cache.
+
+    Pages for signed-in people carry names, figures, notes and sometimes secrets; a
+    shared computer's back button or a proxy must not bring them back. Views that set
+    their own ``no-store`` (downloads, the reveal page) keep what they set.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            if "no-store" not in response.get("Cache-Control", ""):
+                add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        return response
+
+
+def end_sessions(user):
+    """Delete every stored session signed in as ``user``; returns how many.
+
+    Django already refuses an inactive user on each request; deleting the sessions as
+    well means nothing of theirs lingers to be revived. Only database-backed sessions
+    can be listed; with any other engine the per-request refusal still holds.
+    """
+    from importlib import import_module
+
+    from django.utils import timezone
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if not hasattr(store, "get_model_class"):
+        return 0
+    model = store.get_model_class()
+    decoder = store()
+    theirs = []
+    live = model.objects.filter(expire_date__gt=timezone.now()).only("session_key", "session_data")
+    for session in live.iterator(chunk_size=1000):
+        data = decoder.decode(session.session_data)
+        if data.get("_auth_user_id") == str(user.pk):
+            theirs.append(session.session_key)
+    model.objects.filter(session_key__in=theirs).delete()
+    return len(theirs)
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request body larger than any form of the portal could need, before a
+    byte of it is read.
+
+    Django caps ordinary form data (DATA_UPLOAD_MAX_MEMORY_SIZE) but not uploaded files,
+    which it streams to disk whatever their size; the forms then refuse an oversized
+    file, but only after it has been written out. This answers 413 at once instead.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.REQUEST_MAX_BYTES:
+            from django.http import HttpResponse
+            from django.template.defaultfilters import filesizeformat
+
+            return HttpResponse(
+                "This upload is too large for the portal: everything sent at once must be "
+                f"no more than {filesizeformat(settings.REQUEST_MAX_BYTES)}. "
+                "Go back, and send fewer or smaller files.",
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+
+class RefuseNullCharactersMiddleware:
+    """Answer 400 to a query or form value holding a NUL character.
+
+    Nobody types one; a NUL reaches the portal only from a tool or an attack, and
+    PostgreSQL refuses text that holds one, so a search or filter that passed it on
+    would fail with a server error. Forms refuse it field by field already; this covers
+    every query string and every form at once.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._holds_nul(request.GET) or (
+            request.method == "POST" and self._holds_nul(request.POST)
+        ):
+            from django.http import HttpResponseBadRequest
+
+            return HttpResponseBadRequest(
+                "The request held a character the portal does not accept. Go back and "
+                "type the text again.",
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def _holds_nul(query):
+        return any(
+            "\x00" in key or any("\x00" in v for v in values) for key, values in query.lists()
+        )

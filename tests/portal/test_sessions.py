@@ -1,0 +1,143 @@
+"""Sessions: a new key at sign-in, gone at sign-out, expired when idle, ended when the
+person is deactivated; and the cookie that carries them cannot be read or sent astray."""
+
+import datetime
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.urls import reverse
+from freezegun import freeze_time
+
+from portal import security
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in_client(user):
+    client = Client()
+    response = client.post(
+        reverse("portal:login"), {"username": user.username, "password": PASSWORD}
+    )
+    assert response.status_code == 302, response.content
+    return client
+
+
+def sessions_of(user):
+    return [
+        s.session_key
+        for s in Session.objects.all()
+        if s.get_decoded().get("_auth_user_id") == str(user.pk)
+    ]
+
+
+def is_signed_in(client):
+    return client.get(reverse("portal:home")).status_code == 200
+
+
+def test_signing_in_gives_a_new_session_key_and_drops_the_old_one(member):
+    client = Client()
+    before = client.session
+    before["seen_welcome"] = True
+    before.save()
+    old_key = before.session_key
+    client.cookies["sessionid"] = old_key
+    client.post(reverse("portal:login"), {"username": member.username, "password": PASSWORD})
+    new_key = client.cookies["sessionid"].value
+    assert new_key != old_key
+    assert not Session.objects.filter(session_key=old_key).exists()
+    assert sessions_of(member) == [new_key]
+
+
+def test_signing_out_deletes_the_session(member):
+    client = signed_in_client(member)
+    key = client.cookies["sessionid"].value
+    assert client.get(reverse("portal:logout")).status_code == 405  # only by POST
+    assert is_signed_in(client)
+    response = client.post(reverse("portal:logout"))
+    assert response.status_code == 302
+    assert not Session.objects.filter(session_key=key).exists()
+    assert not is_signed_in(client)
+    # Replaying the old cookie gets nothing either.
+    replay = Client()
+    replay.cookies["sessionid"] = key
+    assert not is_signed_in(replay)
+
+
+def test_a_session_idle_longer_than_the_limit_expires(member, settings):
+    settings.SESSION_COOKIE_AGE = 8 * 60 * 60
+    start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    with freeze_time(start):
+        client = signed_in_client(member)
+    # Each request moves the limit on: a working day of activity keeps the session.
+    for hours in (7, 14, 21):
+        with freeze_time(start + datetime.timedelta(hours=hours)):
+            assert is_signed_in(client)
+    with freeze_time(start + datetime.timedelta(hours=21 + 8, minutes=1)):
+        assert not is_signed_in(client)
+
+
+def test_the_idle_limit_is_set_and_renewed_on_every_request():
+    from django.conf import settings as live
+
+    assert live.SESSION_SAVE_EVERY_REQUEST
+    assert 0 < live.SESSION_COOKIE_AGE <= 12 * 60 * 60
+
+
+def test_deactivating_a_person_ends_their_sessions_at_once(comms, member, manager):
+    laptop, phone = signed_in_client(member), signed_in_client(member)
+    colleague = signed_in_client(manager)
+    assert len(sessions_of(member)) == 2
+    response = signed_in_client(comms).post(
+        reverse("portal:user_deactivate", args=[member.pk]), {"confirm": "on"}
+    )
+    assert response.status_code == 302
+    assert sessions_of(member) == []
+    assert not is_signed_in(laptop) and not is_signed_in(phone)
+    assert len(sessions_of(manager)) == 1 and is_signed_in(colleague)
+
+
+def test_deactivating_in_the_admin_or_a_script_ends_sessions_too(member):
+    client = signed_in_client(member)
+    member.is_active = False
+    member.save()
+    assert sessions_of(member) == []
+    assert not is_signed_in(client)
+
+
+def test_a_deactivated_persons_surviving_session_is_refused_on_the_next_request(member):
+    # Even a session that outlived the deactivation (an update that skipped the model's
+    # save) lets nobody in: authentication refuses an inactive user on every request.
+    client = signed_in_client(member)
+    type(member).objects.filter(pk=member.pk).update(is_active=False)
+    assert len(sessions_of(member)) == 1
+    response = client.get(reverse("portal:home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("portal:login"))
+
+
+def test_saving_an_active_person_leaves_their_sessions_alone(member):
+    client = signed_in_client(member)
+    member.first_name = "Renamed"
+    member.save()
+    assert len(sessions_of(member)) == 1 and is_signed_in(client)
+    assert security.end_sessions(UserFactory()) == 0
+
+
+def test_the_cookies_are_http_only_same_site_and_secure_over_https(member, settings):
+    settings.SESSION_COOKIE_SECURE = True
+    settings.CSRF_COOKIE_SECURE = True
+    client = Client()
+    client.get(reverse("portal:login"), secure=True)
+    response = client.post(
+        reverse("portal:login"),
+        {"username": member.username, "password": PASSWORD},
+        secure=True,
+    )
+    assert response.status_code == 302
+    for name in ("sessionid", "csrftoken"):
+        cookie = client.cookies[name]
+        assert cookie["secure"], name
+        assert cookie["httponly"], name
+        assert cookie["samesite"] in ("Lax", "Strict"), name
