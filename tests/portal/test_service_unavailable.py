@@ -3,7 +3,8 @@
 from unittest import mock
 
 import pytest
-from django.db import InterfaceError, OperationalError
+from django.contrib.sessions.models import Session
+from django.db import DatabaseError, InterfaceError, OperationalError
 
 from portal.models import OrganisationProfile
 
@@ -54,6 +55,27 @@ def test_it_answers_503_when_the_database_fails_in_middleware_after_the_view(bro
     ):
         response = browser.get("/playbook/")
     assert_clean_503(response)
+
+
+def test_it_answers_503_when_the_database_goes_away_as_the_session_is_saved(browser, member):
+    browser.force_login(member)
+    # Django's own session store would call this a deleted session and answer 400.
+    with mock.patch.object(
+        Session,
+        "save",
+        side_effect=OperationalError("terminating connection due to administrator command"),
+    ):
+        response = browser.get("/playbook/")
+    assert_clean_503(response)
+
+
+def test_a_session_deleted_under_a_request_is_still_a_bad_request(browser, member):
+    browser.force_login(member)
+    with mock.patch.object(
+        Session, "save", side_effect=DatabaseError("Forced update did not affect any rows.")
+    ):
+        response = browser.get("/playbook/")
+    assert response.status_code == 400
 
 
 def test_any_other_failure_still_gets_the_500_page(browser, member):
