@@ -277,6 +277,8 @@ def run(*, users, seconds, faults, spawn_rate=None, wait="1,3", web_workers=4, k
         "web_workers": web_workers,
         "wait_seconds": wait,
         "cores": os.cpu_count(),
+        # How busy the machine was before the run (a run just finished counts too).
+        "load_average_before": round(os.getloadavg()[0], 2),
         "folder": str(folder) if keep else "",
     }
     try:
@@ -307,6 +309,10 @@ def run(*, users, seconds, faults, spawn_rate=None, wait="1,3", web_workers=4, k
             report["clean_failures"] = sum(r["outcome"] in CLEAN_FAILURES for r in responses)
             report["errors"] = sum(r["outcome"] == "error" for r in responses)
             report["error_samples"] = [r for r in responses if r["outcome"] == "error"][:10]
+            failed_at = [r["t"] - wall_start for r in responses if r["outcome"] != "ok"]
+            report["failures_between_seconds"] = (
+                [round(min(failed_at), 1), round(max(failed_at), 1)] if failed_at else None
+            )
             if injector:
                 report["fault_events"] = injector.events
                 report["fault_error"] = injector.error

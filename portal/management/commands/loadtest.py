@@ -63,7 +63,8 @@ class Command(BaseCommand):
             f"{report['users']} users for {report['seconds']} s"
             f"{', with faults' if report['faults'] else ''}: {report['requests']} requests, "
             f"{report['requests_per_second']}/s ({report['when']}, {report['cores']} cores, "
-            f"{report['web_workers']} gunicorn workers)"
+            f"{report['web_workers']} gunicorn workers, load average "
+            f"{report['load_average_before']} before)"
         )
         out("")
         heads = ("requests", "p50 ms", "p95 ms", "failed", "errors")
@@ -75,6 +76,9 @@ class Command(BaseCommand):
             )
         for event in report.get("fault_events", []):
             out(f"  at {event['at']:>5.1f} s: {event['what']}")
+        if report["failures_between_seconds"]:
+            first, last = report["failures_between_seconds"]
+            out(f"  failed requests between {first} s and {last} s")
         if report.get("fault_error"):
             out(f"  fault injection failed: {report['fault_error']}")
         for sample in report["error_samples"]:
