@@ -23,7 +23,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from portal.bench.rig import Rig, wait_for
+from portal.bench.rig import Rig, RigError, wait_for
 
 LOCUSTFILE = Path(__file__).with_name("load.py")
 CLEAN_FAILURES = ("unavailable", "server_error")
@@ -303,6 +303,11 @@ def run(*, users, seconds, faults, spawn_rate=None, wait="1,3", web_workers=4, k
             report["load_seconds"] = round(time.monotonic() - started, 1)
 
             responses, writes = read_log(log)
+            if not responses:
+                locust_log = (folder / "locust.log").read_text(errors="replace")[-3000:]
+                raise RigError(
+                    f"Locust sent no request (exit {process.returncode}):\n{locust_log}"
+                )
             report["journeys"] = journeys(responses)
             report["requests"] = len(responses)
             report["requests_per_second"] = round(len(responses) / seconds, 1)

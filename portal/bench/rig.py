@@ -22,6 +22,7 @@ import urllib.request
 from collections import Counter
 from pathlib import Path
 
+from cryptography.fernet import Fernet
 from django.conf import settings
 
 # Debian's PostgreSQL server programs; PG_BIN overrides.
@@ -60,7 +61,8 @@ def missing_programs():
     """What this machine lacks for the rig; empty when it can run."""
     missing = []
     if pg_bin() is None:
-        missing.append(f"PostgreSQL server programs (initdb, pg_ctl) in {PG_BIN_DEFAULT}")
+        folder = os.getenv("PG_BIN", PG_BIN_DEFAULT)
+        missing.append(f"PostgreSQL server programs (initdb, pg_ctl) in {folder}")
     if shutil.which("redis-server") is None:
         missing.append("redis-server")
     return missing
@@ -233,29 +235,27 @@ class Rig:
         self.web_port = free_port()
         self.web = None
         self.worker = None
+        # Every process of the portal must share the vault's key.
+        self.credential_key = Fernet.generate_key().decode()
 
     @property
     def base_url(self):
         return f"http://127.0.0.1:{self.web_port}"
 
     def env(self):
-        from cryptography.fernet import Fernet
-
         env = {
             key: value
             for key, value in os.environ.items()
             if not key.startswith(("CELERY_", "EMAIL_", "DJANGO_SETTINGS"))
             and key not in ("DEBUG", "PORTAL_ENV", "DATABASE_URL", "REDIS_URL")
         }
-        if not hasattr(self, "_key"):
-            self._key = Fernet.generate_key().decode()
         env.update(
             DJANGO_SETTINGS_MODULE="portal.settings",
             PYTHONPATH=str(settings.BASE_DIR),
             DATABASE_URL=self.postgres.url,
             REDIS_URL=self.redis.url,
             PORTAL_VAR_DIR=str(self.folder / "var"),
-            CREDENTIAL_KEYS=self._key,
+            CREDENTIAL_KEYS=self.credential_key,
             SITE_URL=self.base_url,
             ALLOWED_HOSTS="127.0.0.1,localhost",
             EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",

@@ -13,6 +13,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.bench import loadrun
+from portal.bench.rig import RigError
 
 
 class Command(BaseCommand):
@@ -38,16 +39,19 @@ class Command(BaseCommand):
                keep, **options):  # fmt: skip
         if faults and seconds < 20:
             raise CommandError("With --faults the run needs at least 20 seconds.")
-        report = loadrun.run(
-            users=users,
-            seconds=seconds,
-            faults=faults,
-            spawn_rate=spawn_rate,
-            wait=wait,
-            web_workers=web_workers,
-            keep=keep,
-            out=self.stderr,
-        )
+        try:
+            report = loadrun.run(
+                users=users,
+                seconds=seconds,
+                faults=faults,
+                spawn_rate=spawn_rate,
+                wait=wait,
+                web_workers=web_workers,
+                keep=keep,
+                out=self.stderr,
+            )
+        except RigError as error:
+            raise CommandError(f"The load test could not run: {error}") from error
         self._print(report)
         if json_path:
             with open(json_path, "w") as handle:
