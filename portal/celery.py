@@ -13,9 +13,11 @@ app.autodiscover_tasks()
 app.autodiscover_tasks(["accounts_requests.kpi"])
 
 BEAT_SCHEDULE = {
+    # The outbox sweep: e-mails the broker never carried (it was down) go out at the next
+    # tick. Read from the environment because this module loads before Django's settings.
     "send-pending-notifications": {
         "task": "portal.tasks.send_pending_notifications",
-        "schedule": 60.0,
+        "schedule": float(os.getenv("NOTIFICATION_SWEEP_SECONDS", "60")),
     },
     "moderation-refresh-repeat-offenders": {
         "task": "moderation.tasks.refresh_repeat_offenders",

@@ -12,11 +12,13 @@ alerts (``urgent=True``: safeguarding, a compromised account) always go at once.
 
 import enum
 import logging
+import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -141,8 +143,39 @@ def deliver(notification_id):
         except Exception:
             Notification.objects.filter(pk=note.pk).update(email_claimed_at=None)
             raise
-    Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
+    record_sent([note.pk])
     return Delivery.SENT
+
+
+# How long a delivery keeps trying to record an e-mail it has sent while the database is
+# away (a restart takes seconds), and how long it waits between tries.
+RECORD_SENT_PATIENCE = 60
+RECORD_SENT_PAUSE = 1
+
+
+def record_sent(ids, *, patience=None, pause=None):
+    """Mark rows e-mailed. The e-mail has gone, so keep trying through a database restart:
+    a row left claimed but unmarked would be sent again once its claim runs out."""
+    patience = RECORD_SENT_PATIENCE if patience is None else patience
+    pause = RECORD_SENT_PAUSE if pause is None else pause
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            return Notification.objects.filter(pk__in=ids).update(emailed_at=timezone.now())
+        except (OperationalError, InterfaceError):
+            # Inside a transaction the connection cannot be replaced: let the caller see it.
+            if connection.in_atomic_block or time.monotonic() >= deadline:
+                raise
+            log.warning("Could not record %d sent e-mail(s) yet; trying again", len(ids))
+            connection.close()
+            time.sleep(pause)
+
+
+def message_id(name):
+    """A Message-ID that stays the same if the e-mail is ever sent again, so mail
+    programs show a repeat as the same message."""
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<{name}@{host}>"
 
 
 def _context(**extra):
@@ -162,6 +195,7 @@ def build_email(note):
         subject=subject.replace("\n", " "),
         body=render_to_string("emails/notification.txt", context),
         to=[note.recipient.email],
+        headers={"Message-ID": message_id(f"notification-{note.pk}")},
     )
     message.attach_alternative(render_to_string("emails/notification.html", context), "text/html")
     return message
@@ -230,7 +264,7 @@ def deliver_digest(recipient_id, now=None):
         except Exception:
             Notification.objects.filter(pk__in=ids).update(email_claimed_at=None)
             raise
-    Notification.objects.filter(pk__in=ids).update(emailed_at=timezone.now())
+    record_sent(ids)
     return Delivery.SENT
 
 
@@ -248,6 +282,7 @@ def build_digest(recipient, notes):
         subject=subject,
         body=render_to_string("emails/digest.txt", context),
         to=[recipient.email],
+        headers={"Message-ID": message_id(f"digest-{recipient.pk}-{notes[0].pk}-{len(notes)}")},
     )
     message.attach_alternative(render_to_string("emails/digest.html", context), "text/html")
     return message

@@ -112,3 +112,6 @@ urlpatterns = [
     path("", include("moderation.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A database that is restarting gets a 503 with Retry-After, anything else the 500 page.
+handler500 = "portal.views.errors.server_error"

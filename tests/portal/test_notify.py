@@ -1,10 +1,12 @@
 import datetime
 import smtplib
 import time
+from unittest import mock
 
 import pytest
 from django.core import mail
-from django.db import transaction
+from django.db import OperationalError, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -80,6 +82,51 @@ def test_a_failed_send_is_released_and_retried_by_the_sweep(db, monkeypatch):
     monkeypatch.undo()
     assert tasks.send_pending_notifications() == 1
     assert len(mail.outbox) == 1
+
+
+def test_an_e_mail_sent_again_keeps_its_message_id(db):
+    alice = UserFactory()
+    (row,) = notify.notify(recipients=[alice], kind="t", title="Same message")
+    first = notify.build_email(row).message()["Message-ID"]
+    assert first == f"<notification-{row.pk}@127.0.0.1>"
+    assert notify.build_email(row).message()["Message-ID"] == first
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sent_e_mail_is_recorded_once_the_database_is_back(monkeypatch):
+    # Written straight to the outbox, so only the delivery below sends it.
+    row = Notification.objects.create(
+        recipient=UserFactory(), kind="t", title="Sent during a restart"
+    )
+    update = QuerySet.update
+    failures = []
+
+    def restarting(queryset, **kwargs):
+        # The database goes away just after the e-mail has left, for two tries.
+        if "emailed_at" in kwargs and len(failures) < 2:
+            failures.append(kwargs)
+            raise OperationalError("terminating connection due to administrator command")
+        return update(queryset, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "update", restarting)
+    monkeypatch.setattr(notify, "RECORD_SENT_PAUSE", 0)
+    assert notify.deliver(row.pk) == notify.Delivery.SENT
+    assert len(failures) == 2
+    row.refresh_from_db()
+    assert row.emailed_at is not None
+    monkeypatch.undo()
+    # Recorded, so neither the sweep nor a later claim sends it again.
+    assert tasks.send_pending_notifications() == 0
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_recording_gives_up_when_the_database_stays_away(monkeypatch):
+    monkeypatch.setattr(
+        QuerySet, "update", mock.Mock(side_effect=OperationalError("could not connect"))
+    )
+    with pytest.raises(OperationalError):
+        notify.record_sent([1], patience=0, pause=0)
 
 
 def test_a_claim_left_by_a_dead_worker_is_taken_over_after_the_timeout(db):
