@@ -23,6 +23,7 @@ from moderation.models import (
     Reconsideration,
 )
 from portal import selectors as portal_selectors
+from portal.fields import category_choice_field, person_choice_field
 from portal.widgets import FastSelect
 
 WEB_ONLY = [URLValidator(schemes=["http", "https"])]
@@ -247,15 +248,13 @@ class LogFilterForm(forms.Form):
     platform = forms.ChoiceField(
         choices=[("", "All platforms"), *Platform.choices], required=False
     )
-    category = forms.ModelChoiceField(
-        widget=FastSelect,
+    category = category_choice_field(
         queryset=Category.objects.all(),
         required=False,
         empty_label="All categories",
     )
     action = forms.ChoiceField(choices=[("", "All actions"), *Action.choices], required=False)
-    moderator = forms.ModelChoiceField(
-        widget=FastSelect,
+    moderator = person_choice_field(
         queryset=portal_selectors.comms_users(),
         required=False,
         empty_label="Anyone",

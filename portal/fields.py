@@ -39,3 +39,22 @@ class QuickModelChoiceField(forms.ModelChoiceField):
 def team_choice_field(**kwargs):
     """A choice among teams, listed by name from plain values."""
     return QuickModelChoiceField(label_fields=("name",), label_from_values=str, **kwargs)
+
+
+def _person_label(first_name, last_name, username):
+    """A person as ``User.__str__`` names them."""
+    return f"{first_name} {last_name}".strip() or username
+
+
+def person_choice_field(**kwargs):
+    """A choice among people, listed by name from plain values."""
+    return QuickModelChoiceField(
+        label_fields=("first_name", "last_name", "username"),
+        label_from_values=_person_label,
+        **kwargs,
+    )
+
+
+def category_choice_field(**kwargs):
+    """A choice among named rows (categories and the like), listed from plain values."""
+    return QuickModelChoiceField(label_fields=("name",), label_from_values=str, **kwargs)
