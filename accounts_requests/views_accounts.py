@@ -52,10 +52,13 @@ def account_list(request):
         raise PermissionDenied
     form = RegisterFilterForm(request.GET or None, teams=selectors.register_teams(request.user))
     filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(selectors.register(request.user, filters), 50).get_page(
-        request.GET.get("page")
-    )
-    rows = [{"account": a, "progress": checklist.progress(a)} for a in page.object_list]
+    page = Paginator(
+        selectors.register(request.user, filters).values_list("pk", flat=True), 50
+    ).get_page(request.GET.get("page"))
+    rows = [
+        {"account": a, "progress": checklist.progress(a)}
+        for a in selectors.register_rows(list(page.object_list))
+    ]
     return render(
         request,
         "accounts_requests/account_list.html",
