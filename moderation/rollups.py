@@ -97,16 +97,23 @@ def rebuild():
                 )
             )
 
+    def add_each_and_all(rows, *, account_key, dimension, value):
+        """Each account's counts, and their sums as the every-account counts."""
+        totals = Counter()
+        for row in rows:
+            totals[(row["m"], value(row), row["sg"])] += row["n"]
+        add(rows, account=lambda r: r[account_key], dimension=dimension, value=value)
+        add(
+            ({"m": m, "v": v, "sg": sg, "n": n} for (m, v, sg), n in totals.items()),
+            account=lambda r: ALL,
+            dimension=dimension,
+            value=lambda r: r["v"],
+        )
+
     entries = Entry.objects.order_by()
-    add(
-        entries.values(m=month, sg=F("safeguarding")).annotate(n=Count("id")),
-        account=lambda r: ALL,
-        dimension=D.ENTRIES,
-        value=lambda r: "",
-    )
-    add(
-        entries.values("account_id", m=month, sg=F("safeguarding")).annotate(n=Count("id")),
-        account=lambda r: r["account_id"],
+    add_each_and_all(
+        list(entries.values("account_id", m=month, sg=F("safeguarding")).annotate(n=Count("id"))),
+        account_key="account_id",
         dimension=D.ENTRIES,
         value=lambda r: "",
     )
@@ -118,35 +125,23 @@ def rebuild():
         dimension=D.STRAND,
         value=lambda r: r["hate_crime_strand"],
     )
-    add(
-        EntryCategory.objects.order_by()
-        .values("category_id", m=entry_month, sg=F("entry__safeguarding"))
-        .annotate(n=Count("id")),
-        account=lambda r: ALL,
+    add_each_and_all(
+        list(
+            EntryCategory.objects.order_by()
+            .values("entry__account_id", "category_id", m=entry_month, sg=F("entry__safeguarding"))
+            .annotate(n=Count("id"))
+        ),
+        account_key="entry__account_id",
         dimension=D.CATEGORY,
         value=lambda r: str(r["category_id"]),
     )
-    add(
-        EntryAction.objects.order_by()
-        .values("action", m=entry_month, sg=F("entry__safeguarding"))
-        .annotate(n=Count("id")),
-        account=lambda r: ALL,
-        dimension=D.ACTION,
-        value=lambda r: r["action"],
-    )
-    add(
-        EntryCategory.objects.order_by()
-        .values("entry__account_id", "category_id", m=entry_month, sg=F("entry__safeguarding"))
-        .annotate(n=Count("id")),
-        account=lambda r: r["entry__account_id"],
-        dimension=D.CATEGORY,
-        value=lambda r: str(r["category_id"]),
-    )
-    add(
-        EntryAction.objects.order_by()
-        .values("entry__account_id", "action", m=entry_month, sg=F("entry__safeguarding"))
-        .annotate(n=Count("id")),
-        account=lambda r: r["entry__account_id"],
+    add_each_and_all(
+        list(
+            EntryAction.objects.order_by()
+            .values("entry__account_id", "action", m=entry_month, sg=F("entry__safeguarding"))
+            .annotate(n=Count("id"))
+        ),
+        account_key="entry__account_id",
         dimension=D.ACTION,
         value=lambda r: r["action"],
     )

@@ -1,9 +1,17 @@
-"""A deactivated user is signed out everywhere at once, however they were deactivated:
-the communications team's page, the Django admin or a script that saves the user."""
+"""A user's deactivation, noticed once however it happens: the communications team's
+page, the Django admin or a script that saves the user.
+
+The portal ends the person's sessions at once and then sends ``user_deactivated``, so
+other apps act on a leaver (accounts_requests raises its login rotation tasks) without
+each watching the user model for itself.
+"""
 
 from django.conf import settings
 from django.db.models.signals import post_save, pre_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
+
+# Sent with ``user`` in the transaction that deactivated them.
+user_deactivated = Signal()
 
 
 @receiver(pre_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="portal_note_deactivation")
@@ -27,3 +35,4 @@ def end_sessions_of_the_deactivated(sender, instance, raw=False, **kwargs):
 
     # In the same transaction as the deactivation: a rolled-back one leaves them signed in.
     end_sessions(instance)
+    user_deactivated.send(sender=sender, user=instance)

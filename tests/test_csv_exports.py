@@ -10,9 +10,8 @@ from django.urls import reverse
 from accounts_requests.models import ManagedAccount
 from moderation.models import Category, Commenter, Entry
 from portal.csvsafe import FORMULA_STARTS, neutralise
-from tests.access import World
 from tests.moderation.helpers import log_entry
-from tests.test_url_access import BUILDERS, ROUTES
+from tests.test_url_access import ROUTES, url_world  # noqa: F401 (the world fixture)
 
 # Every route that answers with a CSV file, and how to reach it.
 EXPORTS = {
@@ -33,18 +32,6 @@ HOSTILE = [
     "\t=1+1",
     "\r=1+1",
 ]
-
-
-@pytest.fixture
-def world(people, team, other_team, safeguarding_lead):
-    built = World(
-        users={**people, "safeguarding": safeguarding_lead, "anonymous": None},
-        team=team,
-        other_team=other_team,
-    )
-    for build in BUILDERS:
-        build(built)
-    return built
 
 
 def rows_of(response):

@@ -20,9 +20,9 @@ from django.urls import Resolver404, resolve, reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.access import ROLES, World
+from tests.access import ROLES
 from tests.forms_html import forms_on
-from tests.test_url_access import BUILDERS, ROUTES
+from tests.test_url_access import ROUTES, url_world  # noqa: F401 (the world fixture)
 
 # target route (what the form submits to): (page route that shows it, who is shown it)
 FORMS = {
@@ -236,18 +236,6 @@ FUZZ = settings(
     derandomize=os.getenv("CI", "").lower() in ("1", "true", "yes"),
     suppress_health_check=list(HealthCheck),
 )
-
-
-@pytest.fixture
-def world(people, team, other_team, safeguarding_lead):
-    built = World(
-        users={**people, "safeguarding": safeguarding_lead, "anonymous": None},
-        team=team,
-        other_team=other_team,
-    )
-    for build in BUILDERS:
-        build(built)
-    return built
 
 
 def client_for(user):

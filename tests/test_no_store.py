@@ -7,21 +7,8 @@ people of each kind and checks every page they are given.
 import pytest
 from django.urls import reverse
 
-from tests.access import World
 from tests.portal.test_security_headers import inline_script_problems
-from tests.test_url_access import BUILDERS, ROUTES
-
-
-@pytest.fixture
-def world(people, team, other_team, safeguarding_lead):
-    built = World(
-        users={**people, "safeguarding": safeguarding_lead, "anonymous": None},
-        team=team,
-        other_team=other_team,
-    )
-    for build in BUILDERS:
-        build(built)
-    return built
+from tests.test_url_access import ROUTES, url_world  # noqa: F401 (the world fixture)
 
 
 def cache_control(response):

@@ -55,8 +55,10 @@ def test_no_declared_url_is_stale():
     assert not stale, f"These are declared but no longer exist: {stale}"
 
 
-@pytest.fixture
-def world(people, team, other_team, safeguarding_lead):
+@pytest.fixture(name="world")
+def url_world(people, team, other_team, safeguarding_lead):
+    """Every role's user and one record of each kind. Other walks over the URL table
+    import this fixture rather than building their own world."""
     users = {**people, "safeguarding": safeguarding_lead, "anonymous": None}
     built = World(users=users, team=team, other_team=other_team)
     for build in BUILDERS:

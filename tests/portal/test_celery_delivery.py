@@ -28,6 +28,7 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from accounts_requests.models import AccountRequest
+from portal.bench.rig import free_port, wait_for  # poll, never sleep blind
 from portal.celery import app
 from portal.models import Notification
 from portal.reminders import engine
@@ -38,24 +39,6 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services]
 
 REPO = Path(__file__).resolve().parents[2]
 LONDON = ZoneInfo("Europe/London")
-DEADLINE = 60  # seconds: generous, for a busy machine; the tests poll, never sleep blind.
-
-
-def wait_for(condition, what, timeout=DEADLINE):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"Gave up waiting for {what}")
-        time.sleep(0.1)
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class RedisServer:
