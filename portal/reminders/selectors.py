@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, Q
 from django.utils import formats, timezone
 
+from portal.models import ReminderSent
 from portal.reminders.engine import load_rules
 from portal.reminders.recipients import resolve
 from portal.worktime import WorkingCalendar
@@ -189,9 +190,13 @@ def overview(user, *, status=DUE_SOON, rule_key=None, now=None):
 
 
 def upcoming_for(user, *, limit=6, now=None):
-    """The records a reminder will come to ``user`` about (or has), soonest due first."""
+    """The records a reminder will come to ``user`` about (or has), soonest due first.
+
+    One query per rule for its soonest few waiting records, then one ledger query for
+    which stages have gone, asked only about the ``limit`` records the page shows.
+    """
     clock = _Clock(now)
-    items = []
+    soonest = []
     for rule in load_rules():
         mine = None
         for stage in rule.stages:
@@ -201,6 +206,48 @@ def upcoming_for(user, *, limit=6, now=None):
                     mine = theirs if mine is None else mine | theirs
         if mine is None:
             continue
-        records = _with_sent_flags(rule.waiting_records_for(user).filter(mine), rule)
-        items.extend(clock.item(rule, record) for record in records[:limit])
-    return _sorted(items)[:limit]
+        records = (
+            rule.waiting_records_for(user)
+            .filter(mine)
+            .select_related(*rule.related())
+            .order_by(rule.since, "pk")[:limit]
+        )
+        after = rule.deadline.after
+        soonest.extend(
+            (
+                after.due_at(getattr(record, rule.since), clock.calendar),
+                rule.key,
+                record.pk,
+                rule,
+                record,
+            )
+            for record in records
+        )
+    soonest.sort(key=lambda found: found[:3])
+    chosen = [(rule, record) for *_, rule, record in soonest[:limit]]
+    _mark_sent(chosen)
+    return [clock.item(rule, record) for rule, record in chosen]
+
+
+def _mark_sent(chosen):
+    """Set each record's ``sent_<stage index>`` flags from one ledger query."""
+    if not chosen:
+        return
+    types = {
+        rule.key: ContentType.objects.get_for_model(rule.get_model()).pk for rule, _ in chosen
+    }
+    ledger = set(
+        ReminderSent.objects.filter(
+            rule__in=types, object_id__in={record.pk for _, record in chosen}
+        ).values_list("rule", "stage", "content_type", "object_id", "episode")
+    )
+    for rule, record in chosen:
+        type_id = types[rule.key]
+        episode = rule.episode(getattr(record, rule.since))
+        for index, stage in enumerate(rule.stages):
+            sent = any(
+                rule.same_episode(when, episode)
+                for key, name, kind, pk, when in ledger
+                if (key, name, kind, pk) == (rule.key, stage.name, type_id, record.pk)
+            )
+            setattr(record, f"sent_{index}", sent)

@@ -206,6 +206,13 @@ class Rule:
             )
         return rows.filter(episode=OuterRef(self.since))
 
+    def same_episode(self, written, episode):
+        """Whether a ledger row's ``written`` episode is this wait's ``episode``, as
+        ``sent()`` compares them in the database: as UTC dates when ``since`` is a date."""
+        if self.since_is_date:
+            return written.astimezone(datetime.UTC).date() == episode.date()
+        return written == episode
+
     def related(self):
         fields = list(self.select_related)
         if self.team_field:

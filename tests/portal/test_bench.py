@@ -46,4 +46,9 @@ def test_the_benchmark_builds_a_trust_and_times_every_page(tmp_path):
         # The query count of a page does not grow with the data.
         assert page["queries"] <= small["pages"][name]["queries"], name
         if "admin_url" in page:
+            # Compared with Django's changelist as it ships, the portal's own beside it.
+            assert page["admin_url"].startswith("/reference-admin/"), name
             assert page["admin_speedup"] > 0, name
+            assert page["admin_floor_speedup"] > 0, name
+            assert page["own_admin_url"].startswith("/admin/"), name
+            assert page["own_admin_median_ms"] > 0, name

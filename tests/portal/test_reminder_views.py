@@ -329,6 +329,33 @@ def test_a_review_date_weeks_away_is_due_soon_once_its_heads_up_has_gone(comms, 
         assert item.status == selectors.OVERDUE
 
 
+def test_the_panel_reads_the_same_ledger_flags_as_the_overview(comms, head, team):
+    """The home panel asks the ledger once in Python terms; it must agree with the
+    overview's database question, for a moment-based rule and a date-based one, and a
+    ledger row from an earlier wait must not count."""
+    proposal = waiting(State.SUBMITTED, team, proposed_name="Pick me up")
+    profile = OrganisationProfile.load()
+    profile.policy_review_due = datetime.date(2026, 3, 24)
+    profile.save()
+    with freeze_time(WEDNESDAY_NOON):
+        engine.sweep()
+    AccountRequest.objects.filter(pk=proposal.pk).update(
+        state_changed_at=START + datetime.timedelta(hours=1)
+    )  # a new wait: what was sent for the old one no longer counts
+
+    def flags(items):
+        return {
+            (item.rule.key, item.record.pk): [view.sent for view in item.stages] for item in items
+        }
+
+    with freeze_time(WEDNESDAY_NOON):
+        overview = flags(selectors.overview(head, status=selectors.UPCOMING)[0])
+        panel = flags(selectors.upcoming_for(head))
+    assert panel and all(panel[key] == overview[key] for key in panel)
+    assert panel[("policy.review", profile.pk)][0] is True
+    assert not any(panel[("proposal.pickup", proposal.pk)])
+
+
 def test_the_ledger_is_readable_and_unchangeable_in_the_admin(as_user, comms, team):
     waiting(State.SUBMITTED, team)
     with freeze_time(WEDNESDAY_NOON):
