@@ -49,26 +49,20 @@ def end_sessions(user):
     """Delete every stored session signed in as ``user``; returns how many.
 
     Django already refuses an inactive user on each request; deleting the sessions as
-    well means nothing of theirs lingers to be revived. Only database-backed sessions
-    can be listed; with any other engine the per-request refusal still holds.
+    well means nothing of theirs lingers to be revived. Only the portal's own session
+    store knows whose each session is; with any other engine the per-request refusal
+    still holds.
     """
     from importlib import import_module
-
-    from django.utils import timezone
 
     store = import_module(settings.SESSION_ENGINE).SessionStore
     if not hasattr(store, "get_model_class"):
         return 0
     model = store.get_model_class()
-    decoder = store()
-    theirs = []
-    live = model.objects.filter(expire_date__gt=timezone.now()).only("session_key", "session_data")
-    for session in live.iterator(chunk_size=1000):
-        data = decoder.decode(session.session_data)
-        if data.get("_auth_user_id") == str(user.pk):
-            theirs.append(session.session_key)
-    model.objects.filter(session_key__in=theirs).delete()
-    return len(theirs)
+    if not any(f.name == "user_id" for f in model._meta.concrete_fields):
+        return 0
+    deleted, _ = model.objects.filter(user_id=user.pk).delete()
+    return deleted
 
 
 class RequestSizeLimitMiddleware:

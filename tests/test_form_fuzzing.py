@@ -154,7 +154,7 @@ FORMS.update(
 
 # Tables a refused submission may still write to, and why.
 MAY_CHANGE_ON_REFUSAL = {
-    "django_session",  # the session is saved on every request (the idle limit moves on)
+    "portal_session",  # the session is saved on every request (the idle limit moves on)
     "axes_accessattempt",  # a refused sign-in is counted, which is the point
     "axes_accessfailurelog",
     "axes_accesslog",

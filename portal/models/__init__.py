@@ -5,6 +5,7 @@ from .organisation import OrganisationProfile
 from .people import Membership, Team, User
 from .records import AppendOnlyModel, TransitionRecord
 from .reminders import ReminderSent
+from .sessions import Session
 from .training import TrainingRequest, TrainingRequestEvent
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "OrganisationProfile",
     "ReadConfirmation",
     "ReminderSent",
+    "Session",
     "Team",
     "TrainingRequest",
     "TrainingRequestEvent",

@@ -3,10 +3,9 @@
 from unittest import mock
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.db import DatabaseError, InterfaceError, OperationalError
 
-from portal.models import OrganisationProfile
+from portal.models import OrganisationProfile, Session
 
 
 @pytest.fixture

@@ -4,12 +4,12 @@ person is deactivated; and the cookie that carries them cannot be read or sent a
 import datetime
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from freezegun import freeze_time
 
 from portal import security
+from portal.models import Session
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,11 +25,15 @@ def signed_in_client(user):
 
 
 def sessions_of(user):
-    return [
-        s.session_key
-        for s in Session.objects.all()
-        if s.get_decoded().get("_auth_user_id") == str(user.pk)
-    ]
+    """Decoded from each session's data, not from the user column the portal keeps
+    beside it, which is checked against the data here too."""
+    found = []
+    for session in Session.objects.all():
+        owner = session.get_decoded().get("_auth_user_id")
+        assert session.user_id == (int(owner) if owner else None)
+        if owner == str(user.pk):
+            found.append(session.session_key)
+    return found
 
 
 def is_signed_in(client):
@@ -123,6 +127,15 @@ def test_saving_an_active_person_leaves_their_sessions_alone(member):
     member.save()
     assert len(sessions_of(member)) == 1 and is_signed_in(client)
     assert security.end_sessions(UserFactory()) == 0
+
+
+def test_ending_sessions_touches_no_one_elses(member, comms):
+    mine, theirs = signed_in_client(member), signed_in_client(comms)
+    anonymous = Client()
+    anonymous.get(reverse("portal:login"))  # a session with no one signed in
+    assert security.end_sessions(member) == 1
+    assert sessions_of(member) == [] and not is_signed_in(mine)
+    assert len(sessions_of(comms)) == 1 and is_signed_in(theirs)
 
 
 def test_the_cookies_are_http_only_same_site_and_secure_over_https(member, settings):
