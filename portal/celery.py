@@ -39,6 +39,11 @@ BEAT_SCHEDULE = {
         "task": "accounts_requests.kpi.tasks.resume_stalled_imports",
         "schedule": 120.0,
     },
+    # Sessions past their idle limit: no one can use them, and they name who signed in.
+    "clear-expired-sessions": {
+        "task": "portal.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=2, minute=15),
+    },
     "redact-expired-concerns": {
         "task": "portal.tasks.redact_expired_concerns",
         "schedule": crontab(hour=2, minute=30),

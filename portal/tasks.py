@@ -63,6 +63,17 @@ def sweep_reminders():
 
 
 @shared_task(acks_late=True)
+def clear_expired_sessions():
+    """Delete the sessions past their idle limit; returns how many went."""
+    from django.utils import timezone
+
+    from portal.models import Session
+
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted
+
+
+@shared_task(acks_late=True)
 def redact_expired_concerns():
     """Remove the link and description of reports closed longer ago than they are kept."""
     from portal.services.concerns import concerns_redact_expired

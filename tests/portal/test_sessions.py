@@ -154,3 +154,17 @@ def test_the_cookies_are_http_only_same_site_and_secure_over_https(member, setti
         assert cookie["secure"], name
         assert cookie["httponly"], name
         assert cookie["samesite"] in ("Lax", "Strict"), name
+
+
+def test_expired_sessions_are_cleared_every_night(member):
+    from portal.celery import BEAT_SCHEDULE
+    from portal.tasks import clear_expired_sessions
+
+    assert "portal.tasks.clear_expired_sessions" in {e["task"] for e in BEAT_SCHEDULE.values()}
+    stale, fresh = signed_in_client(member), signed_in_client(member)
+    Session.objects.filter(session_key=stale.cookies["sessionid"].value).update(
+        expire_date=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+    )
+    assert clear_expired_sessions() == 1
+    assert sessions_of(member) == [fresh.cookies["sessionid"].value]
+    assert is_signed_in(fresh)
