@@ -1,3 +1,4 @@
+from django.contrib.auth.models import AnonymousUser
 from django.utils.functional import SimpleLazyObject
 
 from portal import rules
@@ -9,7 +10,9 @@ UNREAD_BADGE_LIMIT = 99
 
 
 def portal(request):
-    user = request.user
+    # A request refused before authentication ran (a body Django would not read) has no
+    # user yet; its error page is rendered as for someone signed out.
+    user = getattr(request, "user", None) or AnonymousUser()
 
     def unread():
         if not user.is_authenticated:

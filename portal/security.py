@@ -85,14 +85,13 @@ class RequestSizeLimitMiddleware:
         if length > settings.REQUEST_MAX_BYTES:
             from django.http import HttpResponse
             from django.template.defaultfilters import filesizeformat
+            from django.template.loader import render_to_string
 
-            return HttpResponse(
-                "This upload is too large for the portal: everything sent at once must be "
-                f"no more than {filesizeformat(settings.REQUEST_MAX_BYTES)}. "
-                "Go back, and send fewer or smaller files.",
-                status=413,
-                content_type="text/plain; charset=utf-8",
+            # A page of its own, like the 503: nothing here has read the session yet.
+            page = render_to_string(
+                "413.html", {"limit": filesizeformat(settings.REQUEST_MAX_BYTES)}
             )
+            return HttpResponse(page, status=413)
         return self.get_response(request)
 
 
@@ -113,12 +112,13 @@ class RefuseNullCharactersMiddleware:
             request.method == "POST" and self._holds_nul(request.POST)
         ):
             from django.http import HttpResponseBadRequest
+            from django.template.loader import render_to_string
 
-            return HttpResponseBadRequest(
-                "The request held a character the portal does not accept. Go back and "
-                "type the text again.",
-                content_type="text/plain; charset=utf-8",
+            reason = (
+                "What was sent held a character the portal does not accept, so nothing "
+                "was saved. Go back and type the text again."
             )
+            return HttpResponseBadRequest(render_to_string("400.html", {"reason": reason}))
         return self.get_response(request)
 
     @staticmethod

@@ -73,7 +73,9 @@ def test_an_evidence_upload_larger_than_any_request_may_be_is_refused_unread(
     big = SimpleUploadedFile("big.png", png_bytes() + b"\0" * 30_000, content_type="image/png")
     response = as_user(comms).post(reverse("moderation:create"), entry_form(account, [big]))
     assert response.status_code == 413
-    assert "too large" in response.content.decode()
+    page = response.content.decode()
+    assert "<h1>This upload is too large</h1>" in page and "19.5\xa0KB" in page
+    assert response["Content-Type"].startswith("text/html")
     assert not Entry.objects.exists()
     assert not EvidenceFile.objects.exists()
     assert evidence_root(settings) == []
@@ -121,6 +123,7 @@ def test_too_many_fields_is_a_400_and_saves_nothing(comms, account, as_user, set
     data.update({f"extra{n}": "x" for n in range(100)})
     response = as_user(comms).post(reverse("moderation:create"), data)
     assert response.status_code == 400
+    assert "<h1>The portal could not accept that</h1>" in response.content.decode()
     assert not Entry.objects.exists()
 
 
@@ -176,6 +179,9 @@ def test_a_lying_upload_name_does_not_decide_the_type(comms, team, as_user, sett
 def test_a_nul_character_in_a_search_is_refused_not_a_server_error(comms, as_user):
     response = as_user(comms).get(reverse("portal:people"), {"q": "smith\x00"})
     assert response.status_code == 400
+    page = response.content.decode()
+    assert "<h1>The portal could not accept that</h1>" in page
+    assert "a character the portal does not accept" in page
 
 
 def test_a_nul_character_in_a_form_is_refused_and_saves_nothing(comms, account, as_user):
