@@ -48,3 +48,38 @@ def test_the_menu_opens_and_works_at_320_pixels(open_as, comms):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 320
     assert not page.js_errors
+
+
+def test_the_auditor_reaches_every_record_by_keyboard_but_not_the_trust_settings(open_as, auditor):
+    page = open_as(auditor)
+    page.goto("/")
+    nav = page.get_by_role("navigation", name="Main")
+    accounts = nav.get_by_role("button", name="Accounts")
+    accounts.focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.textContent") == "Account register"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/accounts/")
+    labels = " ".join(nav.get_by_role("link").all_inner_texts())
+    for readable in ("Due and overdue", "Moderation log", "Concerns", "Teams"):
+        assert readable in labels
+    assert "Organisation" not in labels
+    assert nav.get_by_role("button", name="Trust").count() == 0
+    assert_accessible(page)
+
+
+def test_the_safeguarding_lead_goes_from_the_menu_to_the_log_they_may_read(
+    open_as, safeguarding_lead
+):
+    page = open_as(safeguarding_lead)
+    page.goto("/")
+    nav = page.get_by_role("navigation", name="Main")
+    assert nav.get_by_role("button", name="Accounts").count() == 0
+    assert nav.get_by_role("link", name="Due and overdue").count() == 0
+    nav.get_by_role("link", name="Moderation log").click()
+    page.wait_for_url("**/moderation/")
+    assert nav.locator("[aria-current=page]").inner_text() == "Moderation log"
+    assert page.get_by_role("heading", level=1).count() == 1
+    assert_accessible(page)
