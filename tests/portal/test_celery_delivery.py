@@ -188,7 +188,10 @@ def rig(require_redis, require_postgres, tmp_path):
             return worker
 
         def emails(self):
-            return sorted(path.read_text() for path in mailbox.iterdir())
+            # A worker's file backend creates the file before it writes the message and
+            # ends each message with a rule of dashes: only finished files count.
+            texts = (path.read_text() for path in mailbox.iterdir())
+            return sorted(text for text in texts if text.endswith("-" * 79 + "\n"))
 
         def drain(self):
             """Wait until the worker has handled everything queued so far."""
