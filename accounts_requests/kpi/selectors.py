@@ -1,12 +1,18 @@
 """Reads for the KPI pages: the overview, an account's figures, reviews and closures."""
 
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, F, Window
 from django.db.models.functions import Lag
 from django.utils import timezone
 
 from accounts_requests import rules
 from accounts_requests.kpi import health as health_rules
-from accounts_requests.kpi.health import Health, engagement_rate, next_review_on, with_health
+from accounts_requests.kpi.health import (
+    Health,
+    engagement_rate,
+    last_decided_review,
+    next_review_on,
+    with_health,
+)
 from accounts_requests.kpi.months import month_label
 from accounts_requests.models import (
     AccountClosure,
@@ -72,35 +78,50 @@ def overview(filters, sort="", *, health_rules_row=None, today=None):
     return accounts.order_by(*order), key, descending
 
 
-def _by_health():
-    return {value: Count("pk", filter=Q(health=value)) for value in Health.values}
+def _no_health():
+    return {"total": 0} | dict.fromkeys(Health.values, 0)
 
 
 def health_totals(accounts):
-    """How many accounts there are of each health, in one query."""
-    return accounts.order_by().aggregate(total=Count("pk"), **_by_health())
+    """How many accounts there are of each health: one query grouped by health, so the
+    database works out each account's health once."""
+    totals = _no_health()
+    for row in accounts.order_by().values("health").annotate(n=Count("pk")):
+        totals[row["health"]] = row["n"]
+        totals["total"] += row["n"]
+    return totals
 
 
 def overview_counts(accounts):
-    """Counts by health, by team and by platform, each one grouped query."""
-    by_health = _by_health()
-    totals = health_totals(accounts)
-    teams = list(
+    """Counts by health, overall, by team and by platform, from one query grouped by all
+    three: each account's health is worked out once, and the totals added up here."""
+    rows = (
         accounts.order_by()
-        .values("team__name")
-        .annotate(total=Count("pk"), **by_health)
-        .order_by("team__name")
+        .values("team__name", "platform", "health")
+        .annotate(n=Count("pk"))
+        .order_by("team__name", "platform", "health")
     )
-    platforms = list(
-        accounts.order_by()
-        .values("platform")
-        .annotate(total=Count("pk"), **by_health)
-        .order_by("platform")
-    )
+    totals = _no_health()
+    teams, platforms = {}, {}
+    for row in rows:
+        name, platform, n = row["team__name"], row["platform"], row["n"]
+        team = teams.get(name)
+        if team is None:
+            team = teams[name] = {"team__name": name} | _no_health()
+        by_platform = platforms.get(platform)
+        if by_platform is None:
+            by_platform = platforms[platform] = {"platform": platform} | _no_health()
+        for counts in (totals, team, by_platform):
+            counts[row["health"]] += n
+            counts["total"] += n
     labels = dict(ManagedAccount._meta.get_field("platform").choices)
-    for row in platforms:
+    for row in platforms.values():
         row["label"] = labels.get(row["platform"], row["platform"])
-    return {"totals": totals, "teams": teams, "platforms": platforms}
+    return {
+        "totals": totals,
+        "teams": list(teams.values()),
+        "platforms": [platforms[key] for key in sorted(platforms)],
+    }
 
 
 def decorate(accounts, rules_row):
@@ -125,7 +146,9 @@ def decorate(accounts, rules_row):
 
 def account_health(account, *, rules_row=None):
     rules_row = rules_row or HealthRules.load()
-    annotated = with_health(ManagedAccount.objects.filter(pk=account.pk), rules=rules_row).get()
+    annotated = last_decided_review(
+        with_health(ManagedAccount.objects.filter(pk=account.pk), rules=rules_row)
+    ).get()
     return decorate([annotated], rules_row)[0]
 
 
