@@ -1,7 +1,12 @@
+from decimal import ROUND_HALF_UP, Decimal
+
 from django import template
+from django.utils.dates import MONTHS_3
+from django.utils.formats import localize
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from accounts_requests.models import ManagedAccount, Platform
 from portal.widgets import escape
 
 register = template.Library()
@@ -50,3 +55,110 @@ def counts_table(rows, health_choices, *, label_key, caption, first):
         head=mark_safe(head),  # noqa: S308 - every part was escaped above
         body=mark_safe("".join(body)),  # noqa: S308 - every part was escaped above
     )
+
+
+def _health_badge(item):
+    """What ``kpi/_health_badge.html`` shows, for rows built in Python."""
+    return (
+        f'<span class="badge state-badge health-badge text-bg-{escape(item.health_style)}">'
+        f"{escape(item.health_label)}</span>\n"
+    )
+
+
+# What ``floatformat`` and ``date`` give in British English, without their per-call
+# locale look-ups: a row has six numbers and dates, a page fifty rows. The tests hold these
+# to the filters' own output.
+HUNDREDTH = Decimal("0.01")
+DASH = "\u2013"  # an en dash, where a row has no figure
+
+
+def two_places(value):
+    """``value|floatformat:2``: rounded half up from the number as written."""
+    rounded = Decimal(str(value)).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+    return f"{rounded:f}" if rounded else "0.00"
+
+
+def grouped(value):
+    """``value|floatformat:"0g"`` for a whole number: thousands separated by commas."""
+    return f"{value:,}"
+
+
+def month_year(value):
+    """``value|date:"M Y"``."""
+    return f"{MONTHS_3[value.month].title()} {value.year:04d}"
+
+
+def day_month_year(value):
+    """``value|date:"j M Y"``."""
+    return f"{value.day} {MONTHS_3[value.month].title()} {value.year:04d}"
+
+
+def _rate_cell(account):
+    if account.latest_rate is None:
+        return DASH
+    cell = f"{two_places(account.latest_rate)}%"
+    change = account.rate_change
+    if change is not None:
+        if change > 0:
+            words = f'<span aria-hidden="true">▲</span> up {two_places(change)} points'
+        elif change < 0:
+            words = f'<span aria-hidden="true">▼</span> down {two_places(abs(change))} points'
+        else:
+            words = "no change"
+        cell += f' <span class="small">{words}</span>'
+    target = escape(localize(account.target_engagement_rate))
+    return cell + f'<span class="d-block small text-body-secondary">target {target}%</span>'
+
+
+def _review_cell(account):
+    if account.has_open_review:
+        return '<span class="small">In progress</span>'
+    if not account.next_review_on:
+        return DASH
+    cell = day_month_year(account.next_review_on)
+    if account.review_overdue:
+        cell += ' <span class="kpi-flag">due now</span>'
+    return cell
+
+
+@register.simple_tag
+def overview_rows(accounts):
+    """The overview's table rows, one per decorated account, built in one pass.
+
+    Fifty rows of eight cells, each with its conditions and number formats, cost a
+    template several times what the same markup costs here; the markup is the same.
+    """
+    states = dict(ManagedAccount.State.choices)
+    platforms = dict(Platform.choices)
+    rows = []
+    for account in accounts:
+        state = ""
+        if account.state != "active":
+            state = (
+                '<span class="d-block small text-body-secondary">'
+                f"{escape(states.get(account.state, account.state))}</span>"
+            )
+        latest = month_year(account.latest_month) if account.latest_month else "None yet"
+        if account.latest_followers is not None:
+            followers = (
+                f"{grouped(account.latest_followers)}"
+                '<span class="d-block small text-body-secondary">'
+                f"target {grouped(account.target_followers)}</span>"
+            )
+        else:
+            followers = DASH
+        rows.append(
+            "\n    <tr>\n"
+            f'      <th scope="row"><a href="{escape(account.get_absolute_url())}">'
+            f"{escape(account.name)}</a>{state}</th>\n"
+            f"      <td>{escape(account.team)}</td>\n"
+            f"      <td>{escape(platforms.get(account.platform, account.platform))}</td>\n"
+            f"      <td>{_health_badge(account)}"
+            f'<span class="d-block small">{escape(account.health_reason)}</span></td>\n'
+            f"      <td>{latest}</td>\n"
+            f"      <td>{followers}</td>\n"
+            f"      <td>{_rate_cell(account)}</td>\n"
+            f"      <td>{_review_cell(account)}</td>\n"
+            "    </tr>\n  "
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every value was escaped or formatted above
