@@ -159,9 +159,8 @@ def with_health(accounts, *, rules=None, today=None):
     accounts = accounts.annotate(
         quiet=ExpressionWrapper(
             F("latest_period_end") - F("last_active"), output_field=DurationField()
-        ),
-        started_at=Coalesce("activated_at", "created_at"),
-    )
+        )
+    ).alias(started_at=Coalesce("activated_at", "created_at"))  # only the rules read it
     # Each health with the condition that gives it, in the order they are tried.
     conditions = [
         (Health.NEW, Q(latest_month__isnull=True, started_at__gte=grace_start_at)),
