@@ -169,19 +169,23 @@ def account_health(account, *, rules_row=None):
     return decorate([annotated], rules_row)[0]
 
 
-def account_figures(account):
+# What the account page's chart, trend and short table read of each month.
+CHART_COLUMNS = ("month", "followers", "posts", "median_reply_hours")
+
+
+def account_figures(account, *, chart_only=False):
     """The account's months, oldest first, with the rate and the change from the month
-    before worked out in the database."""
+    before worked out in the database. ``chart_only`` reads just what the chart, the trend
+    and the short table show: no one who entered them, no other figures."""
     previous = {"partition_by": [F("account")], "order_by": F("month").asc()}
+    figures = MonthlyFigures.objects.filter(account=account)
+    figures = figures.only(*CHART_COLUMNS) if chart_only else figures.select_related("entered_by")
     return list(
-        MonthlyFigures.objects.filter(account=account)
-        .annotate(
+        figures.annotate(
             rate=engagement_rate(),
             previous_followers=Window(Lag("followers"), **previous),
             previous_month=Window(Lag("month"), **previous),
-        )
-        .select_related("entered_by")
-        .order_by("month")
+        ).order_by("month")
     )
 
 
@@ -249,7 +253,7 @@ def open_closure(account):
 def account_kpi_context(account, user):
     """Everything the account page's KPI section shows."""
     rules_row = HealthRules.load()
-    rows = account_figures(account)
+    rows = account_figures(account, chart_only=True)
     annotated = account_health(account, rules_row=rules_row)
     reviews = list(account.reviews.select_related("decided_by").order_by("-started_at")[:5])
     closure = next((c for c in account.closures.order_by("-proposed_at")[:1]), None)
