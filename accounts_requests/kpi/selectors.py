@@ -164,7 +164,12 @@ def decorate(accounts, rules_row):
 def account_health(account, *, rules_row=None):
     rules_row = rules_row or HealthRules.load()
     annotated = last_decided_review(
-        with_health(ManagedAccount.objects.filter(pk=account.pk), rules=rules_row)
+        with_health(
+            # The page has the account already: only its health and review date are new.
+            ManagedAccount.objects.filter(pk=account.pk).only("state", "review_due_on"),
+            rules=rules_row,
+            ranked=False,
+        )
     ).get()
     return decorate([annotated], rules_row)[0]
 
