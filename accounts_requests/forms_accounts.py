@@ -19,9 +19,8 @@ from accounts_requests.models import (
     ManagedAccount,
     Platform,
 )
-from portal.fields import team_choice_field
+from portal.fields import person_choice_field, team_choice_field
 from portal.models import Team
-from portal.widgets import FastSelect
 
 # Where each platform's accounts live, so a link on the public register can only point
 # at the real platform and never at a look-alike site.
@@ -212,8 +211,7 @@ class SetupForm(forms.Form):
 
 
 class ModeratorForm(forms.Form):
-    user = forms.ModelChoiceField(
-        widget=FastSelect,
+    user = person_choice_field(
         label="Person",
         queryset=get_user_model().objects.none(),
         help_text="Someone in the team who will watch the account and reply.",

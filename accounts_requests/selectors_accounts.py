@@ -162,6 +162,8 @@ def open_rotation_tasks(account):
 def credential(account):
     from accounts_requests.models import Credential
 
+    if getattr(account, "has_credential", None) is False:
+        return None  # the page's own query has just found none lodged
     return (
         Credential.objects.filter(account=account)
         .select_related("lodged_by")

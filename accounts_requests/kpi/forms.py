@@ -19,6 +19,7 @@ from accounts_requests.models import (
 from accounts_requests.rules import LIVE_ACCOUNT_STATES
 from portal.fields import team_choice_field
 from portal.models import Team
+from portal.widgets import FastSelect
 
 
 def _helper(*layout):
@@ -186,10 +187,17 @@ class OverviewFilterForm(forms.Form):
     team = team_choice_field(
         queryset=Team.objects.order_by("name"), required=False, empty_label="Any team"
     )
-    platform = forms.ChoiceField(required=False, choices=[("", "Any platform"), *Platform.choices])
-    health = forms.ChoiceField(required=False, choices=[("", "Any health"), *Health.choices])
+    # Drawn in one pass each, like the team list: a page of the overview is otherwise
+    # dominated by Django's one template per option.
+    platform = forms.ChoiceField(
+        required=False, choices=[("", "Any platform"), *Platform.choices], widget=FastSelect
+    )
+    health = forms.ChoiceField(
+        required=False, choices=[("", "Any health"), *Health.choices], widget=FastSelect
+    )
     state = forms.ChoiceField(
         required=False,
+        widget=FastSelect,
         choices=[("", "Any state")]
         + [(v, label) for v, label in ManagedAccount.State.choices if v in LIVE_ACCOUNT_STATES],
     )

@@ -1,12 +1,18 @@
 """Reads for the KPI pages: the overview, an account's figures, reviews and closures."""
 
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, F, Window
 from django.db.models.functions import Lag
 from django.utils import timezone
 
 from accounts_requests import rules
 from accounts_requests.kpi import health as health_rules
-from accounts_requests.kpi.health import Health, engagement_rate, next_review_on, with_health
+from accounts_requests.kpi.health import (
+    Health,
+    engagement_rate,
+    last_decided_review,
+    next_review_on,
+    with_health,
+)
 from accounts_requests.kpi.months import month_label
 from accounts_requests.models import (
     AccountClosure,
@@ -48,6 +54,19 @@ def ordering(sort):
     return key, False, list(terms)
 
 
+# The account's own columns an overview row shows (its figures come from the summary):
+# every date and time left unread is a parse saved on each of the page's rows.
+OVERVIEW_COLUMNS = (
+    "name",
+    "platform",
+    "state",
+    "target_followers",
+    "target_engagement_rate",
+    "review_due_on",
+    "team__name",
+)
+
+
 def live_accounts():
     return ManagedAccount.objects.filter(state__in=rules.LIVE_ACCOUNT_STATES)
 
@@ -56,7 +75,9 @@ def overview(filters, sort="", *, health_rules_row=None, today=None):
     """Every live account with its health, filtered and sorted. Returns (queryset, key,
     descending)."""
     accounts = with_health(
-        live_accounts().select_related("team"), rules=health_rules_row, today=today
+        live_accounts().select_related("team").only(*OVERVIEW_COLUMNS),
+        rules=health_rules_row,
+        today=today,
     )
     if filters.get("team"):
         accounts = accounts.filter(team=filters["team"])
@@ -72,35 +93,52 @@ def overview(filters, sort="", *, health_rules_row=None, today=None):
     return accounts.order_by(*order), key, descending
 
 
-def _by_health():
-    return {value: Count("pk", filter=Q(health=value)) for value in Health.values}
+HEALTH_VALUES = tuple(Health.values)
+
+
+def _no_health():
+    return dict.fromkeys(HEALTH_VALUES, 0) | {"total": 0}
 
 
 def health_totals(accounts):
-    """How many accounts there are of each health, in one query."""
-    return accounts.order_by().aggregate(total=Count("pk"), **_by_health())
+    """How many accounts there are of each health: one query grouped by health, so the
+    database works out each account's health once."""
+    totals = _no_health()
+    for health, n in accounts.order_by().values_list("health").annotate(n=Count("pk")):
+        totals[health] = n
+        totals["total"] += n
+    return totals
 
 
 def overview_counts(accounts):
-    """Counts by health, by team and by platform, each one grouped query."""
-    by_health = _by_health()
-    totals = health_totals(accounts)
-    teams = list(
+    """Counts by health, overall, by team and by platform, from one query grouped by all
+    three: each account's health is worked out once, and the totals added up here."""
+    rows = (
         accounts.order_by()
-        .values("team__name")
-        .annotate(total=Count("pk"), **by_health)
-        .order_by("team__name")
+        .values_list("team__name", "platform", "health")
+        .annotate(n=Count("pk"))
+        .order_by("team__name", "platform", "health")
     )
-    platforms = list(
-        accounts.order_by()
-        .values("platform")
-        .annotate(total=Count("pk"), **by_health)
-        .order_by("platform")
-    )
+    totals = _no_health()
+    teams, platforms = {}, {}
+    for name, platform, health, n in rows:
+        team = teams.get(name)
+        if team is None:
+            team = teams[name] = {"team__name": name} | _no_health()
+        by_platform = platforms.get(platform)
+        if by_platform is None:
+            by_platform = platforms[platform] = {"platform": platform} | _no_health()
+        for counts in (totals, team, by_platform):
+            counts[health] += n
+            counts["total"] += n
     labels = dict(ManagedAccount._meta.get_field("platform").choices)
-    for row in platforms:
+    for row in platforms.values():
         row["label"] = labels.get(row["platform"], row["platform"])
-    return {"totals": totals, "teams": teams, "platforms": platforms}
+    return {
+        "totals": totals,
+        "teams": list(teams.values()),
+        "platforms": [platforms[key] for key in sorted(platforms)],
+    }
 
 
 def decorate(accounts, rules_row):
@@ -125,23 +163,34 @@ def decorate(accounts, rules_row):
 
 def account_health(account, *, rules_row=None):
     rules_row = rules_row or HealthRules.load()
-    annotated = with_health(ManagedAccount.objects.filter(pk=account.pk), rules=rules_row).get()
+    annotated = last_decided_review(
+        with_health(
+            # The page has the account already: only its health and review date are new.
+            ManagedAccount.objects.filter(pk=account.pk).only("state", "review_due_on"),
+            rules=rules_row,
+            ranked=False,
+        )
+    ).get()
     return decorate([annotated], rules_row)[0]
 
 
-def account_figures(account):
+# What the account page's chart, trend and short table read of each month.
+CHART_COLUMNS = ("month", "followers", "posts", "median_reply_hours")
+
+
+def account_figures(account, *, chart_only=False):
     """The account's months, oldest first, with the rate and the change from the month
-    before worked out in the database."""
+    before worked out in the database. ``chart_only`` reads just what the chart, the trend
+    and the short table show: no one who entered them, no other figures."""
     previous = {"partition_by": [F("account")], "order_by": F("month").asc()}
+    figures = MonthlyFigures.objects.filter(account=account)
+    figures = figures.only(*CHART_COLUMNS) if chart_only else figures.select_related("entered_by")
     return list(
-        MonthlyFigures.objects.filter(account=account)
-        .annotate(
+        figures.annotate(
             rate=engagement_rate(),
             previous_followers=Window(Lag("followers"), **previous),
             previous_month=Window(Lag("month"), **previous),
-        )
-        .select_related("entered_by")
-        .order_by("month")
+        ).order_by("month")
     )
 
 
@@ -209,7 +258,7 @@ def open_closure(account):
 def account_kpi_context(account, user):
     """Everything the account page's KPI section shows."""
     rules_row = HealthRules.load()
-    rows = account_figures(account)
+    rows = account_figures(account, chart_only=True)
     annotated = account_health(account, rules_row=rules_row)
     reviews = list(account.reviews.select_related("decided_by").order_by("-started_at")[:5])
     closure = next((c for c in account.closures.order_by("-proposed_at")[:1]), None)

@@ -255,7 +255,10 @@ def kpi_overview(request):
     accounts, sort_key, descending = selectors.overview(
         filters, filters.get("sort", ""), health_rules_row=rules_row
     )
-    page = Paginator(accounts, 50).get_page(request.GET.get("page"))
+    counts = selectors.overview_counts(accounts)
+    paginator = Paginator(accounts, 50)
+    paginator.count = counts["totals"]["total"]  # already counted: no second count query
+    page = paginator.get_page(request.GET.get("page"))
     selectors.decorate(page.object_list, rules_row)
     return render(
         request,
@@ -263,7 +266,7 @@ def kpi_overview(request):
         {
             "form": form,
             "page": page,
-            "counts": selectors.overview_counts(accounts),
+            "counts": counts,
             "health_choices": selectors.Health.choices,
             "rules": rules_row,
             "sort_key": sort_key,
