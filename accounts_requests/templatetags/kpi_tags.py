@@ -1,6 +1,5 @@
 from decimal import ROUND_HALF_UP, Decimal
 
-from crispy_forms.layout import Submit
 from django import template
 from django.urls import reverse
 from django.utils.dates import MONTHS_3
@@ -170,61 +169,3 @@ def overview_rows(accounts):
             "    </tr>\n  "
         )
     return mark_safe("".join(rows))  # noqa: S308 - every value was escaped or formatted above
-
-
-ASTERISK = '<span class="asteriskField">*</span>'
-
-
-@register.simple_tag
-def select_form(form):
-    """What ``{% crispy form %}`` draws (bootstrap5) for a form of select fields and
-    submit buttons laid out by its helper, built in one pass: the same labels, help text,
-    errors and ARIA attributes, without crispy's templates for every part of every field.
-    The tests hold it to crispy's own output."""
-    parts = []
-    errors = form.non_field_errors()
-    if errors:
-        items = "".join(f"<li>{escape(error)}</li>" for error in errors)
-        parts.append(
-            f'<div class="alert alert-block alert-danger"><ul class="m-0">{items}</ul></div>'
-        )
-    for item in form.helper.layout.fields:
-        if isinstance(item, Submit):
-            parts.append(
-                f'<input type="submit" name="{escape(item.name)}" value="{escape(item.value)}" '
-                f'class="{escape(item.field_classes)}" id="{escape(item.id)}" />'
-            )
-            continue
-        field = form[item]
-        widget = field.field.widget
-        css = f"{widget.__class__.__name__.lower()} form-select"
-        if field.errors:
-            css += " is-invalid"
-        required = field.field.required
-        label = (
-            f'<label for="{escape(field.id_for_label)}" class="form-label'
-            f'{" requiredField" if required else ""}">{escape(field.label)}'
-            f"{ASTERISK if required else ''}</label>"
-        )
-        feedback = ""
-        if field.errors:
-            feedback = (
-                f'<div id="{escape(field.errors.field_id)}_error" class="invalid-feedback">'
-                + "".join(
-                    f'<span id="error_{n}_{escape(field.auto_id)}"><strong>{escape(error)}'
-                    "</strong></span>"
-                    for n, error in enumerate(field.errors, start=1)
-                )
-                + "</div>"
-            )
-        help_text = ""
-        if field.help_text:
-            help_text = (
-                f'<div id="{escape(field.auto_id)}_helptext" class="form-text">'
-                f"{field.help_text}</div>"  # marked safe, as crispy's |safe does
-            )
-        parts.append(
-            f'<div id="div_{escape(field.auto_id)}" class="mb-3">{label}'
-            f"{field.as_widget(attrs={'class': css})}{feedback}{help_text}</div>"
-        )
-    return mark_safe("".join(parts))  # noqa: S308 - every value was escaped above

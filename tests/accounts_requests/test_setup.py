@@ -1,14 +1,10 @@
 """The set-up checklist, naming moderators, registering accounts and verification."""
 
-import re
-
 import pytest
-from django.template import Context, Template
 from django.test import Client
 from django.urls import reverse
 
 from accounts_requests import checklist, services_accounts, services_vault
-from accounts_requests.forms_accounts import ModeratorForm
 from accounts_requests.models import (
     AccountModerator,
     ManagedAccount,
@@ -16,7 +12,6 @@ from accounts_requests.models import (
     Platform,
 )
 from accounts_requests.services import ActionConflict, ActionRefused
-from accounts_requests.templatetags.kpi_tags import select_form
 from portal.models import Notification
 from tests import factories
 from tests.accounts_requests.fixtures_accounts import live, ready, setting_up, vault_key
@@ -81,27 +76,6 @@ def test_moderators_must_be_active_members_of_the_team(setting_up, member, outsi
             actor=member, account_id=setting_up.pk, user=member, role="moderator"
         )
     assert AccountModerator.objects.filter(account=setting_up).count() == 1
-
-
-def _markup(html):
-    """HTML with its layout whitespace taken out, to compare two renderings."""
-    html = re.sub(r"\s+", " ", html).strip()
-    return re.sub(r"\s*(<|>)\s*", r"\1", html)
-
-
-def test_the_moderator_form_is_drawn_as_crispy_draws_it(setting_up, member, outsider):
-    """The account page draws the form in one pass; it must be what crispy gives: the
-    labels, help text, errors and ARIA attributes screen readers rely on."""
-    crispy = Template("{% load crispy_forms_tags %}{% crispy form %}")
-    blank = ModeratorForm(account=setting_up)
-    refused = ModeratorForm({"user": str(outsider.pk), "role": "nonsense"}, account=setting_up)
-    refused.is_valid()
-    refused.add_error(None, "They are already named & <b>listed</b>.")
-    refused.add_error("role", "Choose a role.")
-    for form in (blank, refused):
-        drawn = select_form(form)
-        assert _markup(drawn) == _markup(crispy.render(Context({"form": form})))
-    assert 'aria-invalid="true"' in drawn and "already named &amp; &lt;b&gt;" in drawn
 
 
 def test_another_team_cannot_name_moderators(setting_up, outsider, member):
