@@ -47,6 +47,8 @@ def filtered(user, filters):
     entries = Entry.objects.visible_to(user)
     if filters.get("account"):
         entries = entries.filter(account=filters["account"])
+    elif filters.get("team"):
+        entries = entries.filter(account__in=_team_accounts(filters["team"]))
     if filters.get("platform"):
         entries = entries.filter(platform=filters["platform"])
     if filters.get("category"):
@@ -74,6 +76,11 @@ def filtered(user, filters):
     elif filters.get("safeguarding") == "no":
         entries = entries.filter(safeguarding=False)
     return entries
+
+
+def _team_accounts(team):
+    """The team's account ids, read first so the log's account index serves each."""
+    return list(ManagedAccount.objects.filter(team=team).values_list("pk", flat=True))
 
 
 def _start_of(day):
@@ -352,19 +359,22 @@ def open_plans_due(today=None):
 REPORT_ACCOUNTS = 15
 
 
-def report(user, *, since, until, account=None):
+def report(user, *, since, until, team=None, account=None):
     """Counts by category and action, per month and per account, and the urgent routes.
 
     Across every account the counts come from the monthly rollup (``MonthlyCount``), so
     the report costs the same for a thousand entries or a million; for one account, or
-    the busiest few, they are counted from the log itself, which is small for them.
+    one team's few, they are counted from the log itself, which is small for them.
     """
     first, last = since.replace(day=1), until.replace(day=1)
     entries = Entry.objects.visible_to(user).filter(
         occurred_at__gte=_start_of(since),
         occurred_at__lt=_start_of(until + datetime.timedelta(days=1)),
     )
-    if account is not None:
+    if account is None and team is not None:
+        busiest = _team_accounts(team)
+        raw = _report_from_log(entries.filter(account__in=busiest))
+    elif account is not None:
         raw = _report_from_log(entries.filter(account=account))
         busiest = [account.pk]
     else:
@@ -380,7 +390,7 @@ def report(user, *, since, until, account=None):
             .order_by("-total", "account_id")
             .values_list("account_id", flat=True)[:REPORT_ACCOUNTS]
         )
-    if account is not None:
+    if account is not None or team is not None:
         mine = entries.filter(account__in=busiest)
         raw["by_account_category"] = list(
             EntryCategory.objects.filter(entry__in=mine)
@@ -395,7 +405,7 @@ def report(user, *, since, until, account=None):
     else:
         raw.update(_busiest_from_counts(counts, busiest))
     raw["months"] = _months(since, until)
-    raw["busiest_only"] = account is None
+    raw["busiest_only"] = account is None and team is None
     return raw
 
 
