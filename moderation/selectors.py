@@ -381,7 +381,8 @@ def report(user, *, since, until, team=None, account=None):
         counts = MonthlyCount.objects.filter(month__gte=first, month__lte=last)
         if not rules.can_read_everything(user):
             counts = counts.filter(safeguarding=True)
-        raw = _report_from_counts(counts)
+        names = dict(Category.objects.values_list("pk", "name"))
+        raw = _report_from_counts(counts, names)
         busiest = list(
             counts.exclude(account_id=MonthlyCount.ALL_ACCOUNTS)
             .filter(dimension=MonthlyCount.Dimension.ENTRIES)
@@ -403,7 +404,7 @@ def report(user, *, since, until, team=None, account=None):
             .annotate(n=Count("id"))
         )
     else:
-        raw.update(_busiest_from_counts(counts, busiest))
+        raw.update(_busiest_from_counts(counts, busiest, names))
     raw["months"] = _months(since, until)
     raw["busiest_only"] = account is None and team is None
     return raw
@@ -448,13 +449,12 @@ def _report_from_log(entries):
     }
 
 
-def _report_from_counts(counts):
+def _report_from_counts(counts, names):
     """The same shapes as ``_report_from_log``, summed from the monthly rollup."""
     everyone = counts.filter(account_id=MonthlyCount.ALL_ACCOUNTS)
     rows = list(
         everyone.values("month", "dimension", "value", "safeguarding").annotate(n=Sum("n"))
     )
-    names = dict(Category.objects.values_list("pk", "name"))
     by_month_category, by_month_action, urgent, strands = [], [], {}, {}
     for row in rows:
         month, dimension, value, n = row["month"], row["dimension"], row["value"], row["n"]
@@ -487,13 +487,12 @@ def _report_from_counts(counts):
     }
 
 
-def _busiest_from_counts(counts, busiest):
+def _busiest_from_counts(counts, busiest, names):
     """The busiest accounts' entries by category and by action, from their own counts."""
     accounts = {
         row["pk"]: row
         for row in ManagedAccount.objects.filter(pk__in=busiest).values("pk", "name", "platform")
     }
-    names = dict(Category.objects.values_list("pk", "name"))
     by_category, by_action = [], []
     rows = (
         counts.filter(
