@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from moderation import selectors
-from moderation.models import Action, Entry, ExportRecord
+from moderation.models import Action, Entry, ExportRecord, HateCrimeStrand
 from moderation.views.log import neutralise
 from tests import factories
 from tests.moderation.helpers import bulk_entries, category, log_entry
@@ -180,6 +180,36 @@ def test_an_account_the_user_cannot_see_is_refused_as_before(comms, as_user):
     assert response.context["form"].errors["account"] == [
         "Select a valid choice. That choice is not one of the available choices."
     ]
+
+
+def test_a_row_shows_what_was_done_its_flags_and_escapes_what_people_typed(
+    comms, account, as_user
+):
+    entry = log_entry(
+        comms,
+        account,
+        handle="<b>loud</b>",
+        safeguarding=True,
+        hate_crime_strand=HateCrimeStrand.RACE,
+        actions=[Action.HIDE, Action.POLICE],
+        categories=[category("spam-bots")],
+    )
+    Entry.objects.filter(pk=entry.pk).update(made_repeat_offender=True)
+    page = as_user(comms).get(reverse("moderation:log")).content.decode()
+    row = page[page.index("<tbody>") : page.index("</tbody>")]
+    when = timezone.localtime(entry.occurred_at)
+    assert f'<a href="{entry.get_absolute_url()}">' in row
+    assert f'<time datetime="{when.isoformat()}">{when:%-d %b %Y, %H:%M}</time>' in row
+    assert f'<span class="visually-hidden"> entry {entry.pk}</span>' in row
+    assert ">Safeguarding</span>" in row
+    assert ">Hate crime: Race</span>" in row
+    assert ">Police</span>" in row
+    assert "&lt;b&gt;loud&lt;/b&gt;" in row
+    assert "<b>loud</b>" not in row
+    assert ">Repeat</span>" in row
+    assert "Perinatal page<br>" in row
+    assert "<td>Hid the comment; Forwarded to the police</td>" in row
+    assert f"<td>{comms}</td>" in row
 
 
 def test_dates_the_wrong_way_round_are_explained(comms, as_user):
