@@ -267,14 +267,19 @@ class TeamThenAccountMixin:
 
     def narrow_accounts(self, user):
         visible = ManagedAccount.objects.visible_to(user)
-        self.fields["team"].queryset = Team.objects.filter(
-            Exists(visible.filter(team=OuterRef("pk")))
-        ).order_by("name")
+        # The chosen team and account are read with the columns their names need only.
+        self.fields["team"].queryset = (
+            Team.objects.filter(Exists(visible.filter(team=OuterRef("pk"))))
+            .only("pk", "name")
+            .order_by("name")
+        )
         team = self._team_of_chosen_account(visible)
         if team is None:
             team = self.data.get("team") if self.is_bound else None
         self.fields["account"].queryset = (
-            visible.filter(team_id=team).order_by("name", "platform")
+            visible.filter(team_id=team)
+            .only("pk", "team_id", "name", "platform", "state")
+            .order_by("name", "platform")
             if _an_id(team)
             else visible.none()
         )
