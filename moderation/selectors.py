@@ -362,52 +362,67 @@ REPORT_ACCOUNTS = 15
 def report(user, *, since, until, team=None, account=None):
     """Counts by category and action, per month and per account, and the urgent routes.
 
-    Across every account the counts come from the monthly rollup (``MonthlyCount``), so
-    the report costs the same for a thousand entries or a million; for one account, or
-    one team's few, they are counted from the log itself, which is small for them.
+    Across every account, or a team's, the counts come from the monthly rollup
+    (``MonthlyCount``), so the report costs the same for a thousand entries or a
+    million; for one account they are counted from the log itself, which is small for it.
     """
     first, last = since.replace(day=1), until.replace(day=1)
-    entries = Entry.objects.visible_to(user).filter(
-        occurred_at__gte=_start_of(since),
-        occurred_at__lt=_start_of(until + datetime.timedelta(days=1)),
-    )
-    if account is None and team is not None:
-        busiest = _team_accounts(team)
-        raw = _report_from_log(entries.filter(account__in=busiest))
-    elif account is not None:
-        raw = _report_from_log(entries.filter(account=account))
-        busiest = [account.pk]
+    if account is not None:
+        entries = Entry.objects.visible_to(user).filter(
+            occurred_at__gte=_start_of(since),
+            occurred_at__lt=_start_of(until + datetime.timedelta(days=1)),
+            account=account,
+        )
+        raw = _report_from_log(entries)
+        raw["by_account_category"] = list(
+            EntryCategory.objects.filter(entry__in=entries)
+            .values("entry__account__name", "entry__account__platform", "category__name")
+            .annotate(n=Count("id"))
+        )
+        raw["by_account_action"] = list(
+            EntryAction.objects.filter(entry__in=entries)
+            .values("entry__account__name", "entry__account__platform", "action")
+            .annotate(n=Count("id"))
+        )
     else:
         counts = MonthlyCount.objects.filter(month__gte=first, month__lte=last)
         if not rules.can_read_everything(user):
             counts = counts.filter(safeguarding=True)
         names = dict(Category.objects.values_list("pk", "name"))
-        raw = _report_from_counts(counts, names)
-        busiest = list(
-            counts.exclude(account_id=MonthlyCount.ALL_ACCOUNTS)
-            .filter(dimension=MonthlyCount.Dimension.ENTRIES)
-            .values("account_id")
-            .annotate(total=Sum("n"))
-            .order_by("-total", "account_id")
-            .values_list("account_id", flat=True)[:REPORT_ACCOUNTS]
-        )
-    if account is not None or team is not None:
-        mine = entries.filter(account__in=busiest)
-        raw["by_account_category"] = list(
-            EntryCategory.objects.filter(entry__in=mine)
-            .values("entry__account__name", "entry__account__platform", "category__name")
-            .annotate(n=Count("id"))
-        )
-        raw["by_account_action"] = list(
-            EntryAction.objects.filter(entry__in=mine)
-            .values("entry__account__name", "entry__account__platform", "action")
-            .annotate(n=Count("id"))
-        )
-    else:
+        if team is not None:
+            busiest = _team_accounts(team)
+            # Accounts' own counts have no hate-crime strands: those few are counted from
+            # the log, over the same whole months as the counts.
+            strands = (
+                Entry.objects.visible_to(user)
+                .filter(
+                    account__in=busiest,
+                    occurred_at__gte=_start_of(first),
+                    occurred_at__lt=_start_of(_month_after(last)),
+                )
+                .exclude(hate_crime_strand="")
+            )
+            raw = _report_from_counts(counts.filter(account_id__in=busiest), names, strands)
+        else:
+            raw = _report_from_counts(
+                counts.filter(account_id=MonthlyCount.ALL_ACCOUNTS), names, None
+            )
+            busiest = list(
+                counts.exclude(account_id=MonthlyCount.ALL_ACCOUNTS)
+                .filter(dimension=MonthlyCount.Dimension.ENTRIES)
+                .values("account_id")
+                .annotate(total=Sum("n"))
+                .order_by("-total", "account_id")
+                .values_list("account_id", flat=True)[:REPORT_ACCOUNTS]
+            )
         raw.update(_busiest_from_counts(counts, busiest, names))
     raw["months"] = _months(since, until)
     raw["busiest_only"] = account is None and team is None
     return raw
+
+
+def _month_after(day):
+    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
 
 
 def _report_from_log(entries):
@@ -449,12 +464,27 @@ def _report_from_log(entries):
     }
 
 
-def _report_from_counts(counts, names):
-    """The same shapes as ``_report_from_log``, summed from the monthly rollup."""
-    everyone = counts.filter(account_id=MonthlyCount.ALL_ACCOUNTS)
-    rows = list(
-        everyone.values("month", "dimension", "value", "safeguarding").annotate(n=Sum("n"))
-    )
+def _report_from_counts(counts, names, strands):
+    """The same shapes as ``_report_from_log``, summed from the monthly rollup.
+
+    ``strands``, when given, are the entries whose hate-crime strands to count from the
+    log (the counts of single accounts do not hold them).
+    """
+    rows = list(counts.values("month", "dimension", "value", "safeguarding").annotate(n=Sum("n")))
+    if strands is not None:
+        tz = timezone.get_current_timezone()
+        rows.extend(
+            {
+                "month": timezone.localtime(row["m"], tz).date(),
+                "dimension": MonthlyCount.Dimension.STRAND,
+                "value": row["hate_crime_strand"],
+                "safeguarding": False,
+                "n": row["n"],
+            }
+            for row in strands.values("hate_crime_strand", m=TruncMonth("occurred_at", tzinfo=tz))
+            .annotate(n=Count("id"))
+            .order_by()
+        )
     by_month_category, by_month_action, urgent, strands = [], [], {}, {}
     for row in rows:
         month, dimension, value, n = row["month"], row["dimension"], row["value"], row["n"]

@@ -105,8 +105,8 @@ def test_the_report_can_be_narrowed_to_a_team(comms, team, as_user):
         team=factories.TeamFactory(name="Estates"), name="Estates page"
     )
     log_entry(comms, first)
-    log_entry(comms, second, actions=[Action.POLICE])
-    log_entry(comms, elsewhere)
+    log_entry(comms, second, actions=[Action.POLICE], hate_crime_strand=HateCrimeStrand.RACE)
+    log_entry(comms, elsewhere, hate_crime_strand=HateCrimeStrand.RELIGION)
     response = as_user(comms).get(
         reverse("moderation:report"),
         {
@@ -122,6 +122,8 @@ def test_the_report_can_be_narrowed_to_a_team(comms, team, as_user):
         "Second page (X (Twitter))",
     }
     assert sum(row["police"] for row in report["urgent_rows"]) == 1
+    assert sum(row["hate_crime"] for row in report["urgent_rows"]) == 1
+    assert report["strands"] == [{"label": "Race", "n": 1}]
     assert "on the accounts of Perinatal Mental Health" in response.content.decode()
     offered = response.context["form"]["account"].field.choices
     assert {label for value, label in offered if value} == {
