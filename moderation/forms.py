@@ -23,6 +23,7 @@ from moderation.models import (
     ManagementPlan,
     Reconsideration,
 )
+from portal import rules as portal_rules
 from portal import selectors as portal_selectors
 from portal.fields import category_choice_field, person_choice_field, team_choice_field
 from portal.models import Team
@@ -267,12 +268,11 @@ class TeamThenAccountMixin:
 
     def narrow_accounts(self, user):
         visible = ManagedAccount.objects.visible_to(user)
+        teams = Team.objects.all()
+        if not portal_rules.sees_everything(user):
+            teams = teams.filter(Exists(visible.filter(team=OuterRef("pk"))))
         # The chosen team and account are read with the columns their names need only.
-        self.fields["team"].queryset = (
-            Team.objects.filter(Exists(visible.filter(team=OuterRef("pk"))))
-            .only("pk", "name")
-            .order_by("name")
-        )
+        self.fields["team"].queryset = teams.only("pk", "name").order_by("name")
         team = self._team_of_chosen_account(visible)
         if team is None:
             team = self.data.get("team") if self.is_bound else None
@@ -323,8 +323,9 @@ class LogFilterForm(TeamThenAccountMixin, forms.Form):
     action = forms.ChoiceField(
         choices=[("", "All actions"), *Action.choices], required=False, widget=FastSelect
     )
+    # Built once: the permission lookups behind it cost more to assemble than to run.
     moderator = person_choice_field(
-        queryset=portal_selectors.comms_users(),
+        queryset=portal_selectors.comms_users().order_by("first_name", "last_name"),
         required=False,
         empty_label="Anyone",
     )
@@ -340,9 +341,6 @@ class LogFilterForm(TeamThenAccountMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.narrow_accounts(user)
-        self.fields["moderator"].queryset = portal_selectors.comms_users().order_by(
-            "first_name", "last_name"
-        )
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
