@@ -45,10 +45,12 @@ class MonthlyCount(models.Model):
                 include=["value", "safeguarding", "n"],
                 name="monthly_count_idx",
             ),
-            # The busiest accounts of a period, summed without visiting the table.
+            # The busiest accounts of a period, summed without visiting the table: only
+            # the accounts' own entry counts, which is all that ranking reads.
             models.Index(
-                fields=["dimension", "month"],
+                fields=["month"],
                 include=["account_id", "safeguarding", "n"],
+                condition=models.Q(dimension="entries") & ~models.Q(account_id=0),
                 name="monthly_count_busiest_idx",
             ),
         ]
