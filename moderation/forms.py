@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -22,8 +23,10 @@ from moderation.models import (
     ManagementPlan,
     Reconsideration,
 )
+from portal import rules as portal_rules
 from portal import selectors as portal_selectors
-from portal.fields import category_choice_field, person_choice_field
+from portal.fields import category_choice_field, person_choice_field, team_choice_field
+from portal.models import Team
 from portal.widgets import FastSelect
 
 WEB_ONLY = [URLValidator(schemes=["http", "https"])]
@@ -239,23 +242,90 @@ class EntryForm(forms.ModelForm):
         return data
 
 
-class LogFilterForm(forms.Form):
-    account = account_choice_field(
+def _team_field():
+    return team_choice_field(
+        label="Team", queryset=Team.objects.none(), required=False, empty_label="All teams"
+    )
+
+
+def _account_field(button):
+    return account_choice_field(
         queryset=ManagedAccount.objects.none(),
         required=False,
         empty_label="All accounts",
+        help_text=f"Choose a team and press '{button}' to list its accounts here.",
     )
+
+
+class TeamThenAccountMixin:
+    """A team, then one of its accounts, instead of one list of every account.
+
+    A trust has thousands of accounts: one list of them all is long to send and to
+    scroll. The account list holds the chosen team's accounts; a link with only
+    ``?account=<id>`` chooses that account's team as well. An account left chosen when
+    the team changes is dropped, so the list always shows what is filtered.
+    """
+
+    def narrow_accounts(self, user):
+        visible = ManagedAccount.objects.visible_to(user)
+        teams = Team.objects.all()
+        if not portal_rules.sees_everything(user):
+            teams = teams.filter(Exists(visible.filter(team=OuterRef("pk"))))
+        # The chosen team and account are read with the columns their names need only.
+        self.fields["team"].queryset = teams.only("pk", "name").order_by("name")
+        team = self._team_of_chosen_account(visible)
+        if team is None:
+            team = self.data.get("team") if self.is_bound else None
+        self.fields["account"].queryset = (
+            visible.filter(team_id=team)
+            .only("pk", "team_id", "name", "platform", "state")
+            .order_by("name", "platform")
+            if _an_id(team)
+            else visible.none()
+        )
+
+    def _team_of_chosen_account(self, visible):
+        if not self.is_bound:
+            return None
+        account, team = self.data.get("account"), self.data.get("team")
+        if not _an_id(account):
+            return None
+        of_account = visible.filter(pk=account).values_list("team_id", flat=True).first()
+        if of_account is None:
+            return None  # the account field says the choice is not valid
+        data = self.data.copy()
+        if not team:
+            data["team"] = str(of_account)
+        elif team != str(of_account):
+            data.pop("account")
+            of_account = team
+        self.data = data
+        return of_account
+
+
+def _an_id(value):
+    return isinstance(value, int) or (isinstance(value, str) and value.isdigit())
+
+
+class LogFilterForm(TeamThenAccountMixin, forms.Form):
+    team = _team_field()
+    account = _account_field("Show entries")
+    # Short lists too are written in one pass: Django's template per option costs more
+    # than the rest of the filter.
     platform = forms.ChoiceField(
-        choices=[("", "All platforms"), *Platform.choices], required=False
+        choices=[("", "All platforms"), *Platform.choices], required=False, widget=FastSelect
     )
     category = category_choice_field(
         queryset=Category.objects.all(),
         required=False,
         empty_label="All categories",
     )
-    action = forms.ChoiceField(choices=[("", "All actions"), *Action.choices], required=False)
+    action = forms.ChoiceField(
+        choices=[("", "All actions"), *Action.choices], required=False, widget=FastSelect
+    )
+    # Built once: the permission lookups behind it cost more to assemble than to run.
     moderator = person_choice_field(
-        queryset=portal_selectors.comms_users(),
+        queryset=portal_selectors.comms_users().order_by("first_name", "last_name"),
         required=False,
         empty_label="Anyone",
     )
@@ -265,16 +335,12 @@ class LogFilterForm(forms.Form):
     safeguarding = forms.ChoiceField(
         choices=[("", "Any"), ("yes", "Safeguarding only"), ("no", "Not safeguarding")],
         required=False,
+        widget=FastSelect,
     )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["account"].queryset = ManagedAccount.objects.visible_to(user).order_by(
-            "name", "platform"
-        )
-        self.fields["moderator"].queryset = portal_selectors.comms_users().order_by(
-            "first_name", "last_name"
-        )
+        self.narrow_accounts(user)
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
@@ -288,23 +354,18 @@ class LogFilterForm(forms.Form):
         return data
 
 
-class ReportFilterForm(forms.Form):
+class ReportFilterForm(TeamThenAccountMixin, forms.Form):
     date_from = forms.DateField(label="From", widget=date_input())
     date_to = forms.DateField(label="To", widget=date_input())
-    account = account_choice_field(
-        queryset=ManagedAccount.objects.none(),
-        required=False,
-        empty_label="All accounts",
-    )
+    team = _team_field()
+    account = _account_field("Show")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["account"].queryset = ManagedAccount.objects.visible_to(user).order_by(
-            "name", "platform"
-        )
+        self.narrow_accounts(user)
         for name, field in self.fields.items():
             field.widget.attrs.setdefault(
-                "class", "form-select" if name == "account" else "form-control"
+                "class", "form-select" if name in ("team", "account") else "form-control"
             )
 
     def clean(self):

@@ -3,15 +3,17 @@
 import base64
 import binascii
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import TruncMonth
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from accounts_requests.models import ManagedAccount
+from accounts_requests.models import ManagedAccount, Platform
 from moderation import rules
 from moderation.models import (
     Action,
@@ -23,6 +25,7 @@ from moderation.models import (
     EntryCategory,
     EntryEvent,
     EvidenceFile,
+    HateCrimeStrand,
     ManagementPlan,
     MonthlyCount,
 )
@@ -44,6 +47,8 @@ def filtered(user, filters):
     entries = Entry.objects.visible_to(user)
     if filters.get("account"):
         entries = entries.filter(account=filters["account"])
+    elif filters.get("team"):
+        entries = entries.filter(account__in=_team_accounts(filters["team"]))
     if filters.get("platform"):
         entries = entries.filter(platform=filters["platform"])
     if filters.get("category"):
@@ -71,6 +76,11 @@ def filtered(user, filters):
     elif filters.get("safeguarding") == "no":
         entries = entries.filter(safeguarding=False)
     return entries
+
+
+def _team_accounts(team):
+    """The team's account ids, read first so the log's account index serves each."""
+    return list(ManagedAccount.objects.filter(team=team).values_list("pk", flat=True))
 
 
 def _start_of(day):
@@ -109,8 +119,9 @@ class LogPage:
     is_first: bool
 
 
-# The columns a row of the log shows. Each date a row carries costs a parse on every page,
-# so the rest of an entry, its account, its author and its moderator stay unread.
+# The columns a row of the log shows, read as plain values: a page of model instances,
+# with their related rows and the prefetches' own instances, costs several times what the
+# fifty rows' values do.
 LOG_ROW_COLUMNS = (
     "id",
     "occurred_at",
@@ -120,18 +131,90 @@ LOG_ROW_COLUMNS = (
     "author_told",
     "made_repeat_offender",
     "account__name",
-    "account__state",
-    "account__platform",
     "commenter__handle",
-    "commenter__platform",
     "moderator__first_name",
     "moderator__last_name",
     "moderator__username",
 )
 
+_PLATFORMS = dict(Platform.choices)
+_TOLD = dict(AuthorTold.choices)
+_STRANDS = dict(HateCrimeStrand.choices)
+_ACTIONS = dict(Action.choices)
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
-def _log_rows(entries):
-    return with_related(entries).only(*LOG_ROW_COLUMNS)
+
+class LogRow:
+    """What one row of the log shows, worked out once as plain strings and flags."""
+
+    __slots__ = (
+        "account",
+        "actions",
+        "categories",
+        "handle",
+        "hate_crime",
+        "moderator",
+        "occurred_at",
+        "pk",
+        "platform",
+        "police",
+        "repeat",
+        "safeguarding",
+        "told",
+        "url",
+        "when",
+        "when_iso",
+    )
+
+    def __init__(self, row, categories, actions, url_prefix, zone):
+        local = row["occurred_at"].astimezone(zone)
+        self.pk = row["id"]
+        self.occurred_at = row["occurred_at"]
+        self.url = f"{url_prefix}{self.pk}/"
+        self.when_iso = local.isoformat()
+        # As the date filter's "j M Y, H:i" writes it.
+        self.when = f"{local.day} {_MONTHS[local.month - 1]} {local.year}, {local:%H:%M}"
+        self.safeguarding = row["safeguarding"]
+        strand = row["hate_crime_strand"]
+        self.hate_crime = _STRANDS.get(strand, strand) if strand else ""
+        self.police = Action.POLICE in actions
+        self.account = row["account__name"]
+        self.platform = _PLATFORMS.get(row["platform"], row["platform"])
+        handle = (row["commenter__handle"] or "").strip()
+        # As Commenter.display_handle shows it.
+        self.handle = handle if handle.startswith("@") or " " in handle else f"@{handle}"
+        self.repeat = row["made_repeat_offender"]
+        self.categories = "; ".join(categories)
+        self.actions = "; ".join(_ACTIONS.get(value, value) for value in actions)
+        self.told = _TOLD.get(row["author_told"], row["author_told"])
+        first, last = row["moderator__first_name"], row["moderator__last_name"]
+        # As User.__str__ names them.
+        self.moderator = f"{first} {last}".strip() or row["moderator__username"]
+
+
+def _log_rows(entries, *order, limit):
+    rows = list(entries.order_by(*order).values(*LOG_ROW_COLUMNS)[:limit])
+    ids = [row["id"] for row in rows]
+    categories, actions = defaultdict(list), defaultdict(list)
+    if ids:
+        for entry_id, name in (
+            EntryCategory.objects.filter(entry_id__in=ids)
+            .order_by("category__order", "category__name")
+            .values_list("entry_id", "category__name")
+        ):
+            categories[entry_id].append(name)
+        for entry_id, action in (
+            EntryAction.objects.filter(entry_id__in=ids)
+            .order_by("id")
+            .values_list("entry_id", "action")
+        ):
+            actions[entry_id].append(action)
+    # Every entry's address is this prefix and its id: one reverse() for the page.
+    url_prefix = reverse("moderation:detail", args=[0]).removesuffix("0/")
+    zone = timezone.get_current_timezone()
+    return [
+        LogRow(row, categories[row["id"]], actions[row["id"]], url_prefix, zone) for row in rows
+    ]
 
 
 def log_page(entries, *, after=None, before=None, size=PAGE_SIZE):
@@ -146,7 +229,7 @@ def log_page(entries, *, after=None, before=None, size=PAGE_SIZE):
         newer = entries.filter(occurred_at__gte=when).filter(
             Q(occurred_at__gt=when) | Q(pk__gt=pk)
         )
-        rows = list(_log_rows(newer).order_by("occurred_at", "id")[: size + 1])
+        rows = _log_rows(newer, "occurred_at", "id", limit=size + 1)
         has_newer = len(rows) > size
         rows = list(reversed(rows[:size]))
         has_older = True
@@ -159,7 +242,7 @@ def log_page(entries, *, after=None, before=None, size=PAGE_SIZE):
             page = page.filter(occurred_at__lte=when).filter(
                 Q(occurred_at__lt=when) | Q(pk__lt=pk)
             )
-        rows = list(_log_rows(page).order_by("-occurred_at", "-id")[: size + 1])
+        rows = _log_rows(page, "-occurred_at", "-id", limit=size + 1)
         has_older = len(rows) > size
         rows = rows[:size]
         has_newer = after is not None
@@ -276,51 +359,70 @@ def open_plans_due(today=None):
 REPORT_ACCOUNTS = 15
 
 
-def report(user, *, since, until, account=None):
+def report(user, *, since, until, team=None, account=None):
     """Counts by category and action, per month and per account, and the urgent routes.
 
-    Across every account the counts come from the monthly rollup (``MonthlyCount``), so
-    the report costs the same for a thousand entries or a million; for one account, or
-    the busiest few, they are counted from the log itself, which is small for them.
+    Across every account, or a team's, the counts come from the monthly rollup
+    (``MonthlyCount``), so the report costs the same for a thousand entries or a
+    million; for one account they are counted from the log itself, which is small for it.
     """
     first, last = since.replace(day=1), until.replace(day=1)
-    entries = Entry.objects.visible_to(user).filter(
-        occurred_at__gte=_start_of(since),
-        occurred_at__lt=_start_of(until + datetime.timedelta(days=1)),
-    )
     if account is not None:
-        raw = _report_from_log(entries.filter(account=account))
-        busiest = [account.pk]
-    else:
-        counts = MonthlyCount.objects.filter(month__gte=first, month__lte=last)
-        if not rules.can_read_everything(user):
-            counts = counts.filter(safeguarding=True)
-        raw = _report_from_counts(counts)
-        busiest = list(
-            counts.exclude(account_id=MonthlyCount.ALL_ACCOUNTS)
-            .filter(dimension=MonthlyCount.Dimension.ENTRIES)
-            .values("account_id")
-            .annotate(total=Sum("n"))
-            .order_by("-total", "account_id")
-            .values_list("account_id", flat=True)[:REPORT_ACCOUNTS]
+        entries = Entry.objects.visible_to(user).filter(
+            occurred_at__gte=_start_of(since),
+            occurred_at__lt=_start_of(until + datetime.timedelta(days=1)),
+            account=account,
         )
-    if account is not None:
-        mine = entries.filter(account__in=busiest)
+        raw = _report_from_log(entries)
         raw["by_account_category"] = list(
-            EntryCategory.objects.filter(entry__in=mine)
+            EntryCategory.objects.filter(entry__in=entries)
             .values("entry__account__name", "entry__account__platform", "category__name")
             .annotate(n=Count("id"))
         )
         raw["by_account_action"] = list(
-            EntryAction.objects.filter(entry__in=mine)
+            EntryAction.objects.filter(entry__in=entries)
             .values("entry__account__name", "entry__account__platform", "action")
             .annotate(n=Count("id"))
         )
     else:
-        raw.update(_busiest_from_counts(counts, busiest))
+        counts = MonthlyCount.objects.filter(month__gte=first, month__lte=last)
+        if not rules.can_read_everything(user):
+            counts = counts.filter(safeguarding=True)
+        names = dict(Category.objects.values_list("pk", "name"))
+        if team is not None:
+            busiest = _team_accounts(team)
+            # Accounts' own counts have no hate-crime strands: those few are counted from
+            # the log, over the same whole months as the counts.
+            strands = (
+                Entry.objects.visible_to(user)
+                .filter(
+                    account__in=busiest,
+                    occurred_at__gte=_start_of(first),
+                    occurred_at__lt=_start_of(_month_after(last)),
+                )
+                .exclude(hate_crime_strand="")
+            )
+            raw = _report_from_counts(counts.filter(account_id__in=busiest), names, strands)
+        else:
+            raw = _report_from_counts(
+                counts.filter(account_id=MonthlyCount.ALL_ACCOUNTS), names, None
+            )
+            busiest = list(
+                counts.exclude(account_id=MonthlyCount.ALL_ACCOUNTS)
+                .filter(dimension=MonthlyCount.Dimension.ENTRIES)
+                .values("account_id")
+                .annotate(total=Sum("n"))
+                .order_by("-total", "account_id")
+                .values_list("account_id", flat=True)[:REPORT_ACCOUNTS]
+            )
+        raw.update(_busiest_from_counts(counts, busiest, names))
     raw["months"] = _months(since, until)
-    raw["busiest_only"] = account is None
+    raw["busiest_only"] = account is None and team is None
     return raw
+
+
+def _month_after(day):
+    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
 
 
 def _report_from_log(entries):
@@ -362,13 +464,27 @@ def _report_from_log(entries):
     }
 
 
-def _report_from_counts(counts):
-    """The same shapes as ``_report_from_log``, summed from the monthly rollup."""
-    everyone = counts.filter(account_id=MonthlyCount.ALL_ACCOUNTS)
-    rows = list(
-        everyone.values("month", "dimension", "value", "safeguarding").annotate(n=Sum("n"))
-    )
-    names = dict(Category.objects.values_list("pk", "name"))
+def _report_from_counts(counts, names, strands):
+    """The same shapes as ``_report_from_log``, summed from the monthly rollup.
+
+    ``strands``, when given, are the entries whose hate-crime strands to count from the
+    log (the counts of single accounts do not hold them).
+    """
+    rows = list(counts.values("month", "dimension", "value", "safeguarding").annotate(n=Sum("n")))
+    if strands is not None:
+        tz = timezone.get_current_timezone()
+        rows.extend(
+            {
+                "month": timezone.localtime(row["m"], tz).date(),
+                "dimension": MonthlyCount.Dimension.STRAND,
+                "value": row["hate_crime_strand"],
+                "safeguarding": False,
+                "n": row["n"],
+            }
+            for row in strands.values("hate_crime_strand", m=TruncMonth("occurred_at", tzinfo=tz))
+            .annotate(n=Count("id"))
+            .order_by()
+        )
     by_month_category, by_month_action, urgent, strands = [], [], {}, {}
     for row in rows:
         month, dimension, value, n = row["month"], row["dimension"], row["value"], row["n"]
@@ -401,13 +517,12 @@ def _report_from_counts(counts):
     }
 
 
-def _busiest_from_counts(counts, busiest):
+def _busiest_from_counts(counts, busiest, names):
     """The busiest accounts' entries by category and by action, from their own counts."""
     accounts = {
         row["pk"]: row
         for row in ManagedAccount.objects.filter(pk__in=busiest).values("pk", "name", "platform")
     }
-    names = dict(Category.objects.values_list("pk", "name"))
     by_category, by_action = [], []
     rows = (
         counts.filter(

@@ -38,11 +38,19 @@ class MonthlyCount(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["account_id", "dimension", "month"], name="monthly_count_idx"),
-            # The busiest accounts of a period, summed without visiting the table.
+            # An account's (or every account's) counts of a period, read from the index
+            # alone: the rows of one account lie scattered through the table.
             models.Index(
-                fields=["dimension", "month"],
+                fields=["account_id", "dimension", "month"],
+                include=["value", "safeguarding", "n"],
+                name="monthly_count_idx",
+            ),
+            # The busiest accounts of a period, summed without visiting the table: only
+            # the accounts' own entry counts, which is all that ranking reads.
+            models.Index(
+                fields=["month"],
                 include=["account_id", "safeguarding", "n"],
+                condition=models.Q(dimension="entries") & ~models.Q(account_id=0),
                 name="monthly_count_busiest_idx",
             ),
         ]

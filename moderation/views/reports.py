@@ -19,12 +19,13 @@ def report(request):
         user=request.user,
         initial={"date_from": default_from, "date_to": today},
     )
-    since, until, account = default_from, today, None
+    since, until, team, account = default_from, today, None, None
     if form.is_bound and form.is_valid():
         since = form.cleaned_data["date_from"]
         until = form.cleaned_data["date_to"]
+        team = form.cleaned_data["team"]
         account = form.cleaned_data["account"]
-    raw = selectors.report(request.user, since=since, until=until, account=account)
+    raw = selectors.report(request.user, since=since, until=until, team=team, account=account)
     data = reports.shape(raw)
     return render(
         request,
@@ -33,6 +34,7 @@ def report(request):
             "form": form,
             "since": since,
             "until": until,
+            "team": team,
             "account": account,
             "report": data,
             "generated": datetime.datetime.now(tz=timezone.get_current_timezone()),

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from moderation import selectors
-from moderation.models import Action, Entry, ExportRecord
+from moderation.models import Action, Entry, ExportRecord, HateCrimeStrand
 from moderation.views.log import neutralise
 from tests import factories
 from tests.moderation.helpers import bulk_entries, category, log_entry
@@ -131,6 +131,85 @@ def test_each_filter_narrows_the_log(comms, comms2, team, account, as_user):
     before = (timezone.localdate() - datetime.timedelta(days=10)).isoformat()
     assert shown(date_to=before) == {c.pk}
     assert shown(date_from=before) == {a.pk, b.pk}
+
+
+def test_the_account_list_holds_the_chosen_teams_accounts(comms, team, account, as_user):
+    elsewhere = factories.managed_account(
+        team=factories.TeamFactory(name="Estates"), name="Estates page"
+    )
+    client = as_user(comms)
+
+    def offered(**query):
+        form = client.get(reverse("moderation:log"), query).context["form"]
+        return {label for value, label in form["account"].field.choices if value}
+
+    # No team yet: the list waits for one rather than listing every account.
+    assert offered() == set()
+    assert offered(team=team.pk) == {"Perinatal page (Facebook)"}
+    page = client.get(reverse("moderation:log")).content.decode()
+    assert '<label class="form-label" for="id_account">Account</label>' in page
+    assert '<label class="form-label" for="id_team">Team</label>' in page
+    assert "Choose a team and press &#x27;Show entries&#x27; to list its accounts here." in page
+    assert elsewhere.name not in offered(team=team.pk)
+
+
+def test_a_link_to_one_account_chooses_its_team_too(comms, team, account, as_user):
+    response = as_user(comms).get(reverse("moderation:log"), {"account": account.pk})
+    form = response.context["form"]
+    assert form.cleaned_data["team"] == team
+    assert form.cleaned_data["account"] == account
+    assert f'<option value="{account.pk}" selected>' in response.content.decode()
+
+
+def test_an_account_left_chosen_when_the_team_changes_is_dropped(comms, team, account, as_user):
+    estates = factories.TeamFactory(name="Estates")
+    theirs = factories.managed_account(team=estates, name="Estates page")
+    mine = log_entry(comms, account, handle="@mine")
+    other = log_entry(comms, theirs, handle="@theirs")
+    response = as_user(comms).get(
+        reverse("moderation:log"), {"team": estates.pk, "account": account.pk}
+    )
+    assert {e.pk for e in response.context["page"].entries} == {other.pk}
+    assert response.context["form"].cleaned_data["account"] is None
+    shown = as_user(comms).get(reverse("moderation:log"), {"team": team.pk})
+    assert {e.pk for e in shown.context["page"].entries} == {mine.pk}
+
+
+def test_an_account_the_user_cannot_see_is_refused_as_before(comms, as_user):
+    response = as_user(comms).get(reverse("moderation:log"), {"account": 999999})
+    assert response.context["form"].errors["account"] == [
+        "Select a valid choice. That choice is not one of the available choices."
+    ]
+
+
+def test_a_row_shows_what_was_done_its_flags_and_escapes_what_people_typed(
+    comms, account, as_user
+):
+    entry = log_entry(
+        comms,
+        account,
+        handle="<b>loud</b>",
+        safeguarding=True,
+        hate_crime_strand=HateCrimeStrand.RACE,
+        actions=[Action.HIDE, Action.POLICE],
+        categories=[category("spam-bots")],
+    )
+    Entry.objects.filter(pk=entry.pk).update(made_repeat_offender=True)
+    page = as_user(comms).get(reverse("moderation:log")).content.decode()
+    row = page[page.index("<tbody>") : page.index("</tbody>")]
+    when = timezone.localtime(entry.occurred_at)
+    assert f'<a href="{entry.get_absolute_url()}">' in row
+    assert f'<time datetime="{when.isoformat()}">{when:%-d %b %Y, %H:%M}</time>' in row
+    assert f'<span class="visually-hidden"> entry {entry.pk}</span>' in row
+    assert ">Safeguarding</span>" in row
+    assert ">Hate crime: Race</span>" in row
+    assert ">Police</span>" in row
+    assert "&lt;b&gt;loud&lt;/b&gt;" in row
+    assert "<b>loud</b>" not in row
+    assert ">Repeat</span>" in row
+    assert "Perinatal page<br>" in row
+    assert "<td>Hid the comment; Forwarded to the police</td>" in row
+    assert f"<td>{comms}</td>" in row
 
 
 def test_dates_the_wrong_way_round_are_explained(comms, as_user):

@@ -98,6 +98,40 @@ def test_the_report_can_be_narrowed_to_an_account_and_a_period(comms, team, as_u
     assert "This is before" in bad.content.decode()
 
 
+def test_the_report_can_be_narrowed_to_a_team(comms, team, as_user):
+    first = factories.managed_account(team=team, name="First page")
+    second = factories.managed_account(team=team, name="Second page", platform="x")
+    elsewhere = factories.managed_account(
+        team=factories.TeamFactory(name="Estates"), name="Estates page"
+    )
+    log_entry(comms, first)
+    log_entry(comms, second, actions=[Action.POLICE], hate_crime_strand=HateCrimeStrand.RACE)
+    log_entry(comms, elsewhere, hate_crime_strand=HateCrimeStrand.RELIGION)
+    response = as_user(comms).get(
+        reverse("moderation:report"),
+        {
+            "date_from": (timezone.localdate() - datetime.timedelta(days=30)).isoformat(),
+            "date_to": timezone.localdate().isoformat(),
+            "team": team.pk,
+        },
+    )
+    report = response.context["report"]
+    assert report["total"] == 2
+    assert {row["label"] for row in report["account_by_category"]} == {
+        "First page (Facebook)",
+        "Second page (X (Twitter))",
+    }
+    assert sum(row["police"] for row in report["urgent_rows"]) == 1
+    assert sum(row["hate_crime"] for row in report["urgent_rows"]) == 1
+    assert report["strands"] == [{"label": "Race", "n": 1}]
+    assert "on the accounts of Perinatal Mental Health" in response.content.decode()
+    offered = response.context["form"]["account"].field.choices
+    assert {label for value, label in offered if value} == {
+        "First page (Facebook)",
+        "Second page (X (Twitter))",
+    }
+
+
 def test_the_report_shows_the_safeguarding_lead_only_safeguarding_entries(
     comms, safeguarding_lead, team, as_user
 ):
