@@ -24,6 +24,23 @@ def client_ip(request):
     return hops[-proxies]
 
 
+def sign_in_name(request, credentials=None):
+    """The user name a sign-in attempt gave, as the throttle records it.
+
+    No account's name is longer than the user model allows, so a longer one is cut to
+    that length: the throttle's table would refuse it whole, and the attempt would end in
+    a server error instead of "wrong name or password".
+    """
+    source = credentials if credentials else getattr(request, "POST", {})
+    name = source.get("username") if source else None
+    if not isinstance(name, str):
+        return name
+    from django.contrib.auth import get_user_model
+
+    model = get_user_model()
+    return name[: model._meta.get_field(model.USERNAME_FIELD).max_length]
+
+
 class NoStoreForSignedInMiddleware:
     """Nothing a signed-in person is shown is kept by a browser or a shared cache.
 

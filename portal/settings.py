@@ -286,6 +286,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "portal/sign_in_locked.html"
 AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
+AXES_USERNAME_CALLABLE = "portal.security.sign_in_name"
 # Its start-up banner would print on every management command.
 AXES_VERBOSE = False
 # How many proxies of our own stand in front of the portal and append to X-Forwarded-For.

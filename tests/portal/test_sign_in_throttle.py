@@ -142,3 +142,18 @@ def test_the_client_address_reads_forwarded_for_only_as_far_as_our_proxies(
     settings.TRUSTED_PROXY_COUNT = proxies
     request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
     assert security.client_ip(request) == expected
+
+
+def test_an_overlong_user_name_is_a_wrong_sign_in_not_a_server_error(alice):
+    from axes.models import AccessAttempt
+
+    overlong = "a" * 300
+    _, response = sign_in(overlong, "p" * 300, OFFICE, HTTP_USER_AGENT="U" * 400)
+    assert response.status_code == 200
+    assert "_auth_user_id" not in _.session
+    [attempt] = AccessAttempt.objects.all()
+    assert attempt.username == "a" * 150
+    # Long names still count towards a lock, as the name they are cut to.
+    lock(overlong + "b", OFFICE)
+    assert sign_in(overlong, "p", OFFICE)[1].status_code == 429
+    assert signed_in(sign_in("alice", PASSWORD, OFFICE)[1])
