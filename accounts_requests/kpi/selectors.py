@@ -260,8 +260,12 @@ def account_kpi_context(account, user):
     rules_row = HealthRules.load()
     rows = account_figures(account, chart_only=True)
     annotated = account_health(account, rules_row=rules_row)
-    reviews = list(account.reviews.select_related("decided_by").order_by("-started_at")[:5])
-    closure = next((c for c in account.closures.order_by("-proposed_at")[:1]), None)
+    reviews = []
+    if getattr(account, "has_reviews", None) is not False:
+        reviews = list(account.reviews.select_related("decided_by").order_by("-started_at")[:5])
+    closure = None
+    if getattr(account, "has_closures", None) is not False:
+        closure = next((c for c in account.closures.order_by("-proposed_at")[:1]), None)
     return {
         "kpi": {
             "health": annotated,
