@@ -1,7 +1,7 @@
 """Reads for the account register, the account page and the public register."""
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, OuterRef
+from django.db.models import BooleanField, Exists, F, OuterRef
 from django.db.models.expressions import RawSQL
 
 from accounts_requests import checklist, rules
@@ -134,22 +134,52 @@ def _section_flags():
 
 
 def account_for_page(user, pk, *, sections=False):
-    """The account with its checklist counts; ``sections`` adds whether each list on its
-    page has anything in it (see ``_section_flags``)."""
-    accounts = (
-        ManagedAccount.objects.visible_to(user)
-        .select_related(
-            "team",
-            "source_request",
-            "setup",
-            "setup__comms_admin_confirmed_by",
-            "setup__badge_confirmed_by",
-        )
-        .annotate(**checklist.annotations())
-    )
+    """The account with its checklist counts.
+
+    ``sections`` is for the account's own page: it adds whether each list on the page has
+    anything in it (see ``_section_flags``), and reads of the proposal the account came
+    from only the name and platform the page shows (see ``proposal``).
+    """
+    accounts = ManagedAccount.objects.visible_to(user).annotate(**checklist.annotations())
     if sections:
-        accounts = accounts.annotate(**_section_flags())
-    return accounts.get(pk=pk)
+        return (
+            accounts.select_related(
+                "team", "setup", "setup__comms_admin_confirmed_by", "setup__badge_confirmed_by"
+            )
+            .annotate(
+                proposal_name=F("source_request__proposed_name"),
+                proposal_platform=F("source_request__platform"),
+                **_section_flags(),
+            )
+            .get(pk=pk)
+        )
+    return accounts.select_related(
+        "team",
+        "source_request",
+        "setup",
+        "setup__comms_admin_confirmed_by",
+        "setup__badge_confirmed_by",
+    ).get(pk=pk)
+
+
+def proposal(account):
+    """The proposal the account came from, to name and link to; None if it had none.
+
+    The page's own query read only its name and platform: a whole proposal row is some
+    forty columns the page never shows. The instance made from them serves its name and
+    its address, nothing else.
+    """
+    if account.source_request_id is None:
+        return None
+    if not hasattr(account, "proposal_name"):
+        return account.source_request
+    from accounts_requests.models import AccountRequest
+
+    return AccountRequest(
+        pk=account.source_request_id,
+        proposed_name=account.proposal_name,
+        platform=account.proposal_platform,
+    )
 
 
 def found_none(account, flag):

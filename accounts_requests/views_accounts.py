@@ -101,6 +101,7 @@ def account_context(request, account, **extra):
     can_edit_setup = rules.can_edit_setup(account, user)
     context = {
         "account": account,
+        "proposal": selectors.proposal(account),
         "setup": _setup(account),
         "checklist": checklist.items(account),
         "actions": selectors.account_actions(account, user),
