@@ -284,7 +284,8 @@ def account_kpi_context(account, user):
         "kpi": {
             "health": annotated,
             "rules": rules_row,
-            "rows": figures_table(account, rows),
+            # The page's table shows the newest 12 months; the chart draws them all.
+            "rows": figures_table(account, rows[-12:]),
             "chart": chart_data(account, rows),
             "trend": trend(rows),
             "reviews": reviews,
