@@ -1,6 +1,8 @@
 """Reads for the account register, the account page and the public register."""
 
-from django.db.models import Exists, OuterRef
+from django.db import connection
+from django.db.models import BooleanField, Exists, F, OuterRef
+from django.db.models.expressions import RawSQL
 
 from accounts_requests import checklist, rules
 from accounts_requests.models import (
@@ -96,19 +98,93 @@ def public_register():
     )
 
 
-def account_for_page(user, pk):
-    return (
-        ManagedAccount.objects.visible_to(user)
-        .select_related(
-            "team",
-            "source_request",
-            "setup",
-            "setup__comms_admin_confirmed_by",
-            "setup__badge_confirmed_by",
-        )
-        .annotate(**checklist.annotations())
-        .get(pk=pk)
+def _any_row(model):
+    """Whether ``model`` has any row for the account, as a plain EXISTS.
+
+    Written out rather than built as ``Exists(...)``: the page asks seven of these, and
+    the ORM took longer to build them than the database took to answer them.
+    """
+    table = connection.ops.quote_name(model._meta.db_table)
+    column = connection.ops.quote_name(model._meta.get_field("account").column)
+    outer = connection.ops.quote_name(ManagedAccount._meta.db_table)
+    return RawSQL(  # noqa: S611 (table and column names from the models, no user input)
+        f"EXISTS (SELECT 1 FROM {table} WHERE {table}.{column} = {outer}.id)",  # noqa: S608
+        (),
+        output_field=BooleanField(),
     )
+
+
+def _section_flags():
+    """Whether each of the account page's lists could have anything in it.
+
+    Most accounts have no incident, notice, reveal, rotation task, review or closure: with
+    these flags on the account's own query the page asks for none of the empty lists.
+    """
+    from accounts_requests.models import AccountClosure, AccountReview
+
+    return {
+        "has_incidents": _any_row(SecurityIncident),
+        "has_notices": _any_row(CredentialChangeNotice),
+        "has_reveals": _any_row(CredentialReveal),
+        "has_rotation_tasks": _any_row(RotationTask),
+        "has_moderators": _any_row(AccountModerator),
+        "has_reviews": _any_row(AccountReview),
+        "has_closures": _any_row(AccountClosure),
+    }
+
+
+def account_for_page(user, pk, *, sections=False):
+    """The account with its checklist counts.
+
+    ``sections`` is for the account's own page: it adds whether each list on the page has
+    anything in it (see ``_section_flags``), and reads of the proposal the account came
+    from only the name and platform the page shows (see ``proposal``).
+    """
+    accounts = ManagedAccount.objects.visible_to(user).annotate(**checklist.annotations())
+    if sections:
+        return (
+            accounts.select_related(
+                "team", "setup", "setup__comms_admin_confirmed_by", "setup__badge_confirmed_by"
+            )
+            .annotate(
+                proposal_name=F("source_request__proposed_name"),
+                proposal_platform=F("source_request__platform"),
+                **_section_flags(),
+            )
+            .get(pk=pk)
+        )
+    return accounts.select_related(
+        "team",
+        "source_request",
+        "setup",
+        "setup__comms_admin_confirmed_by",
+        "setup__badge_confirmed_by",
+    ).get(pk=pk)
+
+
+def proposal(account):
+    """The proposal the account came from, to name and link to; None if it had none.
+
+    The page's own query read only its name and platform: a whole proposal row is some
+    forty columns the page never shows. The instance made from them serves its name and
+    its address, nothing else.
+    """
+    if account.source_request_id is None:
+        return None
+    if not hasattr(account, "proposal_name"):
+        return account.source_request
+    from accounts_requests.models import AccountRequest
+
+    return AccountRequest(
+        pk=account.source_request_id,
+        proposed_name=account.proposal_name,
+        platform=account.proposal_platform,
+    )
+
+
+def found_none(account, flag):
+    """True when the account's own query has just found nothing for ``flag``."""
+    return getattr(account, flag, None) is False
 
 
 def account_actions(account, user):
@@ -124,6 +200,8 @@ def account_actions(account, user):
 
 
 def moderators(account):
+    if found_none(account, "has_moderators"):
+        return []
     return (
         AccountModerator.objects.filter(account=account)
         .select_related("user", "added_by")
@@ -134,12 +212,16 @@ def moderators(account):
 
 
 def notices(account):
+    if found_none(account, "has_notices"):
+        return []
     return CredentialChangeNotice.objects.filter(account=account).select_related(
         "filed_by", "acknowledged_by"
     )
 
 
 def reveal_audit(account, user, limit=50):
+    if found_none(account, "has_reveals"):
+        return []
     reveals = CredentialReveal.objects.filter(account=account).select_related("actor")
     if not rules.can_see_failed_reveals(account, user):
         reveals = reveals.successful()
@@ -147,6 +229,8 @@ def reveal_audit(account, user, limit=50):
 
 
 def open_incident(account):
+    if found_none(account, "has_incidents"):
+        return None
     return (
         SecurityIncident.objects.open()
         .filter(account=account)
@@ -156,13 +240,15 @@ def open_incident(account):
 
 
 def open_rotation_tasks(account):
+    if found_none(account, "has_rotation_tasks"):
+        return []
     return RotationTask.objects.open().filter(account=account).select_related("departed_user")
 
 
 def credential(account):
     from accounts_requests.models import Credential
 
-    if getattr(account, "has_credential", None) is False:
+    if found_none(account, "has_credential"):
         return None  # the page's own query has just found none lodged
     return (
         Credential.objects.filter(account=account)

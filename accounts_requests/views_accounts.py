@@ -30,10 +30,10 @@ def posted_data(request):
     return request.POST if request.method == "POST" else None
 
 
-def get_account(user, pk):
+def get_account(user, pk, *, sections=False):
     """The account, if this user may see it; 404 otherwise, whoever's it is."""
     try:
-        return selectors.account_for_page(user, pk)
+        return selectors.account_for_page(user, pk, sections=sections)
     except ManagedAccount.DoesNotExist:
         raise Http404("No such account.") from None
 
@@ -101,6 +101,7 @@ def account_context(request, account, **extra):
     can_edit_setup = rules.can_edit_setup(account, user)
     context = {
         "account": account,
+        "proposal": selectors.proposal(account),
         "setup": _setup(account),
         "checklist": checklist.items(account),
         "actions": selectors.account_actions(account, user),
@@ -130,7 +131,7 @@ def account_context(request, account, **extra):
 
 @login_required
 def account_detail(request, pk):
-    account = get_account(request.user, pk)
+    account = get_account(request.user, pk, sections=True)
     return render(
         request, "accounts_requests/account_detail.html", account_context(request, account)
     )

@@ -163,14 +163,18 @@ def decorate(accounts, rules_row):
 
 def account_health(account, *, rules_row=None):
     rules_row = rules_row or HealthRules.load()
-    annotated = last_decided_review(
-        with_health(
-            # The page has the account already: only its health and review date are new.
-            ManagedAccount.objects.filter(pk=account.pk).only("state", "review_due_on"),
-            rules=rules_row,
-            ranked=False,
-        )
-    ).get()
+    # The page has the account already: only its health and review date are new.
+    accounts = with_health(
+        ManagedAccount.objects.filter(pk=account.pk).only("state", "review_due_on"),
+        rules=rules_row,
+        ranked=False,
+    )
+    if getattr(account, "has_reviews", None) is False:
+        # Its own query found no review at all, so no decided one to take a date from.
+        annotated = accounts.get()
+        annotated.re_review_on = None
+    else:
+        annotated = last_decided_review(accounts).get()
     return decorate([annotated], rules_row)[0]
 
 
@@ -180,17 +184,27 @@ CHART_COLUMNS = ("month", "followers", "posts", "median_reply_hours")
 
 def account_figures(account, *, chart_only=False):
     """The account's months, oldest first, with the rate and the change from the month
-    before worked out in the database. ``chart_only`` reads just what the chart, the trend
-    and the short table show: no one who entered them, no other figures."""
+    before. ``chart_only`` reads just what the chart, the trend and the short table show:
+    no one who entered them, no other figures."""
+    figures = MonthlyFigures.objects.filter(account=account).annotate(rate=engagement_rate())
+    if chart_only:
+        # One account's months in order: the month before is the row before, so the
+        # database need not be asked for it.
+        rows = list(figures.only(*CHART_COLUMNS).order_by("month"))
+        previous = None
+        for row in rows:
+            row.previous_followers = previous.followers if previous else None
+            row.previous_month = previous.month if previous else None
+            previous = row
+        return rows
     previous = {"partition_by": [F("account")], "order_by": F("month").asc()}
-    figures = MonthlyFigures.objects.filter(account=account)
-    figures = figures.only(*CHART_COLUMNS) if chart_only else figures.select_related("entered_by")
     return list(
-        figures.annotate(
-            rate=engagement_rate(),
+        figures.select_related("entered_by")
+        .annotate(
             previous_followers=Window(Lag("followers"), **previous),
             previous_month=Window(Lag("month"), **previous),
-        ).order_by("month")
+        )
+        .order_by("month")
     )
 
 
@@ -260,13 +274,18 @@ def account_kpi_context(account, user):
     rules_row = HealthRules.load()
     rows = account_figures(account, chart_only=True)
     annotated = account_health(account, rules_row=rules_row)
-    reviews = list(account.reviews.select_related("decided_by").order_by("-started_at")[:5])
-    closure = next((c for c in account.closures.order_by("-proposed_at")[:1]), None)
+    reviews = []
+    if getattr(account, "has_reviews", None) is not False:
+        reviews = list(account.reviews.select_related("decided_by").order_by("-started_at")[:5])
+    closure = None
+    if getattr(account, "has_closures", None) is not False:
+        closure = next((c for c in account.closures.order_by("-proposed_at")[:1]), None)
     return {
         "kpi": {
             "health": annotated,
             "rules": rules_row,
-            "rows": figures_table(account, rows),
+            # The page's table shows the newest 12 months; the chart draws them all.
+            "rows": figures_table(account, rows[-12:]),
             "chart": chart_data(account, rows),
             "trend": trend(rows),
             "reviews": reviews,
