@@ -12,6 +12,7 @@ from portal.models import (
     OrganisationProfile,
     ReadConfirmation,
     ReminderSent,
+    Session,
     Team,
     TrainingRequest,
     TrainingRequestEvent,
@@ -30,6 +31,21 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Session)
+class SessionAdmin(ReadOnlyAdmin):
+    """Who is signed in, until when. The session key is the cookie that signs them in,
+    so it is never shown: no link to a session, and no checkbox carrying its key."""
+
+    list_display = ["user_id", "expire_date"]
+    list_display_links = None
+    actions = None
+    ordering = ["-expire_date"]
+    show_full_result_count = False
+
+    def has_view_permission(self, request, obj=None):
+        return obj is None and super().has_view_permission(request)
 
 
 class MembershipInline(admin.TabularInline):

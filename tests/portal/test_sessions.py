@@ -168,3 +168,13 @@ def test_expired_sessions_are_cleared_every_night(member):
     assert clear_expired_sessions() == 1
     assert sessions_of(member) == [fresh.cookies["sessionid"].value]
     assert is_signed_in(fresh)
+
+
+def test_the_admin_lists_who_is_signed_in_without_any_session_key(member, admin_client):
+    client = signed_in_client(member)
+    key = client.cookies["sessionid"].value
+    page = admin_client.get(reverse("admin:portal_session_changelist"))
+    assert page.status_code == 200
+    assert str(member.pk) in page.content.decode()
+    assert key not in page.content.decode()
+    assert admin_client.get(f"/admin/portal/session/{key}/change/").status_code in (302, 403)
