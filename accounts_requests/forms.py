@@ -189,9 +189,11 @@ class ApproveForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
-    state = forms.ChoiceField(required=False)
+    state = forms.ChoiceField(required=False, widget=FastSelect)
     team = team_choice_field(queryset=Team.objects.order_by("name"), required=False)
-    platform = forms.ChoiceField(required=False, choices=[("", "Any platform"), *Platform.choices])
+    platform = forms.ChoiceField(
+        required=False, choices=[("", "Any platform"), *Platform.choices], widget=FastSelect
+    )
     reviewer = forms.ModelChoiceField(
         widget=FastSelect, queryset=None, required=False, empty_label="Anyone"
     )

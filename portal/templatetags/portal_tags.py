@@ -7,13 +7,23 @@ from portal.worktime import WorkingCalendar
 register = template.Library()
 
 
-@register.filter
-def working_days_since(moment):
-    """Whole working days from ``moment`` until now, as plain words."""
+@register.simple_tag(takes_context=True)
+def working_days_since(context, moment):
+    """Whole working days from ``moment`` until now, as plain words.
+
+    The calendar and the moment of now are worked out once per rendering, not once a
+    row: a queue shows fifty of these.
+    """
     if not moment:
         return ""
-    days = WorkingCalendar.current().working_days_between(moment, timezone.now())
-    whole = int(days)
+    cached = context.render_context.get(working_days_since)
+    if cached is None:
+        cached = context.render_context[working_days_since] = (
+            WorkingCalendar.current(),
+            timezone.now(),
+        )
+    calendar, now = cached
+    whole = int(calendar.working_days_between(moment, now))
     if whole == 0:
         return "under 1 working day"
     return f"{whole} working day{'s' if whole != 1 else ''}"
