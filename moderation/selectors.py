@@ -194,9 +194,9 @@ class LogRow:
         self.moderator = f"{first} {last}".strip() or row["moderator__username"]
 
 
-def _log_rows(entries, *order, limit):
-    rows = list(entries.order_by(*order).values(*LOG_ROW_COLUMNS)[:limit])
-    ids = [row["id"] for row in rows]
+def categories_and_actions(ids):
+    """The category names and action values of the entries ``ids``, in their display
+    order: two queries, however many entries."""
     categories, actions = defaultdict(list), defaultdict(list)
     if ids:
         for entry_id, name in (
@@ -211,6 +211,12 @@ def _log_rows(entries, *order, limit):
             .values_list("entry_id", "action")
         ):
             actions[entry_id].append(action)
+    return categories, actions
+
+
+def _log_rows(entries, *order, limit):
+    rows = list(entries.order_by(*order).values(*LOG_ROW_COLUMNS)[:limit])
+    categories, actions = categories_and_actions([row["id"] for row in rows])
     # Every entry's address is this prefix and its id: one reverse() for the page.
     url_prefix = reverse("moderation:detail", args=[0]).removesuffix("0/")
     zone = timezone.get_current_timezone()

@@ -1,6 +1,5 @@
 import csv
 import datetime
-from collections import defaultdict
 
 from django.db.models import Q
 from django.http import StreamingHttpResponse
@@ -10,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from moderation import detector, rules, selectors, services
 from moderation.forms import LogFilterForm
-from moderation.models import Action, Category, Entry, EntryAction, EntryCategory, ExportRecord
+from moderation.models import Action, Category, Entry, ExportRecord
 from moderation.views.common import reader_required, writer_required
 from portal.csvsafe import neutralise
 
@@ -123,20 +122,7 @@ def _export_chunks(entries):
         rows = list(chunk.values(*EXPORT_COLUMNS)[:EXPORT_CHUNK])
         if not rows:
             return
-        ids = [row["id"] for row in rows]
-        categories, actions = defaultdict(list), defaultdict(list)
-        for entry_id, name in (
-            EntryCategory.objects.filter(entry_id__in=ids)
-            .order_by("category__order", "category__name")
-            .values_list("entry_id", "category__name")
-        ):
-            categories[entry_id].append(name)
-        for entry_id, action in (
-            EntryAction.objects.filter(entry_id__in=ids)
-            .order_by("id")
-            .values_list("entry_id", "action")
-        ):
-            actions[entry_id].append(action)
+        categories, actions = selectors.categories_and_actions([row["id"] for row in rows])
         yield rows, categories, actions
         after = (rows[-1]["occurred_at"], rows[-1]["id"])
 
