@@ -8,6 +8,7 @@ heads-up before a date), due soon when the deadline is within two working days o
 heads-up has gone, and upcoming otherwise.
 """
 
+import copy
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
@@ -192,8 +193,9 @@ def overview(user, *, status=DUE_SOON, rule_key=None, now=None):
 def upcoming_for(user, *, limit=6, now=None):
     """The records a reminder will come to ``user`` about (or has), soonest due first.
 
-    One query per rule for its soonest few waiting records, then one ledger query for
-    which stages have gone, asked only about the ``limit`` records the page shows.
+    One narrow query per rule for the moment and id of its soonest few waiting records,
+    then, for the ``limit`` the page shows, one query per kind of record for the records
+    themselves and one ledger query for which stages have gone.
     """
     clock = _Clock(now)
     soonest = []
@@ -206,27 +208,44 @@ def upcoming_for(user, *, limit=6, now=None):
                     mine = theirs if mine is None else mine | theirs
         if mine is None:
             continue
-        records = (
+        found = (
             rule.waiting_records_for(user)
             .filter(mine)
-            .select_related(*rule.related())
-            .order_by(rule.since, "pk")[:limit]
+            .order_by(rule.since, "pk")
+            .values_list(rule.since, "pk")[:limit]
         )
         after = rule.deadline.after
         soonest.extend(
-            (
-                after.due_at(getattr(record, rule.since), clock.calendar),
-                rule.key,
-                record.pk,
-                rule,
-                record,
-            )
-            for record in records
+            (after.due_at(since, clock.calendar), rule.key, pk, rule, since) for since, pk in found
         )
     soonest.sort(key=lambda found: found[:3])
-    chosen = [(rule, record) for *_, rule, record in soonest[:limit]]
+    chosen = _records(soonest[:limit])
     _mark_sent(chosen)
     return [clock.item(rule, record) for rule, record in chosen]
+
+
+def _records(soonest):
+    """[(rule, record)] for the chosen (due, key, pk, rule, since) rows: one query per
+    model, each record its own copy so that two rules about one record keep their own
+    sent flags and wait."""
+    wanted = {}
+    for *_, pk, rule, _since in soonest:
+        pks, related = wanted.setdefault(rule.get_model(), (set(), set()))
+        pks.add(pk)
+        related.update(rule.related())
+    fetched = {
+        model: model._default_manager.select_related(*sorted(related)).order_by().in_bulk(pks)
+        for model, (pks, related) in wanted.items()
+    }
+    chosen = []
+    for *_, pk, rule, since in soonest:
+        record = fetched[rule.get_model()].get(pk)
+        if record is None:  # gone between the two queries
+            continue
+        record = copy.copy(record)
+        setattr(record, rule.since, since)
+        chosen.append((rule, record))
+    return chosen
 
 
 def _mark_sent(chosen):
@@ -236,10 +255,17 @@ def _mark_sent(chosen):
     types = {
         rule.key: ContentType.objects.get_for_model(rule.get_model()).pk for rule, _ in chosen
     }
+    # Every column of the ledger's unique key is narrowed, so the index is searched
+    # rather than read through for each rule.
     ledger = set(
         ReminderSent.objects.filter(
-            rule__in=types, object_id__in={record.pk for _, record in chosen}
-        ).values_list("rule", "stage", "content_type", "object_id", "episode")
+            rule__in=types,
+            stage__in={stage.name for rule, _ in chosen for stage in rule.stages},
+            content_type__in=set(types.values()),
+            object_id__in={record.pk for _, record in chosen},
+        )
+        .order_by()
+        .values_list("rule", "stage", "content_type", "object_id", "episode")
     )
     for rule, record in chosen:
         type_id = types[rule.key]

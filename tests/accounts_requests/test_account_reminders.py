@@ -324,3 +324,33 @@ def test_the_old_review_and_figures_jobs_are_gone_from_the_beat_schedule():
         from django.apps import apps
 
         apps.get_model("accounts_requests", "AccountReminder")
+
+
+def test_the_home_panel_keeps_each_rules_wait_and_flags_for_an_account_in_two(
+    team, member, everyone
+):
+    """One account can wait under two rules at once (its review is due and last month's
+    figures are missing): the panel reads the account once but shows it under each rule
+    with that rule's own wait, due date and sent stages."""
+    from portal.reminders import selectors
+
+    account = kpi_factories.account(
+        team,
+        name="Both",
+        activated_at=at(2023, 1, 1),
+        review_due_on=datetime.date(2026, 4, 20),
+    )
+    sweep_at(at(2026, 4, 9, 9, 0))  # the review's heads-up and the figures reminder go
+    with freeze_time(at(2026, 4, 9, 10, 0)):
+        items = selectors.upcoming_for(member)
+    by_rule = {item.rule.key: item for item in items}
+    assert set(by_rule) == {"account.review", "account.figures"}
+    review, figures = by_rule["account.review"], by_rule["account.figures"]
+    assert review.record.pk == figures.record.pk == account.pk
+    assert review.record is not figures.record
+    assert review.since == datetime.date(2026, 4, 20)
+    assert figures.since == at(2026, 4, 9, 9, 0)
+    assert [view.sent for view in review.stages] == [True, False]
+    assert [view.sent for view in figures.stages] == [True]
+    assert review.due_text == "Mon 20 Apr 2026"
+    assert str(review.record) == "Both (Facebook)" and review.team == team
