@@ -11,14 +11,14 @@ def panels(user):
     found = []
     if rules.can_see_performance(user):
         accounts = with_health(selectors.live_accounts())
-        counts = selectors.health_totals(accounts)
+        counts = selectors.health_totals(accounts, reviews_due=review_due_filter())
         found.append(
             {
                 "title": "Account health",
                 "template": "accounts_requests/kpi/panels/health.html",
                 "context": {
                     "counts": counts,
-                    "reviews_due": accounts.filter(review_due_filter()).count(),
+                    "reviews_due": counts["reviews_due"],
                     "open_reviews": selectors.reviews_awaiting_decision().count(),
                     "closures": list(selectors.closures_awaiting_sign_off()[:5])
                     if portal_rules.is_head_of_comms(user)

@@ -100,13 +100,21 @@ def _no_health():
     return dict.fromkeys(HEALTH_VALUES, 0) | {"total": 0}
 
 
-def health_totals(accounts):
+def health_totals(accounts, **also):
     """How many accounts there are of each health: one query grouped by health, so the
-    database works out each account's health once."""
-    totals = _no_health()
-    for health, n in accounts.order_by().values_list("health").annotate(n=Count("pk")):
+    database works out each account's health once.
+
+    ``also`` names further counts of the same accounts, each a ``Q``: ``reviews_due=...``
+    adds the total of accounts matching it under that key, from the same query.
+    """
+    totals = _no_health() | dict.fromkeys(also, 0)
+    extra = {name: Count("pk", filter=condition) for name, condition in also.items()}
+    rows = accounts.order_by().values_list("health").annotate(n=Count("pk"), **extra)
+    for health, n, *more in rows.values_list("health", "n", *extra):
         totals[health] = n
         totals["total"] += n
+        for name, count in zip(extra, more, strict=True):
+            totals[name] += count
     return totals
 
 

@@ -239,6 +239,14 @@ def test_reviews_due_are_found_from_activation_or_the_last_review(world, as_user
     # the account live since 16 May 2024 is not due until tomorrow; the plan's re-review
     # date has passed; the one live since June 2024 is not due.
     assert due == {"Slipping", "Two below", "Quiet", "Exact quiet", "Silent", "On a plan"}
+    # The home page counts the same accounts, in the query that counts their health.
+    [panel] = [
+        panel
+        for panel in as_user(comms).get("/").context["panels"]
+        if panel["title"] == "Account health"
+    ]
+    assert panel["context"]["reviews_due"] == len(due)
+    assert panel["context"]["counts"]["reviews_due"] == len(due)
 
 
 @freeze_time(TODAY)
