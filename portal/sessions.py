@@ -8,12 +8,24 @@ Django's database backend turns every database error while saving a session into
 "the session was deleted", which the session middleware answers with 400 Bad Request. A
 database that is restarting is not a deleted session: that error goes on as itself, so
 the portal answers it with its 503 page (see portal/views/errors.py).
+
+A signed-in session ends after ``SESSION_COOKIE_AGE`` seconds without a request. The
+limit is moved on by ``RenewIdleSessionMiddleware`` at most once every
+``SESSION_RENEW_SECONDS``, not on every request: a page then costs no session write,
+and a session lasts between the limit and the limit plus that interval after its last
+request.
 """
 
+import time
+
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.backends.base import UpdateError
 from django.db import InterfaceError, OperationalError
+
+# Where a session records when its idle limit was last moved on (seconds since the epoch).
+RENEWED_KEY = "_renewed_at"
 
 
 class SessionStore(db.SessionStore):
@@ -39,3 +51,24 @@ class SessionStore(db.SessionStore):
             if isinstance(cause, OperationalError | InterfaceError):
                 raise cause from None
             raise
+
+
+class RenewIdleSessionMiddleware:
+    """Move a signed-in session's idle limit on when the last move is over
+    ``SESSION_RENEW_SECONDS`` old. Changing the session makes the session middleware save
+    it, with a new expiry and a fresh cookie. A visitor who has not signed in gets no
+    session from this."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session
+        if SESSION_KEY in session:
+            now = int(time.time())
+            renewed = session.get(RENEWED_KEY)
+            if not isinstance(renewed, int) or not (
+                0 <= now - renewed < settings.SESSION_RENEW_SECONDS
+            ):
+                session[RENEWED_KEY] = now
+        return self.get_response(request)

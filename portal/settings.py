@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "portal.sessions.RenewIdleSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before anything reads the body (the CSRF check reads a POST's form data).
     "portal.security.RequestSizeLimitMiddleware",
@@ -242,7 +243,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", str(8 * 60 * 60))
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle limit moves on with use, at most once a minute (portal.sessions).
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_SECONDS = 60
 # Database sessions that report an outage as one, not as a deleted session (a 400).
 SESSION_ENGINE = "portal.sessions"
 SECURE_CONTENT_TYPE_NOSNIFF = True

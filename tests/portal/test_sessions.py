@@ -82,11 +82,47 @@ def test_a_session_idle_longer_than_the_limit_expires(member, settings):
         assert not is_signed_in(client)
 
 
-def test_the_idle_limit_is_set_and_renewed_on_every_request():
-    from django.conf import settings as live
+def test_the_idle_limit_is_set_and_moved_on_with_use():
+    # The settings module as deployed (the test fixtures change the live settings).
+    from portal import settings as deployed
 
-    assert live.SESSION_SAVE_EVERY_REQUEST
-    assert 0 < live.SESSION_COOKIE_AGE <= 12 * 60 * 60
+    assert 0 < deployed.SESSION_COOKIE_AGE <= 12 * 60 * 60
+    assert 0 < deployed.SESSION_RENEW_SECONDS <= 5 * 60
+    assert not deployed.SESSION_SAVE_EVERY_REQUEST
+    assert "portal.sessions.RenewIdleSessionMiddleware" in deployed.MIDDLEWARE
+
+
+def test_a_session_is_written_at_most_once_a_minute_while_in_use(member, settings):
+    settings.SESSION_COOKIE_AGE = 60 * 60
+    settings.SESSION_RENEW_SECONDS = 60
+    start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    with freeze_time(start):
+        client = signed_in_client(member)
+        assert is_signed_in(client)
+    key = client.cookies["sessionid"].value
+
+    def expiry():
+        return Session.objects.get(session_key=key).expire_date
+
+    renewed = expiry()
+    assert renewed == start + datetime.timedelta(hours=1)
+    # Within the minute: pages are served without writing the session.
+    with freeze_time(start + datetime.timedelta(seconds=59)):
+        assert is_signed_in(client)
+    assert expiry() == renewed
+    # After it, the next page moves the limit on, and the cookie with it.
+    later = start + datetime.timedelta(seconds=61)
+    with freeze_time(later):
+        response = client.get(reverse("portal:home"))
+    assert response.status_code == 200
+    assert expiry() == later + datetime.timedelta(hours=1)
+    assert response.cookies["sessionid"]["max-age"] == 60 * 60
+
+
+def test_a_visitor_who_has_not_signed_in_gets_no_session(client):
+    assert client.get(reverse("portal:login")).status_code == 200
+    assert "sessionid" not in client.cookies
+    assert not Session.objects.exists()
 
 
 def test_deactivating_a_person_ends_their_sessions_at_once(comms, member, manager):
