@@ -86,3 +86,28 @@ def test_any_other_failure_still_gets_the_500_page(browser, member):
     page = response.content.decode()
     assert "Something went wrong" in page
     assert "a bug" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "title", "heading"),
+    [
+        ("400.html", "Request not accepted", "The portal could not accept that"),
+        ("413.html", "Too large to send", "This upload is too large"),
+        ("500.html", "Something went wrong", "Something went wrong"),
+        ("503.html", "Briefly unavailable", "The portal is briefly unavailable"),
+    ],
+)
+def test_the_pages_answered_without_a_session_share_one_layout_and_read_nothing(
+    name, title, heading, django_assert_num_queries
+):
+    from django.template import loader
+
+    with django_assert_num_queries(0):
+        page = loader.get_template(name).render({"limit": "50 MB"})
+    assert page.startswith("<!doctype html>")
+    assert f"<h1>{heading}</h1>" in page
+    assert f"<title>{title} \u2013 social media portal</title>" in page
+    assert '<html lang="en-GB">' in page
+    assert '<link rel="stylesheet" href="/static/css/portal.css">' in page
+    assert '<a href="/">Go to the home page</a>' in page
