@@ -150,6 +150,10 @@ def test_the_overview_shows_the_figures_worked_by_hand(world, as_user, comms):
         "new": 1,
     }
     by_team = {row["team__name"]: row for row in counts["teams"]}
+    assert list(by_team) == ["Community Nursing", "Perinatal Mental Health"]  # by name
+    assert [row["platform"] for row in counts["platforms"]] == sorted(
+        row["platform"] for row in counts["platforms"]
+    )
     assert by_team["Perinatal Mental Health"] == {
         "team__name": "Perinatal Mental Health",
         "total": 4,
