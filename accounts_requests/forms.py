@@ -5,7 +5,7 @@ from django.db import models
 
 from accounts_requests.models import AccountRequest, Platform
 from portal import selectors
-from portal.fields import team_choice_field
+from portal.fields import person_choice_field, team_choice_field
 from portal.models import Team
 from portal.widgets import FastSelect
 
@@ -132,8 +132,7 @@ class ActionForm(forms.Form):
 
 
 class StartReviewForm(ActionForm):
-    reviewer = forms.ModelChoiceField(
-        widget=FastSelect,
+    reviewer = person_choice_field(
         queryset=None,
         required=False,
         help_text="Leave empty to review it yourself.",
@@ -194,9 +193,7 @@ class QueueFilterForm(forms.Form):
     platform = forms.ChoiceField(
         required=False, choices=[("", "Any platform"), *Platform.choices], widget=FastSelect
     )
-    reviewer = forms.ModelChoiceField(
-        widget=FastSelect, queryset=None, required=False, empty_label="Anyone"
-    )
+    reviewer = person_choice_field(queryset=None, required=False, empty_label="Anyone")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -438,8 +438,7 @@ class LegalHoldForm(forms.Form):
 
 
 def _comms_owner_field():
-    return forms.ModelChoiceField(
-        widget=FastSelect,
+    return person_choice_field(
         label="Owner",
         queryset=portal_selectors.comms_users().order_by("first_name", "last_name"),
         help_text="Who in the communications team leads the plan.",
@@ -452,7 +451,7 @@ class PlanForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="The issue it manages, in a sentence or two. Keep personal details out.",
     )
-    owner = forms.ModelChoiceField(widget=FastSelect, queryset=portal_selectors.comms_users())
+    owner = person_choice_field(queryset=portal_selectors.comms_users())
     review_on = forms.DateField(label="Review date", widget=date_input())
     steps = forms.CharField(
         label="Steps, one on each line, in order",
@@ -490,7 +489,7 @@ class PlanUpdateForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    owner = forms.ModelChoiceField(widget=FastSelect, queryset=portal_selectors.comms_users())
+    owner = person_choice_field(queryset=portal_selectors.comms_users())
     review_on = forms.DateField(label="Review date", widget=date_input())
     outcome = forms.CharField(
         label="Outcome", required=False, widget=forms.Textarea(attrs={"rows": 2})
