@@ -396,6 +396,44 @@ def test_the_queue_lists_waiting_proposals_oldest_first_with_their_age(as_user, 
     assert new.get_absolute_url() in page
 
 
+def test_each_queue_row_shows_the_proposal_in_words_and_escapes_what_people_typed(
+    as_user, comms, comms2, team
+):
+    import datetime
+    import re
+
+    from django.utils import timezone
+
+    typed = proposal_in_state(State.SUBMITTED, team=team, proposed_name="<b>Bold</b> & co")
+    picked = proposal_in_state(State.IN_REVIEW, team=team, proposed_name="Picked up")
+    AccountRequest.objects.filter(pk=picked.pk).update(
+        reviewer=comms2, submitted_at=timezone.now() - datetime.timedelta(days=3)
+    )
+    AccountRequest.objects.filter(pk=typed.pk).update(submitted_at=None)
+    page = as_user(comms).get(reverse("accounts_requests:queue")).content.decode()
+    rows = {
+        re.sub(r"<[^>]+>", "|", row).replace("\n", ""): row
+        for row in re.findall(r"<tr>\s*<th scope=\"row\">.*?</tr>", page, flags=re.S)
+    }
+    cells = [[c.strip() for c in text.split("|") if c.strip()] for text in rows]
+    by_name = {row[0]: row for row in cells}
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; co" in by_name
+    assert "<b>Bold</b>" not in page
+    assert by_name["&lt;b&gt;Bold&lt;/b&gt; &amp; co"][1:] == [
+        team.name,
+        typed.get_platform_display(),
+        "Submitted",
+        "\u2013",
+        "under 1 working day",
+        "\u2013",
+    ]
+    submitted = timezone.localtime(timezone.now() - datetime.timedelta(days=3))
+    assert by_name["Picked up"][1:4] == [team.name, picked.get_platform_display(), "In review"]
+    assert by_name["Picked up"][4] == str(comms2)
+    assert by_name["Picked up"][6] == f"{submitted.day} {submitted:%b %Y}"
+    assert f'href="{picked.get_absolute_url()}"' in rows[next(k for k in rows if "Picked up" in k)]
+
+
 @pytest.mark.parametrize(
     "query, expected",
     [
