@@ -304,7 +304,9 @@ class TeamThenAccountMixin:
 
 
 def _an_id(value):
-    return isinstance(value, int) or (isinstance(value, str) and value.isdigit())
+    return isinstance(value, int) or (
+        isinstance(value, str) and value.isascii() and value.isdigit()
+    )
 
 
 class LogFilterForm(TeamThenAccountMixin, forms.Form):

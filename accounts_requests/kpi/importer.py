@@ -166,7 +166,7 @@ def parse_integer(cell, label):
         return None, f"{label} cannot be negative ('{_shown(cell)}')"
     if THOUSANDS.match(cell):
         cell = cell.replace(",", "")
-    if not cell.isdigit():
+    if not (cell.isascii() and cell.isdigit()):  # "²" is a digit to isdigit(), not to int()
         return None, f"{label} must be a whole number, not '{_shown(cell)}'"
     value = int(cell)
     if value > MAX_INTEGER:
@@ -340,7 +340,7 @@ def _parse_row(cells, index, *, several_accounts, latest_allowed):
         raw = _cell(cells, index, "account_id").strip()
         if not raw:
             messages.append("account_id is missing")
-        elif not raw.isdigit():
+        elif not (raw.isascii() and raw.isdigit()):
             messages.append(f"account_id must be the account's number, not '{_shown(raw)}'")
         else:
             account_id = int(raw)

@@ -34,7 +34,7 @@ def _concern(request):
     pk = request.GET.get("concern", "")
     if not pk:
         return None
-    if not pk.isdigit():
+    if not (pk.isascii() and pk.isdigit()):
         raise Http404("No such report.")
     try:
         return concerns.concern_for_entry(request.user, int(pk))

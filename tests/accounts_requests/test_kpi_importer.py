@@ -104,6 +104,13 @@ def test_formula_cells_are_refused_not_evaluated(cell):
     assert "looks like a spreadsheet formula" in error
 
 
+@pytest.mark.parametrize("cell", ["\u00b2", "1\u00b9", "\u0663", "\uff11"])
+def test_digits_other_than_0_to_9_are_refused_plainly(cell):
+    value, error = importer.parse_integer(cell, "followers")
+    assert value is None
+    assert error.startswith("followers must be a whole number")
+
+
 def test_thousands_separators_and_spaces_are_read():
     assert importer.parse_integer("1,234,567", "followers") == (1234567, None)
     assert importer.parse_integer(" 12 345 ", "followers") == (12345, None)

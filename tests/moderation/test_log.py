@@ -277,3 +277,17 @@ def test_the_cursor_round_trips():
     assert selectors.decode_cursor(selectors.encode_cursor(entry)) == (entry.occurred_at, 41)
     assert selectors.decode_cursor("@@@") is None
     assert selectors.decode_cursor("") is None
+
+
+@pytest.mark.parametrize("number", ["\u00b2", "\u0663", "1\u00b9"])
+def test_a_digit_that_is_not_a_plain_number_is_refused_not_a_server_error(
+    number, comms, account, as_user
+):
+    """ "²" and "٣" are digits to str.isdigit() but int() refuses or reads them: an
+    identifier in a link must be plain 0-9."""
+    client = as_user(comms)
+    for params in ({"account": number}, {"team": number}, {"team": number, "account": "1"}):
+        response = client.get(reverse("moderation:log"), params)
+        assert response.status_code == 200, params
+    response = client.get(reverse("moderation:create"), {"concern": number})
+    assert response.status_code == 404
