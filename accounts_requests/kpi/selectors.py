@@ -118,6 +118,13 @@ def health_totals(accounts, **also):
     return totals
 
 
+def overview_rows(accounts, ids):
+    """The accounts ``ids`` of an ``overview`` queryset, in that order, with everything
+    it annotates worked out for these rows only."""
+    found = {account.pk: account for account in accounts.filter(pk__in=ids).order_by()}
+    return [found[pk] for pk in ids if pk in found]
+
+
 def overview_counts(accounts):
     """Counts by health, overall, by team and by platform, from one query grouped by all
     three: each account's health is worked out once, and the totals added up here.
