@@ -227,9 +227,9 @@ class ModeratorForm(forms.Form):
             .order_by("first_name", "last_name", "username")
         )
         self.fields["user"].empty_label = "Choose a person"
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout("user", "role", Submit("add", "Name them"))
+        # Drawn on every account page by includes/form_fields.html, not by crispy.
+        self.fields["user"].widget.attrs["class"] = "fastselect form-select"
+        self.fields["role"].widget.attrs["class"] = "form-select"
 
 
 class CredentialsForm(forms.Form):

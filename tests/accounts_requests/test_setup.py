@@ -393,3 +393,28 @@ def test_the_account_page_costs_the_same_queries_however_much_it_lists(
     with django_assert_max_num_queries(26):
         response = client.get(live.get_absolute_url())
     assert len(response.context["notices"]) == size
+
+
+def test_the_team_names_a_moderator_on_the_page_and_a_bad_choice_is_explained(
+    setting_up, member, manager, outsider, as_user
+):
+    client = as_user(manager)
+    page = client.get(setting_up.get_absolute_url()).content.decode()
+    assert '<label for="id_user" class="form-label requiredField">Person' in page
+    assert 'aria-describedby="id_user_helptext"' in page
+    assert f'<option value="{member.pk}">{member}</option>' in page
+    assert f'value="{outsider.pk}"' not in page  # only the team's own people are offered
+    url = reverse("accounts_requests:moderator_add", args=[setting_up.pk])
+
+    refused = client.post(url, {"user": outsider.pk, "role": "admin"})
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert 'aria-invalid="true"' in page
+    assert 'aria-describedby="id_user_helptext id_user_error"' in page
+    assert '<div id="id_user_error" class="invalid-feedback d-block">' in page
+    assert '<option value="admin" selected>' in page  # the answer given is kept
+    assert not setting_up.moderators.filter(user=outsider).exists()
+
+    named = client.post(url, {"user": member.pk, "role": "moderator"})
+    assert named.status_code == 302
+    assert setting_up.moderators.filter(user=member, role="moderator").exists()
