@@ -1,6 +1,7 @@
 from django import template
-from django.utils import timezone
-from django.utils.html import format_html
+from django.template.defaultfilters import linebreaksbr
+from django.utils import dateformat, timezone
+from django.utils.html import format_html, format_html_join
 
 from portal.worktime import WorkingCalendar
 
@@ -66,4 +67,47 @@ def state_badge(record):
         '<span class="badge state-badge text-bg-{}">{}</span>',
         STATE_STYLES.get(record.state, "secondary"),
         record.get_state_display(),
+    )
+
+
+@register.simple_tag
+def timeline_item(event):
+    """One entry of a record's timeline (a ``TransitionRecord``), written in one pass.
+
+    Each entry is a dozen template nodes and two dates; on an account or proposal page
+    with its whole history they cost more than the query that reads it. Every value is
+    escaped by format_html.
+    """
+    action = event.get_action_label() or event.action
+    states = ""
+    if event.from_state and event.to_state and event.from_state != event.to_state:
+        states = format_html(
+            ' <span class="text-body-secondary">({} \u2192 {})</span>',
+            event.from_state_label,
+            event.to_state_label,
+        )
+    changed = ""
+    if event.changed_fields:
+        changed = format_html(
+            '\n    <p class="small mb-1">Changed: {}</p>',
+            format_html_join(", ", "{}", ((label,) for label in event.changed_labels)),
+        )
+    comment = ""
+    if event.comment:
+        comment = format_html(
+            '\n    <blockquote class="timeline-comment mb-0">{}</blockquote>',
+            linebreaksbr(event.comment, autoescape=True),
+        )
+    at = timezone.localtime(event.at)
+    return format_html(
+        '<li class="timeline-item">\n    <p class="mb-1"><strong>{}</strong> {}{}</p>\n'
+        '    <p class="small text-body-secondary mb-1"><time datetime="{}">{}</time></p>{}{}\n'
+        "  </li>",
+        event.actor or "The portal",
+        action,
+        states,
+        dateformat.format(at, "c"),
+        dateformat.format(at, "j M Y, H:i"),
+        changed,
+        comment,
     )
