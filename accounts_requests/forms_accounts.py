@@ -21,6 +21,7 @@ from accounts_requests.models import (
 )
 from portal.fields import person_choice_field, team_choice_field
 from portal.models import Team
+from portal.widgets import FastSelect
 
 # Where each platform's accounts live, so a link on the public register can only point
 # at the real platform and never at a look-alike site.
@@ -405,8 +406,10 @@ CLOSED_LABEL = "Closed (the register's history)"
 
 class RegisterFilterForm(forms.Form):
     team = team_choice_field(queryset=Team.objects.none(), required=False)
-    platform = forms.ChoiceField(required=False, choices=[("", "Any platform"), *Platform.choices])
-    state = forms.ChoiceField(required=False)
+    platform = forms.ChoiceField(
+        required=False, choices=[("", "Any platform"), *Platform.choices], widget=FastSelect
+    )
+    state = forms.ChoiceField(required=False, widget=FastSelect)
 
     LIVE = "live"
 
