@@ -104,3 +104,45 @@ def test_the_home_page_shows_a_team_its_accounts_health(as_user, member, outside
     assert "Your accounts&#x27; performance" in page or "Your accounts' performance" in page
     assert "Perinatal Peers" in page
     assert "Perinatal Peers" not in as_user(outsider).get(reverse("portal:home")).content.decode()
+
+
+@freeze_time(TODAY)
+def test_every_cell_of_the_full_figures_table_reads_plainly(as_user, comms, account):
+    """A month with no impressions, no messages count and no reply time, and a fall in
+    followers, on the figures page with its correction links."""
+    from accounts_requests.kpi import summary
+    from accounts_requests.models import MonthlyFigures
+
+    april = MonthlyFigures.objects.get(account=account, month=datetime.date(2025, 4, 1))
+    MonthlyFigures.objects.filter(pk=april.pk).update(
+        followers=90, posts=3, engagements=0, impressions=0, median_reply_hours=None
+    )
+    summary.refresh([account.pk])
+    april.refresh_from_db()
+    entered = timezone.localtime(april.entered_at)
+    url = reverse("accounts_requests:figures", args=[account.pk])
+    html = as_user(comms).get(url).content.decode()
+
+    def cells(label):
+        row = re.search(rf"<tr>\s*<th scope=\"row\">{label}</th>.*?</tr>", html, flags=re.S)
+        return re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row.group(0), flags=re.S)
+
+    shown = cells("Apr 2025")
+    assert shown[0] == "Apr 2025"
+    assert shown[1] == '90<span class="d-block small text-body-secondary">-50</span>'
+    assert shown[2] == '3 <span class="kpi-flag">below target</span>'
+    assert (shown[3], shown[4]) == ("0", "0")
+    assert shown[5] == '\u2013<span class="visually-hidden"> no impressions</span>'
+    assert (shown[6], shown[7]) == ("\u2013", "\u2013")
+    assert shown[8] == (
+        f'{april.get_source_display()}<span class="d-block text-body-secondary">'
+        f"{april.entered_by}, {entered.day} {entered:%b %Y}</span>"
+    )
+    assert shown[9] == (
+        '<a href="?month=2025-04#figures-form">Correct'
+        '<span class="visually-hidden"> Apr 2025</span></a>'
+    )
+    march = cells("Mar 2025")
+    assert march[1] == '140<span class="d-block small text-body-secondary">+15</span>'
+    assert march[5] == '1.20% <span class="kpi-flag">below target</span>'
+    assert march[7] == '10.0 h <span class="kpi-flag">slower than target</span>'
