@@ -109,12 +109,11 @@ def health_totals(accounts, **also):
     """
     totals = _no_health() | dict.fromkeys(also, 0)
     extra = {name: Count("pk", filter=condition) for name, condition in also.items()}
-    rows = accounts.order_by().values_list("health").annotate(n=Count("pk"), **extra)
-    for health, n, *more in rows.values_list("health", "n", *extra):
-        totals[health] = n
-        totals["total"] += n
-        for name, count in zip(extra, more, strict=True):
-            totals[name] += count
+    for row in accounts.order_by().values("health").annotate(n=Count("pk"), **extra):
+        totals[row["health"]] = row["n"]
+        totals["total"] += row["n"]
+        for name in extra:
+            totals[name] += row[name]
     return totals
 
 

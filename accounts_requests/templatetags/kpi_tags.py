@@ -2,6 +2,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.formats import localize
 from django.utils.html import format_html
@@ -173,7 +174,6 @@ def overview_rows(accounts):
 
 BELOW = ' <span class="kpi-flag">below target</span>'
 SLOWER = ' <span class="kpi-flag">slower than target</span>'
-NONE = "\u2013"  # an en dash, for an empty cell
 
 
 @register.simple_tag
@@ -182,28 +182,25 @@ def figures_row(item, *, full=False, can_edit=False):
     one pass: the account page, the review and the figures page show twelve to sixty of
     them, each a dozen cells of numbers and flags. Every value is escaped by format_html.
     """
-    from django.template.defaultfilters import floatformat
-    from django.utils import dateformat, timezone
-
     row = item["row"]
-    followers = floatformat(row.followers, "0g")
+    followers = grouped(row.followers)
     gained = item["followers_gained"]
     if gained is not None:
         followers = format_html(
             '{}<span class="d-block small text-body-secondary">{}{}</span>',
             followers,
             "+" if gained >= 0 else "",
-            floatformat(gained, "0g"),
+            grouped(gained),
         )
     posts = format_html("{}{}", row.posts, mark_safe("" if item["posts_meet"] else BELOW))  # noqa: S308
     if row.rate is not None:
         rate = format_html(
             "{}%{}",
-            floatformat(row.rate, 2),
+            two_places(row.rate),
             mark_safe("" if item["rate_meets"] else BELOW),  # noqa: S308
         )
     else:
-        rate = mark_safe(f'{NONE}<span class="visually-hidden"> no impressions</span>')  # noqa: S308
+        rate = mark_safe(f'{DASH}<span class="visually-hidden"> no impressions</span>')  # noqa: S308
     if row.median_reply_hours is not None:
         reply = format_html(
             "{} h{}",
@@ -211,7 +208,7 @@ def figures_row(item, *, full=False, can_edit=False):
             mark_safe("" if item["reply_meets"] else SLOWER),  # noqa: S308
         )
     else:
-        reply = NONE
+        reply = DASH
     cells = [
         format_html('<th scope="row">{}</th>', item["label"]),
         format_html('<td class="text-end">{}</td>', followers),
@@ -219,14 +216,14 @@ def figures_row(item, *, full=False, can_edit=False):
     ]
     if full:
         cells += [
-            format_html('<td class="text-end">{}</td>', floatformat(row.engagements, "0g")),
-            format_html('<td class="text-end">{}</td>', floatformat(row.impressions, "0g")),
+            format_html('<td class="text-end">{}</td>', grouped(row.engagements)),
+            format_html('<td class="text-end">{}</td>', grouped(row.impressions)),
         ]
     cells.append(format_html('<td class="text-end">{}</td>', rate))
     if full:
         messages = row.messages_received
         cells.append(
-            format_html('<td class="text-end">{}</td>', NONE if messages is None else messages)
+            format_html('<td class="text-end">{}</td>', DASH if messages is None else messages)
         )
     cells.append(format_html('<td class="text-end">{}</td>', reply))
     if full:
@@ -235,7 +232,7 @@ def figures_row(item, *, full=False, can_edit=False):
                 '<td class="small">{}<span class="d-block text-body-secondary">{}, {}</span></td>',
                 row.get_source_display(),
                 row.entered_by,
-                dateformat.format(timezone.localtime(row.entered_at), "j M Y"),
+                day_month_year(timezone.localtime(row.entered_at)),
             )
         )
         if can_edit:
@@ -243,7 +240,7 @@ def figures_row(item, *, full=False, can_edit=False):
                 format_html(
                     '<td><a href="?month={}#figures-form">Correct'
                     '<span class="visually-hidden"> {}</span></a></td>',
-                    dateformat.format(row.month, "Y-m"),
+                    f"{row.month:%Y-%m}",
                     item["label"],
                 )
             )

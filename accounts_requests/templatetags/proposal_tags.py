@@ -1,14 +1,13 @@
 """Tags for the proposal pages' long lists."""
 
 from django import template
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.html import format_html
 
+from accounts_requests.templatetags.kpi_tags import DASH, day_month_year
 from portal.templatetags.portal_tags import state_badge, working_days_since
 
 register = template.Library()
-
-NOTHING = "\u2013"  # an en dash, for an empty cell
 
 
 @register.simple_tag(takes_context=True)
@@ -26,9 +25,9 @@ def queue_row(context, proposal):
         proposal.get_absolute_url(),
         proposal.proposed_name or "Untitled proposal",
         proposal.team,
-        proposal.get_platform_display() or NOTHING,
+        proposal.get_platform_display() or DASH,
         state_badge(proposal),
-        proposal.reviewer or NOTHING,
+        proposal.reviewer or DASH,
         working_days_since(context, proposal.state_changed_at),
-        dateformat.format(timezone.localtime(submitted), "j M Y") if submitted else NOTHING,
+        day_month_year(timezone.localtime(submitted)) if submitted else DASH,
     )
