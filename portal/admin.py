@@ -5,6 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from portal.models import (
     Concern,
     ConcernEvent,
+    DataVersion,
     Document,
     DocumentVersion,
     Membership,
@@ -90,6 +91,16 @@ class NotificationAdmin(admin.ModelAdmin):
     list_select_related = ["recipient"]
     raw_id_fields = ["recipient"]
     date_hierarchy = "created_at"
+
+
+@admin.register(DataVersion)
+class DataVersionAdmin(ReadOnlyAdmin):
+    """The count of committed changes that tells kept pages to redraw (portal.freshness)."""
+
+    list_display = ["value"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ReminderSent)

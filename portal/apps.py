@@ -8,7 +8,9 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self):
-        from . import roles
+        from . import freshness, roles
+
+        freshness.install()
 
         post_migrate.connect(roles.sync_groups, sender=self)
         checks.register(check_production_settings, checks.Tags.security, deploy=True)

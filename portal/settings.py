@@ -316,6 +316,9 @@ LOGGING = {
     },
 }
 
+# How long the home page keeps a user's drawn panels: any change to a record redraws
+# them at once (portal.freshness); this bounds what only the passing of time changes.
+HOME_PANELS_KEPT_SECONDS = int(os.getenv("HOME_PANELS_KEPT_SECONDS", "300"))
 # Panels on the home page, each a function of the user returning a list of
 # {"title", "template", "context", "order"} dicts.
 DASHBOARD_PANELS = [

@@ -31,6 +31,8 @@ class Page:
     user: object
     admin_url: str = ""
     note: str = ""
+    # Called before each timed visit, untimed: to measure a page with nothing kept.
+    before: object = None
 
 
 @dataclass
@@ -176,13 +178,14 @@ def time_get(client, url, repeat):
 
 
 def time_together(targets, repeat):
-    """Time several (client, url) pairs in turn, round-robin, ``repeat`` rounds.
+    """Time several (client, url[, before]) in turn, round-robin, ``repeat`` rounds.
 
     A page and its references (the floor, the admin changelist) are sampled side by side,
     so a burst of other work on the machine slows them alike and their ratio holds.
     Returns [(median ms, query count)] in the order given.
     """
-    for client, url in targets:
+    targets = [(*target, None)[:3] for target in targets]
+    for client, url, _ in targets:
         for _ in range(2):
             response = client.get(url)
             if response.status_code != 200:
@@ -190,7 +193,9 @@ def time_together(targets, repeat):
     samples = [[] for _ in targets]
     queries = [0] * len(targets)
     for _ in range(repeat):
-        for index, (client, url) in enumerate(targets):
+        for index, (client, url, before) in enumerate(targets):
+            if before is not None:
+                before()
             with CaptureQueriesContext(connection) as captured:
                 started = time.perf_counter()
                 client.get(url)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from portal import roles
 from portal.bench import Page
 from portal.models import Membership, Notification, Team, User
+from portal.views.home import forget_panels
 
 MEMBERS_PER_TEAM = 10
 COMMS_OFFICERS = 10
@@ -138,6 +139,15 @@ def measures(ctx):
     return [
         Page("home (comms)", "/", comms),
         Page("home (manager)", "/", manager),
+        # The same pages when a record has changed since the last visit: every panel
+        # is drawn again (portal.views.home.drawn_panels).
+        Page("home (comms), panels redrawn", "/", comms, before=lambda: forget_panels(comms)),
+        Page(
+            "home (manager), panels redrawn",
+            "/",
+            manager,
+            before=lambda: forget_panels(manager),
+        ),
         Page(
             "notifications",
             "/notifications/",

@@ -1,3 +1,4 @@
+from .changes import DataVersion
 from .concerns import Concern, ConcernEvent
 from .content import Document, DocumentVersion, ReadConfirmation
 from .notifications import Notification
@@ -12,6 +13,7 @@ __all__ = [
     "AppendOnlyModel",
     "Concern",
     "ConcernEvent",
+    "DataVersion",
     "Document",
     "DocumentVersion",
     "Membership",

@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.shortcuts import render
+from django.template.loader import get_template
 from django.utils.module_loading import import_string
 
-from portal import rules, selectors
+from portal import freshness, rules, selectors
 from portal.forms import ConfirmReadForm
 from portal.models import Notification
 
@@ -16,6 +18,42 @@ def dashboard_panels(user):
     return sorted(panels, key=lambda panel: panel.get("order", 100))
 
 
+def _drawn_panels(user):
+    return [
+        {
+            "title": panel["title"],
+            "html": get_template(panel["template"]).render({"panel": panel["context"]}),
+        }
+        for panel in dashboard_panels(user)
+    ]
+
+
+def drawn_panels(user):
+    """The user's panels as HTML, kept between visits until a record changes.
+
+    A home page gathers a dozen panels from every part of the portal; drawing them again
+    on every visit is most of its cost. They are kept for HOME_PANELS_KEPT_SECONDS with
+    the data version they were drawn at (``portal.freshness``) and drawn again as soon as
+    any record has changed since; the timeout bounds what only the clock changes (a
+    reminder falling due, the last seven days' count).
+    """
+    seconds = settings.HOME_PANELS_KEPT_SECONDS
+    version = freshness.current() if seconds else None
+    if version is None:
+        return _drawn_panels(user)
+    key = f"portal:home-panels:{user.pk}"
+    kept = cache.get(key)
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    panels = _drawn_panels(user)
+    cache.set(key, (version, panels), seconds)
+    return panels
+
+
+def forget_panels(user):
+    cache.delete(f"portal:home-panels:{user.pk}")
+
+
 @login_required
 def home(request):
     """What the user needs to do now: the playbook to confirm, what waits on them,
@@ -26,7 +64,7 @@ def home(request):
         request,
         "portal/home.html",
         {
-            "panels": dashboard_panels(request.user),
+            "panels": drawn_panels(request.user),
             "recent_notifications": notes,
             "playbook": status,
             "confirm_form": ConfirmReadForm(initial={"version": status["version"].number})

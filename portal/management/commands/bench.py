@@ -94,7 +94,10 @@ class Command(BaseCommand):
         pages, jobs = {}, {}
         for measure in measures:
             if isinstance(measure, bench.Page):
-                targets = [(floor_client, "/floor/"), (client(measure.user), measure.url)]
+                targets = [
+                    (floor_client, "/floor/"),
+                    (client(measure.user), measure.url, measure.before),
+                ]
                 if measure.admin_url:
                     targets.append((admin, reference_url(measure.admin_url)))
                     targets.append((admin, measure.admin_url))

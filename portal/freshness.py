@@ -1,0 +1,136 @@
+"""Knowing when the portal's records have changed, so work kept between visits is redone
+the moment anything it could show has changed, in whichever process changed it.
+
+Every statement that inserts, updates or deletes rows of a watched table (the records of
+the portal's own apps and the sign-in groups that make its roles) moves one counter, the
+``DataVersion`` row, once its transaction has committed. The counter is read from the
+database, so a change made by the Celery worker or by another web worker is seen as soon
+as one made here. Statements are watched at the database layer, so ``update()``,
+``bulk_create()`` and raw SQL count as well as ``save()``.
+
+A few tables are written all the time and show on no kept page: notifications, sessions
+and the counter itself. Writing them moves nothing.
+"""
+
+import logging
+import re
+
+from django.apps import apps
+from django.db import DatabaseError, connections, transaction
+from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate, pre_migrate
+
+log = logging.getLogger(__name__)
+
+WATCHED_APPS = frozenset({"portal", "accounts_requests", "moderation", "auth"})
+UNWATCHED_MODELS = ("portal.Notification", "portal.Session", "portal.DataVersion")
+_WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+_WRITE_VERBS = frozenset({"INSERT", "UPDATE", "DELETE"})
+
+_watched_tables = None
+_migrating = False
+
+
+def watched_tables():
+    global _watched_tables
+    if _watched_tables is None:
+        unwatched = {apps.get_model(label)._meta.db_table for label in UNWATCHED_MODELS}
+        _watched_tables = frozenset(
+            model._meta.db_table
+            for model in apps.get_models(include_auto_created=True)
+            if model._meta.app_label in WATCHED_APPS
+        ).difference(unwatched)
+    return _watched_tables
+
+
+def writes_watched_table(sql):
+    if not isinstance(sql, str) or sql.lstrip()[:6].upper() not in _WRITE_VERBS:
+        return False
+    match = _WRITE.match(sql)
+    return bool(match) and match.group(1) in watched_tables()
+
+
+def _table():
+    from portal.models import DataVersion
+
+    return DataVersion._meta.db_table
+
+
+def bump(using="default"):
+    """Move the counter on, creating its row if it has gone (a test's flush)."""
+    table = connections[using].ops.quote_name(_table())
+    try:
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (id, value) VALUES (1, 1) "  # noqa: S608 - our own name
+                f"ON CONFLICT (id) DO UPDATE SET value = {table}.value + 1"
+            )
+    except DatabaseError:
+        # The change itself has committed; kept work expires on its own (its timeout).
+        log.warning("Could not record a change to the portal's records", exc_info=True)
+
+
+class _Bump:
+    """The after-commit call, once a transaction however many statements it holds."""
+
+    def __init__(self, using):
+        self.using = using
+
+    def __call__(self):
+        bump(self.using)
+
+
+def changed(connection):
+    if _migrating:
+        return  # the counter's table may not be there yet, and nothing is kept
+    if not connection.in_atomic_block:
+        if connection.get_autocommit():
+            bump(connection.alias)  # the statement has committed already
+        # A transaction managed by hand has no commit to wait for: the timeout bounds it.
+        return
+    # One call for each savepoint that wrote: a savepoint rolled back takes its own away.
+    here = set(connection.savepoint_ids)
+    if any(isinstance(call, _Bump) and sids == here for sids, call, _ in connection.run_on_commit):
+        return
+    transaction.on_commit(_Bump(connection.alias), using=connection.alias, robust=True)
+
+
+def _watch(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    if writes_watched_table(sql):
+        changed(context["connection"])
+    return result
+
+
+def current(using="default"):
+    """The counter as committed now; None when it cannot be read (nothing is kept)."""
+    table = connections[using].ops.quote_name(_table())
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT value FROM {table} WHERE id = 1")  # noqa: S608 - our own name
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def watch(sender=None, connection=None, **kwargs):
+    """Put the watch on a database connection (first, so that a caller's own
+    ``execute_wrapper`` still takes off its own wrapper when it ends)."""
+    if _watch not in connection.execute_wrappers:
+        connection.execute_wrappers.insert(0, _watch)
+
+
+def _migration_starts(**kwargs):
+    global _migrating
+    _migrating = True
+
+
+def _migration_ends(**kwargs):
+    global _migrating
+    _migrating = False
+
+
+def install():
+    pre_migrate.connect(_migration_starts, dispatch_uid="portal.freshness.pre_migrate")
+    post_migrate.connect(_migration_ends, dispatch_uid="portal.freshness.post_migrate")
+    connection_created.connect(watch, dispatch_uid="portal.freshness.watch")
+    for connection in connections.all(initialized_only=True):
+        watch(connection=connection)

@@ -1,0 +1,163 @@
+"""The home page keeps each person's drawn panels between visits and draws them again as
+soon as any record has changed (portal.freshness), whoever changed it and however."""
+
+import re
+import threading
+
+import pytest
+from django.db import connection, connections, transaction
+from django.urls import reverse
+
+from portal import freshness
+from portal.models import Concern, DataVersion, Session
+from portal.notify import notify
+from portal.services import concerns
+
+HOME = reverse("portal:home")
+
+
+@pytest.fixture
+def kept(settings):
+    settings.HOME_PANELS_KEPT_SECONDS = 300
+
+
+def _new_concerns(page):
+    return int(re.search(r"<strong>(\d+)</strong> new and not yet acknowledged", page)[1])
+
+
+def _report(actor, n=0):
+    return concerns.concern_report(
+        actor=actor, kind=Concern.Kind.POST, link=f"https://x.com/p/{n}", what_worries="Fake."
+    )
+
+
+def _bumps(callbacks):
+    return [call for call in callbacks if isinstance(call, freshness._Bump)]
+
+
+def test_a_second_visit_draws_no_panel_again(
+    kept, as_user, comms, member, published, django_assert_num_queries
+):
+    client = as_user(comms)
+    first = client.get(HOME).content.decode()
+    # The visit itself: session, user, roles, the playbook prompt, the notifications
+    # and their badge, the data version, and the session's save (every request renews
+    # it in the tests); no panel asks anything.
+    with django_assert_num_queries(13):
+        second = client.get(HOME).content.decode()
+    strip = re.compile(r'"X-CSRFToken": "\w+"|name="csrfmiddlewaretoken" value="\w+"')
+    assert strip.sub("", second) == strip.sub("", first)
+    assert "Concerns reported by staff" in second
+
+
+def test_a_committed_change_redraws_the_panels_at_once(
+    kept, as_user, comms, member, published, django_capture_on_commit_callbacks
+):
+    client = as_user(comms)
+    assert _new_concerns(client.get(HOME).content.decode()) == 0
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        _report(member)
+    assert len(_bumps(callbacks)) == 1  # one for the transaction, however many rows
+    assert _new_concerns(client.get(HOME).content.decode()) == 1
+
+
+def test_a_bulk_update_with_no_signal_redraws_them_too(
+    kept, as_user, comms, member, published, django_capture_on_commit_callbacks
+):
+    report = _report(member)
+    client = as_user(comms)
+    assert _new_concerns(client.get(HOME).content.decode()) == 1
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        Concern.objects.filter(pk=report.pk).update(state=Concern.State.CLOSED)
+    assert _new_concerns(client.get(HOME).content.decode()) == 0
+
+
+def test_notifications_and_sessions_move_nothing_and_still_show_at_once(
+    kept, as_user, comms, published, django_capture_on_commit_callbacks
+):
+    client = as_user(comms)
+    client.get(HOME)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        notify(recipients=[comms], kind="test", title="Your proposal was approved")
+        Session.objects.filter(pk="nothing").delete()
+    assert _bumps(callbacks) == []
+    # The notifications are not among the kept panels: the new one shows straight away.
+    assert "Your proposal was approved" in client.get(HOME).content.decode()
+
+
+def test_a_change_rolled_back_moves_nothing(member, django_capture_on_commit_callbacks):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        _report(member)
+        raise RuntimeError("the request failed after writing")
+    assert _bumps(callbacks) == []
+
+
+def test_each_person_keeps_their_own_panels(kept, as_user, comms, member, published):
+    assert "Concerns reported by staff" in as_user(comms).get(HOME).content.decode()
+    page = as_user(member).get(HOME).content.decode()
+    assert "Concerns reported by staff" not in page
+    assert "Proposals waiting for you" in page
+
+
+def test_when_the_version_cannot_be_read_the_panels_are_drawn_each_time(
+    kept, as_user, comms, member, published
+):
+    DataVersion.objects.all().delete()
+    client = as_user(comms)
+    assert _new_concerns(client.get(HOME).content.decode()) == 0
+    _report(member)  # never committed, so nothing moves: only not keeping shows it
+    assert _new_concerns(client.get(HOME).content.decode()) == 1
+
+
+@pytest.mark.parametrize(
+    ("sql", "watched"),
+    [
+        ('INSERT INTO "portal_concern" ("kind") VALUES (%s)', True),
+        ('  update "accounts_requests_managedaccount" SET "name" = %s', True),
+        ('DELETE FROM "moderation_entrycategory" WHERE "entry_id" = %s', True),
+        ('INSERT INTO "portal_user_groups" ("user_id", "group_id") VALUES (%s, %s)', True),
+        ('DELETE FROM "auth_group_permissions" WHERE "group_id" = %s', True),
+        ('UPDATE "portal_historicalorganisationprofile" SET "trust_name" = %s', True),
+        ('UPDATE "portal_notification" SET "read_at" = %s', False),
+        ('DELETE FROM "portal_session" WHERE "session_key" = %s', False),
+        ('INSERT INTO "axes_accessattempt" ("username") VALUES (%s)', False),
+        ('SELECT "portal_concern"."id" FROM "portal_concern" FOR UPDATE', False),
+        (b'UPDATE "portal_concern" SET "state" = %s', False),
+    ],
+)
+def test_which_statements_count_as_a_change(sql, watched):
+    assert freshness.writes_watched_table(sql) is watched
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_by_another_connection_is_seen_here(
+    require_postgres, kept, as_user, comms, member, published
+):
+    """Another thread has its own connection, as a Celery worker or another web worker
+    has: its change, committed there, redraws the panels drawn here."""
+    client = as_user(comms)
+    assert _new_concerns(client.get(HOME).content.decode()) == 0
+    before = freshness.current()
+    failures = []
+
+    def elsewhere():
+        try:
+            _report(member)
+            # A statement in autocommit moves the version as soon as it has run.
+            Concern.objects.update(what_worries="Fake page.")
+        except Exception as error:  # reported to the test below
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=elsewhere)
+    thread.start()
+    thread.join()
+    assert failures == []
+    assert freshness.current() == before + 2
+    assert _new_concerns(client.get(HOME).content.decode()) == 1
+    assert freshness._watch in connection.execute_wrappers
