@@ -27,6 +27,7 @@ from portal import rules as portal_rules
 from portal import selectors as portal_selectors
 from portal.fields import category_choice_field, person_choice_field, team_choice_field
 from portal.models import Team
+from portal.numbers import is_plain_number
 from portal.widgets import FastSelect
 
 WEB_ONLY = [URLValidator(schemes=["http", "https"])]
@@ -304,9 +305,7 @@ class TeamThenAccountMixin:
 
 
 def _an_id(value):
-    return isinstance(value, int) or (
-        isinstance(value, str) and value.isascii() and value.isdigit()
-    )
+    return isinstance(value, int) or is_plain_number(value)
 
 
 class LogFilterForm(TeamThenAccountMixin, forms.Form):

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from accounts_requests.kpi.months import month_end, month_label, month_start
 from portal.csvsafe import FORMULA_STARTS
+from portal.numbers import is_plain_number
 
 # (column, what it holds, required)
 COLUMNS = [
@@ -166,7 +167,7 @@ def parse_integer(cell, label):
         return None, f"{label} cannot be negative ('{_shown(cell)}')"
     if THOUSANDS.match(cell):
         cell = cell.replace(",", "")
-    if not (cell.isascii() and cell.isdigit()):  # "²" is a digit to isdigit(), not to int()
+    if not is_plain_number(cell):
         return None, f"{label} must be a whole number, not '{_shown(cell)}'"
     value = int(cell)
     if value > MAX_INTEGER:
@@ -340,7 +341,7 @@ def _parse_row(cells, index, *, several_accounts, latest_allowed):
         raw = _cell(cells, index, "account_id").strip()
         if not raw:
             messages.append("account_id is missing")
-        elif not (raw.isascii() and raw.isdigit()):
+        elif not is_plain_number(raw):
             messages.append(f"account_id must be the account's number, not '{_shown(raw)}'")
         else:
             account_id = int(raw)

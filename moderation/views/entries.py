@@ -11,6 +11,7 @@ from moderation.models import Entry, EvidenceFile
 from moderation.views.common import apply_errors, problem, reader_required, writer_required
 from portal import rules as portal_rules
 from portal.models import Concern
+from portal.numbers import is_plain_number
 
 LAST_ACCOUNT = "moderation:last_account"
 
@@ -34,7 +35,7 @@ def _concern(request):
     pk = request.GET.get("concern", "")
     if not pk:
         return None
-    if not (pk.isascii() and pk.isdigit()):
+    if not is_plain_number(pk):
         raise Http404("No such report.")
     try:
         return concerns.concern_for_entry(request.user, int(pk))
