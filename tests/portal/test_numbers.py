@@ -14,7 +14,7 @@ from portal.numbers import is_plain_number
         ("1.5", False),
         ("²", False),  # a digit to str.isdigit(), refused by int()
         ("٣", False),  # Arabic-Indic three: int() would read it as 3
-        ("１２", False),  # full-width digits
+        ("\uff11\uff12", False),  # full-width one and two
         (12, False),
         (None, False),
     ],
