@@ -9,13 +9,15 @@ as one made here. Statements are watched at the database layer, so ``update()``,
 ``bulk_create()`` and raw SQL count as well as ``save()``.
 
 A few tables are written all the time and show on no kept page: notifications, sessions
-and the counter itself. Writing them moves nothing.
+and the counter itself. Writing them moves nothing, and nor does a sign-in noting when
+someone last signed in.
 """
 
 import logging
 import re
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db import DatabaseError, connections, transaction
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate, pre_migrate
@@ -26,6 +28,8 @@ WATCHED_APPS = frozenset({"portal", "accounts_requests", "moderation", "auth"})
 UNWATCHED_MODELS = ("portal.Notification", "portal.Session", "portal.DataVersion")
 _WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
 _WRITE_VERBS = frozenset({"INSERT", "UPDATE", "DELETE"})
+# Django's update_last_login(): every sign-in writes it, and no kept page shows it.
+_LAST_LOGIN = re.compile(r'\s*UPDATE\s+"?(\w+)"?\s+SET\s+"?last_login"?\s*=\s*%s\s+WHERE\s', re.I)
 
 _watched_tables = None
 _migrating = False
@@ -47,7 +51,14 @@ def writes_watched_table(sql):
     if not isinstance(sql, str) or sql.lstrip()[:6].upper() not in _WRITE_VERBS:
         return False
     match = _WRITE.match(sql)
-    return bool(match) and match.group(1) in watched_tables()
+    if not match or match.group(1) not in watched_tables():
+        return False
+    last_login = _LAST_LOGIN.match(sql)
+    return not (last_login and last_login.group(1) == _user_table())
+
+
+def _user_table():
+    return get_user_model()._meta.db_table
 
 
 def _table():

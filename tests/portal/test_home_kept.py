@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from django.db import connection, connections, transaction
+from django.test import Client
 from django.urls import reverse
 
 from portal import freshness
@@ -85,6 +86,22 @@ def test_notifications_and_sessions_move_nothing_and_still_show_at_once(
     assert "Your proposal was approved" in client.get(HOME).content.decode()
 
 
+def test_signing_in_moves_nothing(member, django_capture_on_commit_callbacks):
+    """Every sign-in notes when it happened; were that a change, each sign-in across the
+    trust would make everyone's panels be drawn again."""
+    member.set_password("a long enough passphrase")
+    member.save()
+    client = Client()
+    # In a savepoint of its own, so that the fixtures' writes before it do not stand in.
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        response = client.post(
+            reverse("portal:login"),
+            {"username": member.username, "password": "a long enough passphrase"},
+        )
+    assert response.status_code == 302
+    assert _bumps(callbacks) == []
+
+
 def test_a_change_rolled_back_moves_nothing(member, django_capture_on_commit_callbacks):
     with (
         django_capture_on_commit_callbacks(execute=True) as callbacks,
@@ -122,6 +139,9 @@ def test_when_the_version_cannot_be_read_the_panels_are_drawn_each_time(
         ('INSERT INTO "portal_user_groups" ("user_id", "group_id") VALUES (%s, %s)', True),
         ('DELETE FROM "auth_group_permissions" WHERE "group_id" = %s', True),
         ('UPDATE "portal_historicalorganisationprofile" SET "trust_name" = %s', True),
+        ('UPDATE "portal_user" SET "is_active" = %s WHERE "portal_user"."id" = %s', True),
+        ('UPDATE "portal_user" SET "last_login" = %s, "first_name" = %s WHERE "id" = %s', True),
+        ('UPDATE "portal_user" SET "last_login" = %s WHERE "portal_user"."id" = %s', False),
         ('UPDATE "portal_notification" SET "read_at" = %s', False),
         ('DELETE FROM "portal_session" WHERE "session_key" = %s', False),
         ('INSERT INTO "axes_accessattempt" ("username") VALUES (%s)', False),
