@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from django.db import connection, connections, transaction
+from django.template.loader import get_template
 from django.test import Client
 from django.urls import reverse
 
@@ -13,6 +14,7 @@ from portal import freshness
 from portal.models import Concern, DataVersion, Session
 from portal.notify import notify
 from portal.services import concerns
+from portal.views.home import dashboard_panels
 
 HOME = reverse("portal:home")
 
@@ -181,3 +183,18 @@ def test_a_change_by_another_connection_is_seen_here(
     assert freshness.current() == before + 2
     assert _new_concerns(client.get(HOME).content.decode()) == 1
     assert freshness._watch in connection.execute_wrappers
+
+
+def test_no_kept_panel_carries_a_form_token(
+    comms, head, auditor, manager, member, staff, published
+):
+    """A kept panel is shown again in later requests, even after the person signs in
+    again; a CSRF token in it would be stale, so the panels hold no form."""
+    templates = {
+        panel["template"]
+        for person in (comms, head, auditor, manager, member, staff)
+        for panel in dashboard_panels(person)
+    }
+    assert len(templates) >= 8
+    for name in templates:
+        assert "csrf_token" not in get_template(name).template.source, name
