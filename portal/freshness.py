@@ -48,7 +48,7 @@ def watched_tables():
 
 
 def writes_watched_table(sql):
-    if not isinstance(sql, str) or sql.lstrip()[:6].upper() not in _WRITE_VERBS:
+    if not isinstance(sql, str) or sql[:16].lstrip()[:6].upper() not in _WRITE_VERBS:
         return False
     match = _WRITE.match(sql)
     if not match or match.group(1) not in watched_tables():
@@ -114,7 +114,8 @@ def _watch(execute, sql, params, many, context):
 
 
 def current(using="default"):
-    """The counter as committed now; None when it cannot be read (nothing is kept)."""
+    """The counter as committed now; None when its row is missing (then nothing is kept
+    until a change writes it again)."""
     table = connections[using].ops.quote_name(_table())
     with connections[using].cursor() as cursor:
         cursor.execute(f"SELECT value FROM {table} WHERE id = 1")  # noqa: S608 - our own name
