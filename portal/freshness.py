@@ -13,6 +13,7 @@ and the counter itself. Writing them moves nothing, and nor does a sign-in notin
 someone last signed in.
 """
 
+import functools
 import logging
 import re
 
@@ -31,20 +32,17 @@ _WRITE_VERBS = frozenset({"INSERT", "UPDATE", "DELETE"})
 # Django's update_last_login(): every sign-in writes it, and no kept page shows it.
 _LAST_LOGIN = re.compile(r'\s*UPDATE\s+"?(\w+)"?\s+SET\s+"?last_login"?\s*=\s*%s\s+WHERE\s', re.I)
 
-_watched_tables = None
 _migrating = False
 
 
+@functools.cache
 def watched_tables():
-    global _watched_tables
-    if _watched_tables is None:
-        unwatched = {apps.get_model(label)._meta.db_table for label in UNWATCHED_MODELS}
-        _watched_tables = frozenset(
-            model._meta.db_table
-            for model in apps.get_models(include_auto_created=True)
-            if model._meta.app_label in WATCHED_APPS
-        ).difference(unwatched)
-    return _watched_tables
+    unwatched = {apps.get_model(label)._meta.db_table for label in UNWATCHED_MODELS}
+    return frozenset(
+        model._meta.db_table
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.app_label in WATCHED_APPS
+    ).difference(unwatched)
 
 
 def writes_watched_table(sql):

@@ -41,7 +41,7 @@ def drawn_panels(user):
     version = freshness.current() if seconds else None
     if version is None:
         return _drawn_panels(user)
-    key = f"portal:home-panels:{user.pk}"
+    key = _kept_key(user)
     kept = cache.get(key)
     if kept is not None and kept[0] == version:
         return kept[1]
@@ -50,8 +50,12 @@ def drawn_panels(user):
     return panels
 
 
+def _kept_key(user):
+    return f"portal:home-panels:{user.pk}"
+
+
 def forget_panels(user):
-    cache.delete(f"portal:home-panels:{user.pk}")
+    cache.delete(_kept_key(user))
 
 
 @login_required
