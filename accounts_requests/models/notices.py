@@ -80,7 +80,8 @@ class CredentialChangeNotice(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_what_changed_display()} changed on account {self.account_id}"
+        # Named by its account: reminders and the admin show it where people read it.
+        return f"{self.get_what_changed_display()} changed on {self.account}"
 
     def get_absolute_url(self):
         return reverse("accounts_requests:account_detail", args=[self.account_id]) + (

@@ -88,6 +88,8 @@ def test_comms_see_every_account_and_moderation_rule_on_the_due_page(as_user, te
     assert "On a plan 0" in page
     assert "the scheduled job" in page  # the retention stage runs a job, it tells nobody
     assert "Moderation entry" in page
+    # A notice is named by its account, never by the account's row number.
+    assert "changed on On a plan 0 (" in page
 
 
 def test_the_team_sees_its_review_re_review_and_figures_coming_on_the_home_page(
