@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import dateformat, timezone
 
 from accounts_requests.models import Platform
 
@@ -116,7 +117,7 @@ def items(account):
             bool(setup and setup.comms_admin_confirmed),
             (
                 f"Confirmed by {setup.comms_admin_confirmed_by} on "
-                f"{setup.comms_admin_confirmed_at:%d %b %Y}"
+                f"{dateformat.format(timezone.localtime(setup.comms_admin_confirmed_at), 'j M Y')}"
                 if setup and setup.comms_admin_confirmed
                 else ""
             ),

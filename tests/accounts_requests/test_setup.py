@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
+from freezegun import freeze_time
 
 from accounts_requests import checklist, services_accounts, services_vault
 from accounts_requests.models import (
@@ -114,6 +115,23 @@ def test_setup_changes_are_on_the_timeline_with_who_confirmed_admin_rights(setti
     event = ManagedAccountEvent.objects.get(account=setting_up, action="setup_updated")
     assert event.actor == manager
     assert set(event.changed_fields) == {"handle", "url", "communications team admin rights"}
+
+
+def test_who_confirmed_admin_rights_is_dated_by_the_trusts_own_day(setting_up, manager):
+    # 23:30 UTC on 1 July is half past midnight on 2 July in London.
+    with freeze_time("2026-07-01 23:30:00+00:00"):
+        services_accounts.account_setup_update(
+            actor=manager,
+            account_id=setting_up.pk,
+            handle="@perinatal",
+            url="https://www.facebook.com/perinatal",
+            comms_admin=True,
+            verified_badge=False,
+        )
+    setting_up.refresh_from_db()
+    item = next(i for i in checklist.items(setting_up) if i.key == "comms_admin")
+    assert item.done
+    assert item.detail == f"Confirmed by {manager} on 2 Jul 2026"
 
 
 # Verification: setting_up -> active
