@@ -14,7 +14,7 @@ from accounts_requests.models import (
     Platform,
 )
 from accounts_requests.models.account import annual_review_due
-from portal.bench import Page
+from portal.bench import Page, touch
 
 State = AccountRequest.State
 
@@ -227,4 +227,18 @@ def measures(ctx):
         Page("my team's proposals", "/proposals/", manager),
         Page("proposal page", f"/proposals/{ctx.shared['proposal_id']}/", comms),
         Page("account page", f"/accounts/{ctx.shared['account_id']}/", comms),
+        # A change to a proposal redraws only the home panels that read proposals: the
+        # queue's counts, those waiting for the person, and the reminders.
+        Page(
+            "home (comms), after a proposal changed",
+            "/",
+            comms,
+            before=lambda: touch(AccountRequest, ctx.shared["proposal_id"]),
+        ),
+        Page(
+            "home (manager), after a proposal changed",
+            "/",
+            manager,
+            before=lambda: touch(AccountRequest, ctx.shared["proposal_id"]),
+        ),
     ]

@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts_requests.models import ManagedAccount
 from moderation import rollups
 from moderation.models import Action, Category, Commenter, Entry, EntryAction, EntryCategory
-from portal.bench import Job, Page
+from portal.bench import Job, Page, touch
 
 EXCERPT = "A short excerpt of the comment with the breach in it, personal details removed."
 
@@ -149,5 +149,13 @@ def measures(ctx):
         Page("moderation log, one category", f"/moderation/?category={category}", comms),
         Page("moderation report", "/moderation/reports/", comms),
         Page("moderation entry", f"/moderation/{ctx.shared['moderation_entry_id']}/", comms),
+        # A change to the log redraws only the home panels that read it: the log's own
+        # and the reminders (portal.views.home.drawn_panels).
+        Page(
+            "home (comms), after an entry changed",
+            "/",
+            comms,
+            before=lambda: touch(Entry, ctx.shared["moderation_entry_id"]),
+        ),
         Job("moderation CSV export (last 30 days)", export, rows=ctx.shared["export_rows"]),
     ]

@@ -5,7 +5,6 @@ from simple_history.admin import SimpleHistoryAdmin
 from portal.models import (
     Concern,
     ConcernEvent,
-    DataVersion,
     Document,
     DocumentVersion,
     Membership,
@@ -14,6 +13,7 @@ from portal.models import (
     ReadConfirmation,
     ReminderSent,
     Session,
+    TableVersion,
     Team,
     TrainingRequest,
     TrainingRequestEvent,
@@ -93,11 +93,12 @@ class NotificationAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
 
 
-@admin.register(DataVersion)
-class DataVersionAdmin(ReadOnlyAdmin):
-    """The count of committed changes that tells kept pages to redraw (portal.freshness)."""
+@admin.register(TableVersion)
+class TableVersionAdmin(ReadOnlyAdmin):
+    """Each table's count of committed changes, which tells kept pages to redraw
+    (portal.freshness)."""
 
-    list_display = ["value"]
+    list_display = ["name", "value"]
 
     def has_delete_permission(self, request, obj=None):
         return False

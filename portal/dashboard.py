@@ -71,7 +71,13 @@ def panels(user):
                     "order": 50,
                 }
             )
-    found.append(
+    return found
+
+
+def reminder_panels(user):
+    """The reminders coming to the user. A panel of its own for keeping: it reads the
+    records of every rule, so it is drawn again after most changes (portal.views.home)."""
+    return [
         {
             "title": "Reminders coming up",
             "template": "portal/panels/reminders.html",
@@ -81,5 +87,4 @@ def panels(user):
             },
             "order": 30,
         }
-    )
-    return found
+    ]

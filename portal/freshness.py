@@ -1,18 +1,22 @@
 """Knowing when the portal's records have changed, so work kept between visits is redone
-the moment anything it could show has changed, in whichever process changed it.
+the moment anything it showed has changed, in whichever process changed it.
 
 Every statement that inserts, updates or deletes rows of a watched table (the records of
-the portal's own apps and the sign-in groups that make its roles) moves one counter, the
-``DataVersion`` row, once its transaction has committed. The counter is read from the
-database, so a change made by the Celery worker or by another web worker is seen as soon
-as one made here. Statements are watched at the database layer, so ``update()``,
-``bulk_create()`` and raw SQL count as well as ``save()``.
+the portal's own apps and the sign-in groups that make its roles) moves that table's
+count, its ``TableVersion`` row, once its transaction has committed. The counts are read
+from the database, so a change made by the Celery worker or by another web worker is
+seen as soon as one made here. Statements are watched at the database layer, so
+``update()``, ``bulk_create()`` and raw SQL count as well as ``save()``.
+
+Kept work records which watched tables it read while it was made (``reading``) and the
+counts they had; it is still good while none of them has moved.
 
 A few tables are written all the time and show on no kept page: notifications, sessions
-and the counter itself. Writing them moves nothing, and nor does a sign-in noting when
+and the counts themselves. Writing them moves nothing, and nor does a sign-in noting when
 someone last signed in.
 """
 
+import contextlib
 import functools
 import logging
 import re
@@ -26,9 +30,11 @@ from django.db.models.signals import post_migrate, pre_migrate
 log = logging.getLogger(__name__)
 
 WATCHED_APPS = frozenset({"portal", "accounts_requests", "moderation", "auth"})
-UNWATCHED_MODELS = ("portal.Notification", "portal.Session", "portal.DataVersion")
+UNWATCHED_MODELS = ("portal.Notification", "portal.Session", "portal.TableVersion")
 _WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
 _WRITE_VERBS = frozenset({"INSERT", "UPDATE", "DELETE"})
+# A table named in a statement: Django quotes every name, and so does the portal's own SQL.
+_QUOTED = re.compile(r'"(\w+)"')
 # Django's update_last_login(): every sign-in writes it, and no kept page shows it.
 _LAST_LOGIN = re.compile(r'\s*UPDATE\s+"?(\w+)"?\s+SET\s+"?last_login"?\s*=\s*%s\s+WHERE\s', re.I)
 
@@ -45,14 +51,21 @@ def watched_tables():
     ).difference(unwatched)
 
 
-def writes_watched_table(sql):
+def written_table(sql):
+    """The watched table ``sql`` writes to, or None."""
     if not isinstance(sql, str) or sql[:16].lstrip()[:6].upper() not in _WRITE_VERBS:
-        return False
+        return None
     match = _WRITE.match(sql)
     if not match or match.group(1) not in watched_tables():
-        return False
+        return None
     last_login = _LAST_LOGIN.match(sql)
-    return not (last_login and last_login.group(1) == _user_table())
+    if last_login and last_login.group(1) == _user_table():
+        return None
+    return match.group(1)
+
+
+def writes_watched_table(sql):
+    return written_table(sql) is not None
 
 
 def _user_table():
@@ -60,19 +73,23 @@ def _user_table():
 
 
 def _table():
-    from portal.models import DataVersion
+    from portal.models import TableVersion
 
-    return DataVersion._meta.db_table
+    return TableVersion._meta.db_table
 
 
-def bump(using="default"):
-    """Move the counter on, creating its row if it has gone (a test's flush)."""
-    table = connections[using].ops.quote_name(_table())
+def bump(tables, using="default"):
+    """Move each table's count on, creating its row the first time."""
+    connection = connections[using]
+    table = connection.ops.quote_name(_table())
+    names = sorted(tables)  # the same order in every process: no deadlock between two
+    rows = ", ".join(["(%s, 1)"] * len(names))
     try:
-        with connections[using].cursor() as cursor:
+        with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} (id, value) VALUES (1, 1) "  # noqa: S608 - our own name
-                f"ON CONFLICT (id) DO UPDATE SET value = {table}.value + 1"
+                f"INSERT INTO {table} (name, value) VALUES {rows} "  # noqa: S608 - our own name
+                f"ON CONFLICT (name) DO UPDATE SET value = {table}.value + 1",
+                names,
             )
     except DatabaseError:
         # The change itself has committed; kept work expires on its own (its timeout).
@@ -80,45 +97,68 @@ def bump(using="default"):
 
 
 class _Bump:
-    """The after-commit call, once a transaction however many statements it holds."""
+    """The after-commit call, once a transaction however many statements it holds,
+    with the tables they wrote."""
 
-    def __init__(self, using):
+    def __init__(self, using, table):
         self.using = using
+        self.tables = {table}
 
     def __call__(self):
-        bump(self.using)
+        bump(self.tables, self.using)
 
 
-def changed(connection):
+def changed(connection, table):
     if _migrating:
-        return  # the counter's table may not be there yet, and nothing is kept
+        return  # the counts' table may not be there yet, and nothing is kept
     if not connection.in_atomic_block:
         if connection.get_autocommit():
-            bump(connection.alias)  # the statement has committed already
+            bump({table}, connection.alias)  # the statement has committed already
         # A transaction managed by hand has no commit to wait for: the timeout bounds it.
         return
     # One call for each savepoint that wrote: a savepoint rolled back takes its own away.
     here = set(connection.savepoint_ids)
-    if any(isinstance(call, _Bump) and sids == here for sids, call, _ in connection.run_on_commit):
-        return
-    transaction.on_commit(_Bump(connection.alias), using=connection.alias, robust=True)
+    for sids, call, _ in connection.run_on_commit:
+        if isinstance(call, _Bump) and sids == here:
+            call.tables.add(table)
+            return
+    transaction.on_commit(_Bump(connection.alias, table), using=connection.alias, robust=True)
 
 
 def _watch(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
-    if writes_watched_table(sql):
-        changed(context["connection"])
+    table = written_table(sql)
+    if table is not None:
+        changed(context["connection"], table)
     return result
 
 
 def current(using="default"):
-    """The counter as committed now; None when its row is missing (then nothing is kept
-    until a change writes it again)."""
-    table = connections[using].ops.quote_name(_table())
-    with connections[using].cursor() as cursor:
-        cursor.execute(f"SELECT value FROM {table} WHERE id = 1")  # noqa: S608 - our own name
-        row = cursor.fetchone()
-    return row[0] if row else None
+    """{table: count} as committed now, a table never written counting 0; None when
+    there is no count at all (a test's flush), and then nothing is kept until a change
+    writes one again."""
+    connection = connections[using]
+    table = connection.ops.quote_name(_table())
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT name, value FROM {table}")  # noqa: S608 - our own name
+        counts = dict(cursor.fetchall())
+    return counts or None
+
+
+@contextlib.contextmanager
+def reading(using="default"):
+    """Collect the watched tables the statements run inside the block read, in the set
+    it yields (filled in when the block ends)."""
+    tables = set()
+
+    def read(execute, sql, params, many, context):
+        if isinstance(sql, str):
+            tables.update(_QUOTED.findall(sql))
+        return execute(sql, params, many, context)
+
+    with connections[using].execute_wrapper(read):
+        yield tables
+    tables &= watched_tables()
 
 
 def watch(sender=None, connection=None, **kwargs):

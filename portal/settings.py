@@ -316,8 +316,8 @@ LOGGING = {
     },
 }
 
-# How long the home page keeps a user's drawn panels: any change to a record redraws
-# them at once (portal.freshness); this bounds what only the passing of time changes.
+# How long the home page keeps a user's drawn panels: a change to a table a panel read
+# redraws it at once (portal.freshness); this bounds what only the passing of time changes.
 HOME_PANELS_KEPT_SECONDS = int(os.getenv("HOME_PANELS_KEPT_SECONDS", "300"))
 # Panels on the home page, each a function of the user returning a list of
 # {"title", "template", "context", "order"} dicts.
@@ -325,6 +325,7 @@ DASHBOARD_PANELS = [
     "accounts_requests.dashboard.panels",
     "moderation.dashboard.panels",
     "portal.dashboard.panels",
+    "portal.dashboard.reminder_panels",
     "accounts_requests.dashboard_accounts.panels",
     "accounts_requests.kpi.dashboard.panels",
 ]

@@ -139,11 +139,11 @@ def measures(ctx):
     return [
         Page("home (comms)", "/", comms),
         Page("home (manager)", "/", manager),
-        # The same pages when a record has changed since the last visit: every panel
-        # is drawn again (portal.views.home.drawn_panels).
-        Page("home (comms), panels redrawn", "/", comms, before=lambda: forget_panels(comms)),
+        # The same pages with nothing kept, as at a first visit or when what every panel
+        # reads has changed (portal.views.home.drawn_panels).
+        Page("home (comms), every panel drawn", "/", comms, before=lambda: forget_panels(comms)),
         Page(
-            "home (manager), panels redrawn",
+            "home (manager), every panel drawn",
             "/",
             manager,
             before=lambda: forget_panels(manager),

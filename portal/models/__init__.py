@@ -1,4 +1,4 @@
-from .changes import DataVersion
+from .changes import TableVersion
 from .concerns import Concern, ConcernEvent
 from .content import Document, DocumentVersion, ReadConfirmation
 from .notifications import Notification
@@ -13,7 +13,6 @@ __all__ = [
     "AppendOnlyModel",
     "Concern",
     "ConcernEvent",
-    "DataVersion",
     "Document",
     "DocumentVersion",
     "Membership",
@@ -22,6 +21,7 @@ __all__ = [
     "ReadConfirmation",
     "ReminderSent",
     "Session",
+    "TableVersion",
     "Team",
     "TrainingRequest",
     "TrainingRequestEvent",

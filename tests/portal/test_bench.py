@@ -52,3 +52,14 @@ def test_the_benchmark_builds_a_trust_and_times_every_page(tmp_path):
             assert page["admin_floor_speedup"] > 0, name
             assert page["own_admin_url"].startswith("/admin/"), name
             assert page["own_admin_median_ms"] > 0, name
+    # A home page after a change draws again only the panels that read what changed:
+    # more than a return visit with everything kept, fewer than with nothing kept.
+    pages = larger["pages"]
+    for person, change in [
+        ("comms", "an entry changed"),
+        ("comms", "a proposal changed"),
+        ("manager", "a proposal changed"),
+    ]:
+        queries = pages[f"home ({person}), after {change}"]["queries"]
+        assert pages[f"home ({person})"]["queries"] < queries, (person, change)
+        assert queries < pages[f"home ({person}), every panel drawn"]["queries"], (person, change)

@@ -1,20 +1,24 @@
-"""The home page keeps each person's drawn panels between visits and draws them again as
-soon as any record has changed (portal.freshness), whoever changed it and however."""
+"""The home page keeps each person's drawn panels between visits and draws a panel again
+as soon as a table it read has changed (portal.freshness), whoever changed it and however."""
 
 import re
 import threading
 
 import pytest
+from django.core.cache import cache
 from django.db import connection, connections, transaction
+from django.db.models import F
 from django.template.loader import get_template
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from freezegun import freeze_time
 
 from portal import freshness
-from portal.models import Concern, DataVersion, Session
+from portal.models import Concern, Notification, Session, TableVersion, Team
 from portal.notify import notify
 from portal.services import concerns
-from portal.views.home import dashboard_panels
+from portal.views.home import _kept_key, dashboard_panels
 
 HOME = reverse("portal:home")
 
@@ -51,6 +55,80 @@ def test_a_second_visit_draws_no_panel_again(
     strip = re.compile(r'"X-CSRFToken": "\w+"|name="csrfmiddlewaretoken" value="\w+"')
     assert strip.sub("", second) == strip.sub("", first)
     assert "Concerns reported by staff" in second
+
+
+def _tables_read(client):
+    """The watched tables the home page read: those of the panels it drew again."""
+    with CaptureQueriesContext(connection) as queries:
+        client.get(HOME)
+    found = set()
+    for query in queries.captured_queries:
+        found.update(re.findall(r'"(\w+)"', query["sql"]))
+    return found & freshness.watched_tables()
+
+
+def test_a_change_redraws_only_the_panels_that_read_the_table_it_changed(
+    kept, as_user, comms, member, published, django_capture_on_commit_callbacks
+):
+    client = as_user(comms)
+    client.get(HOME)
+    assert "accounts_requests_accountrequest" not in _tables_read(client)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        _report(member)
+    assert "portal_concern" in _bumps(callbacks)[0].tables
+    read = _tables_read(client)
+    assert "portal_concern" in read  # the concerns panel, drawn again
+    # The proposal queue's counts and the moderation log's did not read concerns: kept.
+    assert "accounts_requests_accountrequest" not in read
+    assert "moderation_entry" not in read
+
+
+def test_a_change_to_who_is_in_which_team_redraws_every_panel(
+    kept, as_user, comms, team, published, django_capture_on_commit_callbacks
+):
+    client = as_user(comms)
+    client.get(HOME)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        Team.objects.filter(pk=team.pk).update(name=F("name"))
+    read = _tables_read(client)
+    assert {"accounts_requests_accountrequest", "moderation_entry", "portal_concern"} <= read
+
+
+def test_each_panel_is_drawn_again_once_its_own_time_is_up(
+    kept, as_user, comms, member, published, django_capture_on_commit_callbacks
+):
+    """A panel redrawn after a change must not renew the time of the panels kept with it:
+    what only the clock changes shows within the limit on every panel."""
+    client = as_user(comms)
+    with freeze_time("2026-12-01 10:00:00"):
+        client.get(HOME)
+    with freeze_time("2026-12-01 10:03:20"):
+        with django_capture_on_commit_callbacks(execute=True):
+            _report(member)
+        assert "moderation_entry" not in _tables_read(client)
+    with freeze_time("2026-12-01 10:05:01"):
+        read = _tables_read(client)
+    assert "moderation_entry" in read  # drawn at 10:00, kept for five minutes
+    assert "portal_concern" not in read  # drawn at 10:03:20, still within its time
+
+
+def test_a_kept_panel_records_what_it_read_and_what_every_panel_depends_on(
+    kept, as_user, comms, published
+):
+    as_user(comms).get(HOME)
+    kept_panels = cache.get(_kept_key(comms))
+    _, read, panels = kept_panels["moderation.dashboard.panels"]
+    assert [panel["title"] for panel in panels] == ["Moderation log"]
+    assert {"moderation_entry", "portal_membership", "portal_user_groups"} <= read.keys()
+    assert "portal_concern" not in read
+
+
+def test_reading_collects_only_the_watched_tables_a_statement_names(db):
+    with freshness.reading() as tables:
+        list(Concern.objects.filter(pk=0))
+        list(Notification.objects.filter(pk=0))
+        list(Session.objects.filter(pk="x"))
+    assert tables == {"portal_concern"}
 
 
 def test_a_committed_change_redraws_the_panels_at_once(
@@ -125,7 +203,7 @@ def test_each_person_keeps_their_own_panels(kept, as_user, comms, member, publis
 def test_when_the_version_cannot_be_read_the_panels_are_drawn_each_time(
     kept, as_user, comms, member, published
 ):
-    DataVersion.objects.all().delete()
+    TableVersion.objects.all().delete()
     client = as_user(comms)
     assert _new_concerns(client.get(HOME).content.decode()) == 0
     _report(member)  # never committed, so nothing moves: only not keeping shows it
@@ -180,7 +258,7 @@ def test_a_change_by_another_connection_is_seen_here(
     thread.start()
     thread.join()
     assert failures == []
-    assert freshness.current() == before + 2
+    assert freshness.current()["portal_concern"] == before.get("portal_concern", 0) + 2
     assert _new_concerns(client.get(HOME).content.decode()) == 1
     assert freshness._watch in connection.execute_wrappers
 
