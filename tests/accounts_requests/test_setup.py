@@ -100,16 +100,20 @@ def test_comms_are_told_once_when_the_checklist_becomes_complete(comms, manager,
     assert ready_notes.count() == 1
 
 
-def test_setup_changes_are_on_the_timeline_with_who_confirmed_admin_rights(setting_up, manager):
+def _confirm_admin_rights(account, actor):
     services_accounts.account_setup_update(
-        actor=manager,
-        account_id=setting_up.pk,
+        actor=actor,
+        account_id=account.pk,
         handle="@perinatal",
         url="https://www.facebook.com/perinatal",
         comms_admin=True,
         verified_badge=False,
     )
-    setting_up.refresh_from_db()
+    account.refresh_from_db()
+
+
+def test_setup_changes_are_on_the_timeline_with_who_confirmed_admin_rights(setting_up, manager):
+    _confirm_admin_rights(setting_up, manager)
     assert setting_up.setup.comms_admin_confirmed_by == manager
     assert setting_up.setup.comms_admin_confirmed_at is not None
     event = ManagedAccountEvent.objects.get(account=setting_up, action="setup_updated")
@@ -120,15 +124,7 @@ def test_setup_changes_are_on_the_timeline_with_who_confirmed_admin_rights(setti
 def test_who_confirmed_admin_rights_is_dated_by_the_trusts_own_day(setting_up, manager):
     # 23:30 UTC on 1 July is half past midnight on 2 July in London.
     with freeze_time("2026-07-01 23:30:00+00:00"):
-        services_accounts.account_setup_update(
-            actor=manager,
-            account_id=setting_up.pk,
-            handle="@perinatal",
-            url="https://www.facebook.com/perinatal",
-            comms_admin=True,
-            verified_badge=False,
-        )
-    setting_up.refresh_from_db()
+        _confirm_admin_rights(setting_up, manager)
     item = next(i for i in checklist.items(setting_up) if i.key == "comms_admin")
     assert item.done
     assert item.detail == f"Confirmed by {manager} on 2 Jul 2026"
