@@ -21,6 +21,7 @@ RULES = [
         waiting=Q(legal_hold=False) & Q(kept_evidence),
         since="evidence_retain_until",  # indexed where legal_hold is false
         team_field="account__team",
+        label="Entry {record.pk} on {record.account}",
         stages=(
             Stage(
                 "remove",

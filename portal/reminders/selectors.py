@@ -61,6 +61,11 @@ class Item:
     stages: list = field(default_factory=list)
 
     @property
+    def label(self):
+        """How the record is named on the pages (see ``Rule.label``)."""
+        return self.rule.label.format(record=self.record) if self.rule.label else str(self.record)
+
+    @property
     def due(self):
         return self.stages[self.rule.stages.index(self.rule.deadline)]
 

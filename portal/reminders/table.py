@@ -160,6 +160,9 @@ class Rule:
     stages: tuple
     team_field: str | None = "team"
     select_related: tuple = field(default_factory=tuple)
+    # How a waiting record is named on the pages, a format string of ``record`` (read
+    # only what ``related()`` selects); the record's own name when empty.
+    label: str = ""
 
     def get_model(self):
         return apps.get_model(self.model)
