@@ -17,12 +17,15 @@ someone last signed in.
 """
 
 import contextlib
+import contextvars
 import functools
 import logging
 import re
+import time
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import DatabaseError, connections, transaction
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate, pre_migrate
@@ -145,10 +148,17 @@ def current(using="default"):
     return counts or None
 
 
+# The sets of the ``reading`` blocks now open, innermost last.
+_readings = contextvars.ContextVar("portal_freshness_readings", default=())
+# (counts, seconds) while work may be kept (``keeping``).
+_keeping = contextvars.ContextVar("portal_freshness_keeping", default=None)
+
+
 @contextlib.contextmanager
 def reading(using="default"):
     """Collect the watched tables the statements run inside the block read, in the set
-    it yields (filled in when the block ends)."""
+    it yields (filled in when the block ends). Work kept from earlier that is used inside
+    the block counts as read too (``Keeper``)."""
     tables = set()
 
     def read(execute, sql, params, many, context):
@@ -156,9 +166,85 @@ def reading(using="default"):
             tables.update(_QUOTED.findall(sql))
         return execute(sql, params, many, context)
 
-    with connections[using].execute_wrapper(read):
-        yield tables
+    token = _readings.set((*_readings.get(), tables))
+    try:
+        with connections[using].execute_wrapper(read):
+            yield tables
+    finally:
+        _readings.reset(token)
     tables &= watched_tables()
+
+
+@functools.cache
+def scope_tables():
+    """The tables that decide who sees what: people, their roles and teams (read once a
+    request and kept on the user), and the trust's profile (its office hours; kept in
+    memory for a minute). Kept work depends on them whatever it read itself."""
+    user = get_user_model()
+    models = [user, user.groups.through, user.user_permissions.through]
+    models += [apps.get_model(label) for label in ("auth.Group", "auth.Permission")]
+    models.append(apps.get_model("auth.Group").permissions.through)
+    models += [apps.get_model(f"portal.{name}") for name in ("Membership", "Team")]
+    models.append(apps.get_model("portal.OrganisationProfile"))
+    return frozenset(model._meta.db_table for model in models) & watched_tables()
+
+
+@contextlib.contextmanager
+def keeping(counts, seconds):
+    """Let ``Keeper`` keep work inside the block, by ``counts`` (from ``current()``) and
+    for at most ``seconds``; outside it a Keeper works everything out each time."""
+    token = _keeping.set((counts, seconds) if counts is not None and seconds else None)
+    try:
+        yield
+    finally:
+        _keeping.reset(token)
+
+
+class Keeper:
+    """Parts of one piece of work kept together under one cache key, each until a table
+    it read has changed or its own ``seconds`` are up, whichever comes first.
+
+    A part records the watched tables its statements read (and ``scope_tables()``) with
+    their counts when it was worked out. A part used from the cache counts as read by any
+    ``reading`` block around it, so work kept inside other kept work is redone when
+    either's tables change.
+    """
+
+    def __init__(self, key):
+        self.key = key
+        self.keeping = _keeping.get()
+        self.parts = (cache.get(key) or {}) if self.keeping else {}
+        self.used = set()
+        self.changed = False
+
+    def get(self, part, work):
+        if not self.keeping:
+            return work()
+        self.used.add(part)
+        counts, seconds = self.keeping
+        now = time.time()
+        kept = self.parts.get(part)
+        if kept is not None and _still_good(kept, counts, now - seconds):
+            for tables in _readings.get():
+                tables.update(kept[1])
+            return kept[2]
+        with reading() as read:
+            value = work()
+        read |= scope_tables()
+        self.parts[part] = (now, {table: counts.get(table, 0) for table in read}, value)
+        self.changed = True
+        return value
+
+    def save(self):
+        """Store the parts used since this Keeper was made; those not used are dropped."""
+        if self.keeping and (self.changed or self.parts.keys() - self.used):
+            kept = {part: self.parts[part] for part in self.used}
+            cache.set(self.key, kept, self.keeping[1])
+
+
+def _still_good(kept, counts, oldest):
+    made_at, read, _ = kept
+    return made_at > oldest and all(counts.get(table, 0) == n for table, n in read.items())
 
 
 def watch(sender=None, connection=None, **kwargs):

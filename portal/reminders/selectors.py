@@ -10,11 +10,13 @@ heads-up has gone, and upcoming otherwise.
 
 import copy
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, Q
 from django.utils import formats, timezone
 
+from portal import freshness
 from portal.models import ReminderSent
 from portal.reminders.engine import load_rules
 from portal.reminders.recipients import resolve
@@ -200,9 +202,13 @@ def upcoming_for(user, *, limit=6, now=None):
 
     One narrow query per rule for the moment and id of its soonest few waiting records,
     then, for the ``limit`` the page shows, one query per kind of record for the records
-    themselves and one ledger query for which stages have gone.
+    themselves and one ledger query for which stages have gone. Where the caller keeps
+    work (the home page, ``portal.freshness.keeping``), each of these is kept until a
+    table it read changes: a changed proposal asks again only the rules about proposals
+    and reads again only the proposals shown.
     """
     clock = _Clock(now)
+    keeper = freshness.Keeper(f"portal:reminders-soonest:{user.pk}:{limit}")
     soonest = []
     for rule in load_rules():
         mine = None
@@ -213,33 +219,39 @@ def upcoming_for(user, *, limit=6, now=None):
                     mine = theirs if mine is None else mine | theirs
         if mine is None:
             continue
-        found = (
-            rule.waiting_records_for(user)
-            .filter(mine)
-            .order_by(rule.since, "pk")
-            .values_list(rule.since, "pk")[:limit]
-        )
+        found = keeper.get(rule.key, partial(_soonest, rule, user, mine, limit))
         after = rule.deadline.after
         soonest.extend(
             (after.due_at(since, clock.calendar), rule.key, pk, rule, since) for since, pk in found
         )
     soonest.sort(key=lambda found: found[:3])
-    chosen = _records(soonest[:limit])
-    _mark_sent(chosen)
+    chosen = _records(soonest[:limit], keeper)
+    _mark_sent(chosen, keeper)
+    keeper.save()
     return [clock.item(rule, record) for rule, record in chosen]
 
 
-def _records(soonest):
+def _soonest(rule, user, mine, limit):
+    """[(since, pk)] of the ``limit`` records waiting longest under ``rule`` that would
+    tell ``user`` (``mine``)."""
+    records = rule.waiting_records_for(user).filter(mine).order_by(rule.since, "pk")
+    return list(records.values_list(rule.since, "pk")[:limit])
+
+
+def _records(soonest, keeper):
     """[(rule, record)] for the chosen (due, key, pk, rule, since) rows: one query per
-    model, each record its own copy so that two rules about one record keep their own
-    sent flags and wait."""
+    model (kept by ``keeper`` until that model's tables change), each record its own copy
+    so that two rules about one record keep their own sent flags and wait."""
     wanted = {}
     for *_, pk, rule, _since in soonest:
         pks, related = wanted.setdefault(rule.get_model(), (set(), set()))
         pks.add(pk)
         related.update(rule.related())
     fetched = {
-        model: model._default_manager.select_related(*sorted(related)).order_by().in_bulk(pks)
+        model: keeper.get(
+            ("records", model._meta.label, *sorted(pks), *sorted(related)),
+            partial(_in_bulk, model, pks, related),
+        )
         for model, (pks, related) in wanted.items()
     }
     chosen = []
@@ -253,24 +265,21 @@ def _records(soonest):
     return chosen
 
 
-def _mark_sent(chosen):
-    """Set each record's ``sent_<stage index>`` flags from one ledger query."""
+def _in_bulk(model, pks, related):
+    return model._default_manager.select_related(*sorted(related)).order_by().in_bulk(pks)
+
+
+def _mark_sent(chosen, keeper):
+    """Set each record's ``sent_<stage index>`` flags from one ledger query (kept by
+    ``keeper`` until the ledger changes)."""
     if not chosen:
         return
     types = {
         rule.key: ContentType.objects.get_for_model(rule.get_model()).pk for rule, _ in chosen
     }
-    # Every column of the ledger's unique key is narrowed, so the index is searched
-    # rather than read through for each rule.
-    ledger = set(
-        ReminderSent.objects.filter(
-            rule__in=types,
-            stage__in={stage.name for rule, _ in chosen for stage in rule.stages},
-            content_type__in=set(types.values()),
-            object_id__in={record.pk for _, record in chosen},
-        )
-        .order_by()
-        .values_list("rule", "stage", "content_type", "object_id", "episode")
+    ledger = keeper.get(
+        ("ledger", *sorted((rule.key, record.pk) for rule, record in chosen)),
+        partial(_ledger, chosen, types),
     )
     for rule, record in chosen:
         type_id = types[rule.key]
@@ -282,3 +291,18 @@ def _mark_sent(chosen):
                 if (key, name, kind, pk) == (rule.key, stage.name, type_id, record.pk)
             )
             setattr(record, f"sent_{index}", sent)
+
+
+def _ledger(chosen, types):
+    # Every column of the ledger's unique key is narrowed, so the index is searched
+    # rather than read through for each rule.
+    return set(
+        ReminderSent.objects.filter(
+            rule__in=types,
+            stage__in={stage.name for rule, _ in chosen for stage in rule.stages},
+            content_type__in=set(types.values()),
+            object_id__in={record.pk for _, record in chosen},
+        )
+        .order_by()
+        .values_list("rule", "stage", "content_type", "object_id", "episode")
+    )

@@ -152,3 +152,72 @@ def test_the_account_register_costs_the_same_queries_at_two_sizes(
             counts.append((size, query, len(captured.captured_queries)))
     assert counts[0][2] == counts[2][2]
     assert counts[1][2] == counts[3][2]
+
+
+# The home page keeps each reminder rule's soonest records until a table the rule read
+# changes (portal.reminders.selectors.upcoming_for with portal.freshness.Keeper).
+
+
+def _reminders_panel(page):
+    return page.split(">Reminders coming up</h2>", 1)[1].split("</section>", 1)[0]
+
+
+def _committed(change):
+    """Run ``change`` as a committed transaction: its tables' counts move."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        change()
+
+
+def test_a_changed_proposal_asks_again_only_the_reminder_rules_about_proposals(
+    settings, as_user, team, member, comms, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts_requests.models import AccountRequest
+
+    settings.HOME_PANELS_KEPT_SECONDS = 300
+    world(team, member, comms)
+    proposal = factories.proposal_in_state("draft", team=team, applicant=member)
+    client = as_user(member)
+    with freeze_time(NOW):
+        client.get("/")
+        with django_capture_on_commit_callbacks(execute=True):
+            _committed(
+                lambda: AccountRequest.objects.filter(pk=proposal.pk).update(proposed_name="New")
+            )
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get("/").content.decode()
+    soonest = [q["sql"] for q in queries.captured_queries if ' AS "pk" FROM ' in q["sql"]]
+    assert any('AS "pk" FROM "accounts_requests_accountrequest"' in sql for sql in soonest)
+    assert not any('AS "pk" FROM "accounts_requests_managedaccount"' in sql for sql in soonest)
+    # The account rules' records, kept, are still there.
+    assert "Review soon 0" in _reminders_panel(page)
+
+
+def test_a_rule_kept_inside_a_redrawn_reminders_panel_still_redraws_it_when_it_changes(
+    settings, as_user, team, member, comms, django_capture_on_commit_callbacks
+):
+    """After a proposal change the reminders panel is drawn again with the account rules
+    taken from what was kept; the panel must still count as having read the accounts, or
+    a later change to them would leave it as it was."""
+    from accounts_requests.models import AccountRequest
+
+    settings.HOME_PANELS_KEPT_SECONDS = 300
+    proposal = factories.proposal_in_state("draft", team=team, applicant=member)
+    client = as_user(member)
+    with freeze_time(NOW):
+        assert "Brand new page" not in client.get("/").content.decode()
+        with django_capture_on_commit_callbacks(execute=True):
+            _committed(
+                lambda: AccountRequest.objects.filter(pk=proposal.pk).update(proposed_name="New")
+            )
+        client.get("/")
+        with django_capture_on_commit_callbacks(execute=True):
+            _committed(
+                lambda: kpi_factories.account(team, name="Brand new page", state="setting_up")
+            )
+        page = client.get("/").content.decode()
+    assert "Brand new page" in _reminders_panel(page)

@@ -3,6 +3,7 @@ as soon as a table it read has changed (portal.freshness), whoever changed it an
 
 import re
 import threading
+from functools import partial
 
 import pytest
 from django.core.cache import cache
@@ -276,3 +277,38 @@ def test_no_kept_panel_carries_a_form_token(
     assert len(templates) >= 8
     for name in templates:
         assert "csrf_token" not in get_template(name).template.source, name
+
+
+def test_a_keeper_keeps_each_part_until_a_table_it_read_changes(db):
+    worked = []
+
+    def work(name):
+        worked.append(name)
+        list(Concern.objects.filter(pk=0))
+        return name.upper()
+
+    def visit(counts, *names):
+        with freshness.keeping(counts, 300):
+            keeper = freshness.Keeper("test:keeper")
+            found = [keeper.get(name, partial(work, name)) for name in names]
+            keeper.save()
+        return found
+
+    assert visit({"portal_concern": 1}, "a", "b") == ["A", "B"]
+    assert visit({"portal_concern": 1}, "a") == ["A"]  # kept: not worked out again
+    assert worked == ["a", "b"]
+    assert set(cache.get("test:keeper")) == {"a"}  # a part no longer used is dropped
+    assert visit({"portal_concern": 2}, "a") == ["A"]  # its table moved: worked out again
+    assert worked == ["a", "b", "a"]
+    # A part taken from the cache counts as read by the block around it.
+    with freshness.reading() as outer:
+        visit({"portal_concern": 2}, "a")
+    assert worked == ["a", "b", "a"]
+    assert "portal_concern" in outer
+    # Outside ``keeping`` every part is worked out each time and nothing is stored.
+    keeper = freshness.Keeper("test:elsewhere")
+    keeper.get("a", partial(work, "a"))
+    keeper.save()
+    assert worked[-1] == "a"
+    assert len(worked) == 4
+    assert cache.get("test:elsewhere") is None
