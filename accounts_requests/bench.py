@@ -228,7 +228,8 @@ def measures(ctx):
         Page("proposal page", f"/proposals/{ctx.shared['proposal_id']}/", comms),
         Page("account page", f"/accounts/{ctx.shared['account_id']}/", comms),
         # A change to a proposal redraws only the home panels that read proposals: the
-        # queue's counts, those waiting for the person, and the reminders.
+        # queue's counts, those waiting for the person, and the reminders, asking again
+        # only the reminder rules about proposals.
         Page(
             "home (comms), after a proposal changed",
             "/",

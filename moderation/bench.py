@@ -149,8 +149,8 @@ def measures(ctx):
         Page("moderation log, one category", f"/moderation/?category={category}", comms),
         Page("moderation report", "/moderation/reports/", comms),
         Page("moderation entry", f"/moderation/{ctx.shared['moderation_entry_id']}/", comms),
-        # A change to the log redraws only the home panels that read it: the log's own
-        # and the reminders (portal.views.home.drawn_panels).
+        # A change to the log redraws only the home panels that read it, here the log's
+        # own (portal.views.home.drawn_panels).
         Page(
             "home (comms), after an entry changed",
             "/",

@@ -44,9 +44,9 @@ def drawn_panels(user):
     on every visit is most of its cost. Each app's panels (one entry of
     DASHBOARD_PANELS) are kept with the tables they read while drawn and those tables'
     counts of changes (``portal.freshness.Keeper``), and drawn again as soon as one of
-    those counts has moved: logging a moderation entry redraws the moderation panels and
-    the reminders, not the proposal queue's counts. HOME_PANELS_KEPT_SECONDS bounds what
-    only the clock changes (a reminder falling due, the last seven days' count).
+    those counts has moved: logging a moderation entry redraws the moderation panel, not
+    the proposal queue's counts. HOME_PANELS_KEPT_SECONDS bounds what only the clock
+    changes (a reminder falling due, the last seven days' count).
     """
     seconds = settings.HOME_PANELS_KEPT_SECONDS
     counts = freshness.current() if seconds else None
