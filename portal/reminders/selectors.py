@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db.models import Count, Exists, Q
 from django.utils import formats, timezone
 
@@ -208,7 +209,7 @@ def upcoming_for(user, *, limit=6, now=None):
     and reads again only the proposals shown.
     """
     clock = _Clock(now)
-    keeper = freshness.Keeper(f"portal:reminders-soonest:{user.pk}:{limit}")
+    keeper = freshness.Keeper(_kept_key(user))
     soonest = []
     for rule in load_rules():
         mine = None
@@ -219,7 +220,7 @@ def upcoming_for(user, *, limit=6, now=None):
                     mine = theirs if mine is None else mine | theirs
         if mine is None:
             continue
-        found = keeper.get(rule.key, partial(_soonest, rule, user, mine, limit))
+        found = keeper.get((rule.key, limit), partial(_soonest, rule, user, mine, limit))
         after = rule.deadline.after
         soonest.extend(
             (after.due_at(since, clock.calendar), rule.key, pk, rule, since) for since, pk in found
@@ -229,6 +230,15 @@ def upcoming_for(user, *, limit=6, now=None):
     _mark_sent(chosen, keeper)
     keeper.save()
     return [clock.item(rule, record) for rule, record in chosen]
+
+
+def _kept_key(user):
+    return f"portal:reminders-coming:{user.pk}"
+
+
+def forget_upcoming(user):
+    """Forget what ``upcoming_for`` kept for ``user``."""
+    cache.delete(_kept_key(user))
 
 
 def _soonest(rule, user, mine, limit):

@@ -11,6 +11,7 @@ from django.utils.module_loading import import_string
 from portal import freshness, rules, selectors
 from portal.forms import ConfirmReadForm
 from portal.models import Notification
+from portal.reminders import selectors as reminder_selectors
 
 
 def dashboard_panels(user):
@@ -64,7 +65,9 @@ def _kept_key(user):
 
 
 def forget_panels(user):
+    """Forget all the home page keeps for ``user``, as if it had never been drawn."""
     cache.delete(_kept_key(user))
+    reminder_selectors.forget_upcoming(user)
 
 
 @login_required

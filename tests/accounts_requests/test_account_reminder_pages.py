@@ -221,3 +221,23 @@ def test_a_rule_kept_inside_a_redrawn_reminders_panel_still_redraws_it_when_it_c
             )
         page = client.get("/").content.decode()
     assert "Brand new page" in _reminders_panel(page)
+
+
+def test_forgetting_a_persons_home_page_forgets_the_reminders_kept_inside_it(
+    settings, as_user, team, member, comms
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portal.views.home import forget_panels
+
+    settings.HOME_PANELS_KEPT_SECONDS = 300
+    world(team, member, comms)
+    client = as_user(member)
+    with freeze_time(NOW):
+        client.get("/")
+        forget_panels(member)
+        with CaptureQueriesContext(connection) as queries:
+            client.get("/")
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert any('AS "pk" FROM "accounts_requests_managedaccount"' in one for one in sql)
