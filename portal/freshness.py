@@ -8,8 +8,8 @@ from the database, so a change made by the Celery worker or by another web worke
 seen as soon as one made here. Statements are watched at the database layer, so
 ``update()``, ``bulk_create()`` and raw SQL count as well as ``save()``.
 
-Kept work records which watched tables it read while it was made (``reading``) and the
-counts they had; it is still good while none of them has moved.
+Kept work (``Keeper``) records which watched tables it read while it was made
+(``reading``) and the counts they had; it is still good while none of them has moved.
 
 A few tables are written all the time and show on no kept page: notifications, sessions
 and the counts themselves. Writing them moves nothing, and nor does a sign-in noting when
