@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 
 WATCHED_APPS = frozenset({"portal", "accounts_requests", "moderation", "auth"})
 UNWATCHED_MODELS = ("portal.Notification", "portal.Session", "portal.TableVersion")
+# Besides people, groups and permissions: what decides who sees what (``scope_tables``).
+SCOPE_MODELS = ("Membership", "Team", "OrganisationProfile")
 _WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
 _WRITE_VERBS = frozenset({"INSERT", "UPDATE", "DELETE"})
 # A table named in a statement: Django quotes every name, and so does the portal's own SQL.
@@ -180,12 +182,10 @@ def scope_tables():
     """The tables that decide who sees what: people, their roles and teams (read once a
     request and kept on the user), and the trust's profile (its office hours; kept in
     memory for a minute). Kept work depends on them whatever it read itself."""
-    user = get_user_model()
-    models = [user, user.groups.through, user.user_permissions.through]
-    models += [apps.get_model(label) for label in ("auth.Group", "auth.Permission")]
-    models.append(apps.get_model("auth.Group").permissions.through)
-    models += [apps.get_model(f"portal.{name}") for name in ("Membership", "Team")]
-    models.append(apps.get_model("portal.OrganisationProfile"))
+    user, group = get_user_model(), apps.get_model("auth.Group")
+    models = [user, user.groups.through, user.user_permissions.through, group]
+    models += [group.permissions.through, apps.get_model("auth.Permission")]
+    models += [apps.get_model(f"portal.{name}") for name in SCOPE_MODELS]
     return frozenset(model._meta.db_table for model in models) & watched_tables()
 
 

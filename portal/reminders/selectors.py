@@ -259,7 +259,7 @@ def _records(soonest, keeper):
         related.update(rule.related())
     fetched = {
         model: keeper.get(
-            ("records", model._meta.label, *sorted(pks), *sorted(related)),
+            ("records", model._meta.label, tuple(sorted(pks)), tuple(sorted(related))),
             partial(_in_bulk, model, pks, related),
         )
         for model, (pks, related) in wanted.items()
@@ -288,7 +288,7 @@ def _mark_sent(chosen, keeper):
         rule.key: ContentType.objects.get_for_model(rule.get_model()).pk for rule, _ in chosen
     }
     ledger = keeper.get(
-        ("ledger", *sorted((rule.key, record.pk) for rule, record in chosen)),
+        ("ledger", tuple(sorted((rule.key, record.pk) for rule, record in chosen))),
         partial(_ledger, chosen, types),
     )
     for rule, record in chosen:

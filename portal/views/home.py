@@ -1,5 +1,4 @@
 from functools import partial
-from operator import itemgetter
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -14,12 +13,18 @@ from portal.models import Notification
 from portal.reminders import selectors as reminder_selectors
 
 
+def _order(panel):
+    return panel.get("order", 100)
+
+
+def _in_order(found):
+    """One list of every app's panels, in their order on the page."""
+    return sorted((panel for panels in found for panel in panels), key=_order)
+
+
 def dashboard_panels(user):
     """Each app contributes the panels it has for this user (see DASHBOARD_PANELS)."""
-    panels = []
-    for path in settings.DASHBOARD_PANELS:
-        panels.extend(import_string(path)(user))
-    return sorted(panels, key=lambda panel: panel.get("order", 100))
+    return _in_order(import_string(path)(user) for path in settings.DASHBOARD_PANELS)
 
 
 def _drawn(path, user):
@@ -27,14 +32,10 @@ def _drawn(path, user):
         {
             "title": panel["title"],
             "html": get_template(panel["template"]).render({"panel": panel["context"]}),
-            "order": panel.get("order", 100),
+            "order": _order(panel),
         }
         for panel in import_string(path)(user)
     ]
-
-
-def _in_order(drawn):
-    return sorted((panel for panels in drawn for panel in panels), key=itemgetter("order"))
 
 
 def drawn_panels(user):
