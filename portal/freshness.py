@@ -69,10 +69,6 @@ def written_table(sql):
     return match.group(1)
 
 
-def writes_watched_table(sql):
-    return written_table(sql) is not None
-
-
 def _user_table():
     return get_user_model()._meta.db_table
 
