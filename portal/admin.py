@@ -108,7 +108,15 @@ class TableVersionAdmin(ReadOnlyAdmin):
 class ReminderSentAdmin(ReadOnlyAdmin):
     """The once-only ledger, for looking up what was sent; it is never edited."""
 
-    list_display = ["rule", "stage", "object_id", "due_at", "sent_at", "recipient_count"]
+    list_display = [
+        "rule",
+        "stage",
+        "object_id",
+        "due_at",
+        "sent_at",
+        "recipient_count",
+        "passed_to",
+    ]
     list_filter = ["rule", "stage"]
     date_hierarchy = "sent_at"
 

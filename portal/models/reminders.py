@@ -11,7 +11,8 @@ class ReminderSent(AppendOnlyModel):
     The unique key is what makes the sweep safe to run twice, or in two beat processes at
     once: the second insert of the same key fails, and that sweep sends nothing. A record
     that starts waiting again (a proposal sent back for changes a second time) has a new
-    ``episode`` and is reminded again.
+    ``episode`` and is reminded again. A stage that fell due together with a later one
+    telling the same people is written too, sent to nobody (``passed_to``).
     """
 
     rule = models.CharField(max_length=60)
@@ -22,6 +23,12 @@ class ReminderSent(AppendOnlyModel):
     due_at = models.DateTimeField()
     sent_at = models.DateTimeField(default=timezone.now, db_index=True)
     recipient_count = models.PositiveIntegerField(default=0)
+    passed_to = models.CharField(
+        max_length=30,
+        blank=True,
+        help_text="The later stage, due at the same time, that told everyone this one would "
+        "have told; this one was then sent to nobody.",
+    )
 
     class Meta:
         ordering = ["-sent_at", "-id"]

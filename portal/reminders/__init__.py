@@ -72,7 +72,8 @@ engine filters on that annotation as it would on a field.
 Sending once: each stage sent writes a ``ReminderSent`` row whose unique key is (rule,
 stage, record, wait began). Running the sweep twice, or two beats at once, sends nothing
 twice; a record that waits again later (sent back for changes a second time) is reminded
-again.
+again. When several stages of a record fall due at once, each person is told only the
+latest one meant for them (the earlier stage's row records which stage took its place).
 """
 
 from portal.reminders import recipients

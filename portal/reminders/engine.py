@@ -53,7 +53,7 @@ def load_rules():
 def due_records(rule, stage, now, calendar):
     """The records for which ``stage`` of ``rule`` is due and not yet sent."""
     content_type = ContentType.objects.get_for_model(rule.get_model())
-    cutoff = stage.after.cutoff(now, calendar, dates=rule.since_is_date)
+    cutoff = _cutoff(rule, stage, now, calendar)
     return (
         rule.waiting_records()
         .filter(**{f"{rule.since}__lte": cutoff})
@@ -69,16 +69,51 @@ def sweep(now=None):
     calendar = WorkingCalendar.current()
     sent = 0
     for rule in load_rules():
-        for stage in rule.stages:
+        for index, stage in enumerate(rule.stages):
+            later = [
+                (later_stage, _cutoff(rule, later_stage, now, calendar))
+                for later_stage in rule.stages[index + 1 :]
+            ]
             for record in due_records(rule, stage, now, calendar):
                 try:
-                    if send_stage(rule, stage, record, now=now, calendar=calendar):
+                    if send_stage(rule, stage, record, now=now, calendar=calendar, later=later):
                         sent += 1
                 except Exception:
                     # One record's failure must not hold up everyone else's reminders;
                     # nothing of it was written, so the next sweep tries it again.
                     log.exception("Reminder %s.%s for %s failed", rule.key, stage.name, record.pk)
     return sent
+
+
+def _cutoff(rule, stage, now, calendar):
+    return stage.after.cutoff(now, calendar, dates=rule.since_is_date)
+
+
+def _told_later(record, since, later):
+    """Who a later stage, due now as well, tells about ``record``, and that stage's name.
+
+    When a record is first seen long after its wait began (it was made with an old date,
+    or the sweep did not run for a while), several stages fall due at once. Each person
+    is told only the latest one meant for them: "the review is due on 4 October" is not
+    sent beside "the review is overdue". Returns {user pk: stage name}.
+    """
+    told = {}
+    for stage, cutoff in later:
+        if stage.tell is None or since > cutoff:
+            continue
+        for user in _audience(stage, record)[0]:
+            told[user.pk] = stage.name
+    return told
+
+
+def _audience(stage, record):
+    """(users, fallback): who ``stage`` tells about ``record``; comms when nobody active."""
+    users = list(stage.tell.users(record)) if stage.tell is not None else []
+    fallback = stage.tell is not None and not any(user.is_active for user in users)
+    if fallback:
+        # A reminder nobody receives is a promise broken silently: tell comms.
+        users = recipients.comms.users(record)
+    return users, fallback
 
 
 def describe_moment(value):
@@ -88,9 +123,14 @@ def describe_moment(value):
     return formats.date_format(value, "l j F Y")
 
 
-def send_stage(rule, stage, record, *, now, calendar):
+def send_stage(rule, stage, record, *, now, calendar, later=()):
     """Write the ledger row and the notifications for one record, or nothing if another
-    sweep has already done so. Returns True when this call sent it."""
+    sweep has already done so. Returns True when this call sent it.
+
+    ``later`` is the rule's later stages with their cut-offs: anyone a later stage due
+    now tells is not told this one as well (``_told_later``). When that leaves nobody,
+    the ledger row still closes this stage, naming the stage that took its place.
+    """
     since = getattr(record, rule.since)
     due_at = stage.after.due_at(since, calendar)
     content_type = ContentType.objects.get_for_model(record)
@@ -99,11 +139,14 @@ def send_stage(rule, stage, record, *, now, calendar):
         still_waiting = rule.waiting_records().filter(pk=record.pk, **{rule.since: since})
         if not still_waiting.exists():
             return False
-        users = list(stage.tell.users(record)) if stage.tell is not None else []
-        fallback = stage.tell is not None and not any(user.is_active for user in users)
-        if fallback:
-            # A reminder nobody receives is a promise broken silently: tell comms.
-            users = recipients.comms.users(record)
+        users, fallback = _audience(stage, record)
+        told_later = _told_later(record, since, later) if stage.tell is not None else {}
+        passed_to = ""
+        if told_later:
+            active = [user for user in users if user.is_active]
+            users = [user for user in active if user.pk not in told_later]
+            if not users:
+                passed_to = told_later[active[0].pk] if active else ""
         try:
             with transaction.atomic():
                 ReminderSent.objects.create(
@@ -114,7 +157,8 @@ def send_stage(rule, stage, record, *, now, calendar):
                     episode=rule.episode(since),
                     due_at=due_at,
                     sent_at=now,
-                    recipient_count=len(users),
+                    recipient_count=len({user.pk for user in users if user.is_active}),
+                    passed_to=passed_to,
                 )
         except IntegrityError:
             log.info("Reminder %s.%s for %s already sent", rule.key, stage.name, record.pk)
@@ -123,6 +167,8 @@ def send_stage(rule, stage, record, *, now, calendar):
             import_string(stage.run)(record)
         if stage.tell is None:
             return True
+        if passed_to:
+            return False
         words = {
             "record": record,
             "wait": stage.after,

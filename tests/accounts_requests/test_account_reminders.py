@@ -6,10 +6,12 @@ figures missing by the fifth working day, and credential-change notices waiting 
 acknowledgement (comms after 4 working hours, the head after a working day).
 """
 
+import dataclasses
 import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 from freezegun import freeze_time
 
 from accounts_requests import services_notices
@@ -89,6 +91,39 @@ def test_an_annual_review_is_announced_30_days_ahead_and_again_when_due(team, ev
     assert note.title == "Review due: Due (Facebook)"
     assert "fell due on Friday 1 May 2026 and has not started" in note.body
     assert team_and_comms(told("account.review.approaching"))  # not sent again
+
+
+def test_a_review_already_overdue_when_first_swept_is_told_once_as_overdue(team, everyone):
+    # Made with an old activation date: its review fell due before any sweep saw it.
+    account = kpi_factories.account(team, name="Late", activated_at=at(2025, 5, 1, 9))
+    sweep_at(at(2026, 5, 20, 10, 0))
+    assert told("account.review.approaching") == {}  # "due on 1 May" beside "overdue": no
+    assert team_and_comms(told("account.review.overdue"))
+    ledger = ReminderSent.objects.filter(object_id=account.pk, rule="account.review")
+    assert sorted(ledger.values_list("stage", "recipient_count", "passed_to")) == [
+        ("approaching", 0, "overdue"),
+        ("overdue", 4, ""),
+    ]
+    assert sweep_at(at(2026, 5, 20, 10, 5)) == 0  # the passed stage stays closed
+    assert told("account.review.approaching") == {}
+
+
+def test_a_stage_whose_people_a_later_stage_tells_only_in_part_goes_to_the_rest(team, everyone):
+    # The review's first stage widened to the head alone next to the same stage as
+    # shipped: the team and comms would hear of it twice, the head not at all.
+    from portal.reminders import recipients
+
+    [rule] = [rule for rule in engine.load_rules() if rule.key == "account.review"]
+    approaching, overdue = rule.stages
+    account = kpi_factories.account(team, name="Late", activated_at=at(2025, 5, 1, 9))
+    narrowed = dataclasses.replace(overdue, tell=recipients.comms)
+    with freeze_time(at(2026, 5, 20, 10, 0)):
+        now = timezone.now()
+        later = [(narrowed, narrowed.after.cutoff(now, CAL, dates=True))]
+        assert engine.send_stage(rule, approaching, account, now=now, calendar=CAL, later=later)
+    assert set(told("account.review.approaching")) == {"manager", "member"}
+    row = ReminderSent.objects.get(object_id=account.pk, stage="approaching")
+    assert (row.recipient_count, row.passed_to) == (2, "")
 
 
 def test_a_review_falling_due_on_a_bank_holiday_is_e_mailed_the_next_working_morning(
