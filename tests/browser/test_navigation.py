@@ -83,3 +83,36 @@ def test_the_safeguarding_lead_goes_from_the_menu_to_the_log_they_may_read(
     assert nav.locator("[aria-current=page]").inner_text() == "Moderation log"
     assert page.get_by_role("heading", level=1).count() == 1
     assert_accessible(page)
+
+
+# Every word of a link in the table on one line: a word cut across two has two boxes.
+WORDS_CUT = """() => [...document.querySelectorAll('.table-responsive a')].flatMap((link) => {
+  const text = link.firstChild;
+  const cut = [];
+  for (const match of text.textContent.matchAll(/\\S+/g)) {
+    const range = document.createRange();
+    range.setStart(text, match.index);
+    range.setEnd(text, match.index + match[0].length);
+    if (range.getClientRects().length > 1) cut.push(match[0]);
+  }
+  return cut;
+})"""
+
+
+def test_a_table_on_a_phone_keeps_its_names_whole_and_scrolls_instead(open_as, manager, team):
+    from accounts_requests.models import AccountRequest
+    from tests import factories
+
+    for name in ("Perinatal Peer Support", "Perinatal Mental Health Instagram"):
+        factories.proposal_in_state(
+            AccountRequest.State.AWAITING_ENDORSEMENT, team=team, proposed_name=name
+        )
+    page = open_as(manager, viewport={"width": 390, "height": 800})
+    page.goto("/proposals/")
+    assert page.get_by_role("link", name="Perinatal Peer Support").count() == 1
+    assert page.evaluate(WORDS_CUT) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    badge = page.locator(".table-responsive .badge").first
+    assert badge.inner_text() == "Awaiting manager's endorsement"
+    box, cell = badge.bounding_box(), badge.locator("xpath=..").bounding_box()
+    assert box["x"] + box["width"] <= cell["x"] + cell["width"]  # wraps inside its cell
