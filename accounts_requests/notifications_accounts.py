@@ -7,6 +7,7 @@ compromise goes at once.
 from django.utils import timezone
 
 from portal import selectors
+from portal.moments import local_day, local_time
 from portal.notify import notify
 from portal.worktime import WorkingCalendar
 
@@ -66,7 +67,7 @@ def notice_filed(notice, *, actor):
 
 
 def compromise_reported(notice, *, actor, suspended):
-    account = notice.account
+    account, reported = notice.account, notice.reported_at
     if suspended:
         outcome = (
             "The account has been suspended and taken off the public register of official "
@@ -81,7 +82,7 @@ def compromise_reported(notice, *, actor, suspended):
         recipients=[*selectors.comms_users(), *selectors.heads_of_comms()],
         kind="account.compromise",
         title=f"Suspected compromise: {account.name}",
-        body=f"{actor} reported at {timezone.localtime(notice.reported_at):%H:%M on %d %b %Y} "
+        body=f"{actor} reported at {local_time(reported)} on {local_day(reported)} "
         f"that {_describe(account)} may have been hacked or has posts the team did not write. "
         f"{outcome} Act now: this alert is not held to office hours.",
         url=account.get_absolute_url(),

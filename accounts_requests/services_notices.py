@@ -23,6 +23,7 @@ from accounts_requests.workflow import (
     refuse_if_closed,
     run_account_transition,
 )
+from portal.moments import local_day, local_moment
 from portal.services.errors import ActionConflict, ActionError, ActionRefused
 from portal.worktime import WorkingCalendar
 
@@ -40,8 +41,7 @@ def report_due_by(changed_at):
 
 def _summary(notice):
     parts = [f"{notice.get_what_changed_display()} ({notice.get_reason_display().lower()})"]
-    local = timezone.localtime(notice.changed_at)
-    parts.append(f"changed {local:%d %b %Y %H:%M}")
+    parts.append(f"changed {local_moment(notice.changed_at)}")
     if notice.is_late:
         parts.append("reported late")
     if notice.new_secret_lodged:
@@ -185,7 +185,7 @@ def notice_acknowledge(*, actor, notice_id, comment=""):
             actor=actor,
             action="notice_acknowledged",
             comment=f"{notice.get_what_changed_display()} changed "
-            f"{timezone.localtime(notice.changed_at):%d %b %Y}."
+            f"{local_day(notice.changed_at)}."
             + (f" {notice.acknowledgement_comment}" if notice.acknowledgement_comment else ""),
         )
         notifications_accounts.notice_acknowledged(notice, actor=actor)

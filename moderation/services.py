@@ -29,6 +29,7 @@ from moderation.models import (
     Reconsideration,
 )
 from moderation.models.commenter import handle_key
+from portal.moments import local_day, local_moment
 from portal.services.errors import ActionConflict, ActionError, ActionRefused
 
 __all__ = ["ActionConflict", "ActionError", "ActionRefused"]
@@ -260,7 +261,7 @@ def _label(entry, name):
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).strftime("%d %b %Y %H:%M")
+        return local_moment(value)
     return str(value) if value not in (None, "") else "none"
 
 
@@ -427,8 +428,8 @@ def _evidence_file_remove(pk, *, today):
         action="evidence_removed",
         comment=(
             f"{record.get_content_type_display()} uploaded "
-            f"{timezone.localtime(record.uploaded_at):%d %b %Y} removed: its retention "
-            f"date, {record.entry.evidence_retain_until:%d %b %Y}, had passed."
+            f"{local_day(record.uploaded_at)} removed: its retention "
+            f"date, {local_day(record.entry.evidence_retain_until)}, had passed."
         ),
     )
     return True

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from portal import markup, rules
 from portal.models import Document, DocumentVersion, ReadConfirmation
+from portal.moments import local_day, local_time
 from portal.notify import notify
 
 from .errors import ActionConflict, ActionError, ActionRefused
@@ -29,8 +30,8 @@ def _check_editor(actor):
 def _check_revision(document, revision, doing):
     if document.draft_revision != revision:
         who = document.draft_updated_by or "Someone"
-        when = timezone.localtime(document.draft_updated_at) if document.draft_updated_at else None
-        since = f" at {when:%H:%M on %d %b}" if when else ""
+        when = document.draft_updated_at
+        since = f" at {local_time(when)} on {local_day(when)}" if when else ""
         raise ActionConflict(
             f"{who} changed the draft{since} while you were {doing}. Nothing was saved over "
             "their work."

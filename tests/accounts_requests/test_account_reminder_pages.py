@@ -87,7 +87,8 @@ def test_comms_see_every_account_and_moderation_rule_on_the_due_page(as_user, te
         assert summary in page, summary
     assert "Review soon 0" in page
     assert "On a plan 0" in page
-    assert "the scheduled job" in page  # the retention stage runs a job, it tells nobody
+    # The retention stage runs a job and tells nobody.
+    assert "Its scheduled job runs 1 day after." in page
     # An entry has no name of its own: it is named by its number and its account.
     assert re.search(r"Entry \d+ on On a plan 0 \(", page)
     # A notice is named by its account, never by the account's row number.
