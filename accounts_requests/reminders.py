@@ -197,17 +197,18 @@ RULES = [
                 after=days_before(30),
                 tell=recipients.team("team") + recipients.comms,
                 title="Annual review due on {since}: {record}",
-                body="The annual review of {record} ({record.team}) falls due on {since}. The "
-                "team: make sure every month's figures are in. The communications team: "
-                "start the review from the account's page.",
+                body="The annual review of {record}, run by {record.team}, falls due on "
+                "{since}. The team: make sure every month's figures are in. The "
+                "communications team: start the review from the account's page.",
             ),
             Stage(
                 "overdue",
                 after=days(0),
                 tell=recipients.team("team") + recipients.comms,
                 title="Review due: {record}",
-                body="The annual review of {record} ({record.team}) fell due on {since} and "
-                "has not started. The communications team starts it from the account's page.",
+                body="The annual review of {record}, run by {record.team}, fell due on "
+                "{since} and has not started. The communications team starts it from the "
+                "account's page.",
             ),
         ),
     ),
@@ -223,9 +224,10 @@ RULES = [
                 after=days(0),
                 tell=recipients.team("team") + recipients.comms,
                 title="Re-review due: {record}",
-                body="{record} ({record.team}) is on an improvement plan whose re-review fell "
-                "due on {since}. The communications team starts the re-review from the "
-                "account's page; the team can add what has changed on the review's page.",
+                body="{record}, run by {record.team}, is on an improvement plan whose "
+                "re-review fell due on {since}. The communications team starts the re-review "
+                "from the account's page; the team can add what has changed on the review's "
+                "page.",
             ),
         ),
     ),

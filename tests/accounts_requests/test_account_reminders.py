@@ -89,7 +89,10 @@ def test_an_annual_review_is_announced_30_days_ahead_and_again_when_due(team, ev
     assert team_and_comms(told("account.review.overdue"))
     note = Notification.objects.filter(kind="reminder.account.review.overdue").first()
     assert note.title == "Review due: Due (Facebook)"
-    assert "fell due on Friday 1 May 2026 and has not started" in note.body
+    assert note.body.startswith(
+        "The annual review of Due (Facebook), run by Perinatal Mental Health, fell due on "
+        "Friday 1 May 2026 and has not started."
+    )
     assert team_and_comms(told("account.review.approaching"))  # not sent again
 
 
