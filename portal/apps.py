@@ -9,8 +9,10 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from . import freshness, roles
+        from .models import OrganisationProfile
 
         freshness.install()
+        freshness.forget_on_change(OrganisationProfile, OrganisationProfile.forget)
 
         post_migrate.connect(roles.sync_groups, sender=self)
         checks.register(check_production_settings, checks.Tags.security, deploy=True)

@@ -185,10 +185,37 @@ def scope_tables():
     return frozenset(model._meta.db_table for model in models) & watched_tables()
 
 
+# Values a process keeps in its own memory for a while (the trust's profile, for a
+# minute), by table: {table: [forget, ...]}, and the count of each table last seen here.
+_forgetters = {}
+_seen = {}
+
+
+def forget_on_change(model, forget):
+    """Call ``forget()`` when a kept page first sees that ``model``'s table has changed.
+
+    A value kept in memory for a minute could be a minute old when a change redraws kept
+    work, which would then keep the old value for as long as the work is kept; forgetting
+    it first draws the work from the value as it is now.
+    """
+    _forgetters.setdefault(model._meta.db_table, []).append(forget)
+
+
+def _forget_changed(counts):
+    for table, forgetters in _forgetters.items():
+        count = counts.get(table, 0)
+        if _seen.get(table) != count:  # the first time too: the value may be older
+            for forget in forgetters:
+                forget()
+            _seen[table] = count
+
+
 @contextlib.contextmanager
 def keeping(counts, seconds):
     """Let ``Keeper`` keep work inside the block, by ``counts`` (from ``current()``) and
     for at most ``seconds``; outside it a Keeper works everything out each time."""
+    if counts is not None and seconds:
+        _forget_changed(counts)
     token = _keeping.set((counts, seconds) if counts is not None and seconds else None)
     try:
         yield

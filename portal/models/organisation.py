@@ -55,10 +55,15 @@ class OrganisationProfile(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
-        cache.delete(CACHE_KEY)
+        self.forget()
 
     def get_absolute_url(self):
         return reverse("portal:organisation")
+
+    @classmethod
+    def forget(cls):
+        """Drop the copy this process keeps, so the next ``load`` reads the row."""
+        cache.delete(CACHE_KEY)
 
     @classmethod
     def load(cls):

@@ -312,3 +312,38 @@ def test_a_keeper_keeps_each_part_until_a_table_it_read_changes(db):
     assert worked[-1] == "a"
     assert len(worked) == 4
     assert cache.get("test:elsewhere") is None
+
+
+def test_a_profile_changed_elsewhere_is_not_kept_from_an_older_copy(
+    kept, as_user, comms, published, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from portal.models import OrganisationProfile
+
+    client = as_user(comms)
+    assert "Accounts are watched 09:00 to 17:00" in client.get(HOME).content.decode()
+    OrganisationProfile.load()  # this process keeps its copy for a minute
+    # Changed the way another process would: its own copy goes, not this one's.
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        OrganisationProfile.objects.filter(pk=1).update(office_opens=datetime.time(8, 0))
+    assert OrganisationProfile.load().office_opens == datetime.time(9, 0)
+    # The home page sees the profile's table move and forgets the copy: the page, and the
+    # panels it draws again, read the profile as it is now.
+    assert "Accounts are watched 08:00 to 17:00" in client.get(HOME).content.decode()
+    assert OrganisationProfile.load().office_opens == datetime.time(8, 0)
+
+
+def test_a_value_kept_in_memory_is_forgotten_once_each_time_its_table_moves(monkeypatch):
+    forgotten = []
+    monkeypatch.setattr(freshness, "_forgetters", {"portal_team": [lambda: forgotten.append(1)]})
+    monkeypatch.setattr(freshness, "_seen", {})
+    with freshness.keeping({"portal_team": 3}, 300):
+        pass  # first seen: the copy may predate it
+    with freshness.keeping({"portal_team": 3}, 300):
+        pass
+    with freshness.keeping(None, 300):
+        pass  # nothing kept: nothing to protect
+    with freshness.keeping({"portal_team": 4, "portal_concern": 9}, 300):
+        pass
+    assert len(forgotten) == 2
