@@ -56,7 +56,7 @@ def log_row(entry):
         '<tr>\n    <th scope="row"><a href="{}"><time datetime="{}">{}</time>'
         '<span class="visually-hidden"> entry {}</span></a>\n      {}\n    </th>\n'
         '    <td>{}<br><span class="small text-body-secondary">{}</span></td>\n'
-        '    <td class="text-break">{}{}</td>\n'
+        "    <td>{}{}</td>\n"
         "    <td>{}</td>\n    <td>{}</td>\n    <td>{}</td>\n    <td>{}</td>\n  </tr>",
         entry.url,
         entry.when_iso,

@@ -85,18 +85,23 @@ def test_the_safeguarding_lead_goes_from_the_menu_to_the_log_they_may_read(
     assert_accessible(page)
 
 
-# Every word of a link in the table on one line: a word cut across two has two boxes.
-WORDS_CUT = """() => [...document.querySelectorAll('.table-responsive a')].flatMap((link) => {
-  const text = link.firstChild;
+# Every word in a table that scrolls sideways on one line: a word cut across two has two
+# boxes. Returns the words that are cut.
+WORDS_CUT = """() => {
   const cut = [];
-  for (const match of text.textContent.matchAll(/\\S+/g)) {
-    const range = document.createRange();
-    range.setStart(text, match.index);
-    range.setEnd(text, match.index + match[0].length);
-    if (range.getClientRects().length > 1) cut.push(match[0]);
+  for (const table of document.querySelectorAll('.table-responsive tbody')) {
+    const walker = document.createTreeWalker(table, NodeFilter.SHOW_TEXT);
+    for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+      for (const match of text.textContent.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(text, match.index);
+        range.setEnd(text, match.index + match[0].length);
+        if (range.getClientRects().length > 1) cut.push(match[0]);
+      }
+    }
   }
   return cut;
-})"""
+}"""
 
 
 def test_a_table_on_a_phone_keeps_its_names_whole_and_scrolls_instead(open_as, manager, team):
@@ -116,3 +121,21 @@ def test_a_table_on_a_phone_keeps_its_names_whole_and_scrolls_instead(open_as, m
     assert badge.inner_text() == "Awaiting manager's endorsement"
     box, cell = badge.bounding_box(), badge.locator("xpath=..").bounding_box()
     assert box["x"] + box["width"] <= cell["x"] + cell["width"]  # wraps inside its cell
+
+
+def test_the_moderation_log_on_a_phone_keeps_each_handle_whole(open_as, comms, team, settings):
+    from django.urls import reverse
+
+    from tests import factories
+    from tests.moderation.helpers import log_entry
+
+    settings.MODERATION_REPEAT_THRESHOLD = 2
+    account = factories.managed_account(team=team, name="Perinatal Peer Support")
+    for post, handle in enumerate(("@anon_account_1", "@worried_mum_of_three") * 2):
+        log_entry(comms, account, handle=handle, post_url=f"https://www.facebook.com/p/{post}")
+    page = open_as(comms, viewport={"width": 390, "height": 800})
+    for url in (reverse("moderation:log"), reverse("moderation:repeat_offenders")):
+        page.goto(url)
+        assert page.get_by_text("@worried_mum_of_three").count() >= 1, url
+        assert page.evaluate(WORDS_CUT) == [], url
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
