@@ -1,7 +1,10 @@
+import re
+
 from django import template
 from django.template.defaultfilters import linebreaksbr
 from django.utils import dateformat, timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from portal.worktime import WorkingCalendar
 
@@ -58,6 +61,21 @@ STATE_STYLES = {
     "acknowledged": "info",
     "action_taken": "primary",
 }
+
+
+# Where a handle or address may wrap: between a small letter and a capital
+# ("Riverside|Community"), and after "_", "." or "-".
+_SOFT_BREAK = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[_.-])(?=.)")
+
+
+@register.filter
+def soft_breaks(value):
+    """``value`` escaped, with places it may wrap marked (``<wbr>``) at its word joins.
+
+    A handle read on a phone must read exactly as it is: cut anywhere to fit, it reads as
+    two words; marked, it wraps only where its own words meet, and copies unchanged.
+    """
+    return mark_safe(_SOFT_BREAK.sub("<wbr>", escape(str(value))))  # noqa: S308 - escaped
 
 
 @register.simple_tag

@@ -126,3 +126,17 @@ def test_the_public_register_costs_the_same_queries_at_any_size(
     with django_assert_max_num_queries(2):
         response = client.get(URL)
     assert len(_listed(response)) == size
+
+
+def test_a_long_handle_may_wrap_only_where_its_own_words_meet():
+    from portal.templatetags.portal_tags import soft_breaks
+
+    assert soft_breaks("RiversideCommunityNursingNews") == (
+        "Riverside<wbr>Community<wbr>Nursing<wbr>News"
+    )
+    assert soft_breaks("@riverside_camhs.tips") == "@riverside_<wbr>camhs.<wbr>tips"
+    assert soft_breaks("CAMHS") == "CAMHS"
+    # What people typed is escaped before anything is marked.
+    assert soft_breaks('<b onclick="x">a_b</b>') == (
+        "&lt;b onclick=&quot;x&quot;&gt;a_<wbr>b&lt;/b&gt;"
+    )

@@ -149,3 +149,25 @@ def test_the_people_page_on_a_phone_keeps_each_address_whole(open_as, head, memb
     assert page.get_by_text(member.email).count() == 1
     assert page.evaluate(WORDS_CUT) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_the_public_register_on_a_phone_shows_each_handle_whole(open_as, team):
+    from accounts_requests.models import ManagedAccount
+    from tests import factories
+
+    for handle in ("RiversideCommunityNursingNews", "@riverside_recovery_college"):
+        factories.managed_account(
+            team=team, state=ManagedAccount.State.ACTIVE, handle=handle, url=""
+        )
+    page = open_as(None, viewport={"width": 320, "height": 640})
+    page.goto("/official-accounts/")
+    assert page.get_by_text("RiversideCommunityNursingNews").count() == 1
+    assert page.evaluate(WORDS_CUT) == []  # wraps where its words meet, if at all
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    # Two columns on a phone: the service is named under the account, not beside it.
+    assert not page.get_by_role("columnheader", name="Service").is_visible()
+    assert page.get_by_text(f"Service: {team.name}").first.is_visible()
+    wide = open_as(None)
+    wide.goto("/official-accounts/")
+    assert wide.get_by_role("columnheader", name="Service").is_visible()
+    assert not wide.get_by_text(f"Service: {team.name}").first.is_visible()
