@@ -171,3 +171,19 @@ def test_the_public_register_on_a_phone_shows_each_handle_whole(open_as, team):
     wide.goto("/official-accounts/")
     assert wide.get_by_role("columnheader", name="Service").is_visible()
     assert not wide.get_by_text(f"Service: {team.name}").first.is_visible()
+
+
+def test_public_pages_wrap_a_long_contact_typed_as_plain_text_at_320_pixels(open_as, db):
+    from django.urls import reverse
+
+    from portal.models import OrganisationProfile
+
+    profile = OrganisationProfile.load()
+    profile.complaints_contact = "patient.experience.complaints@riverside.example.nhs.uk"
+    profile.complaints_url = ""
+    profile.save()
+    page = open_as(None, viewport={"width": 320, "height": 640})
+    for url in (reverse("portal:get_help"), reverse("moderation:guidelines")):
+        page.goto(url)
+        assert page.locator("main").get_by_text(profile.complaints_contact).count() == 1, url
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, url
