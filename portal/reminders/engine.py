@@ -69,11 +69,9 @@ def sweep(now=None):
     calendar = WorkingCalendar.current()
     sent = 0
     for rule in load_rules():
+        cutoffs = [(stage, _cutoff(rule, stage, now, calendar)) for stage in rule.stages]
         for index, stage in enumerate(rule.stages):
-            later = [
-                (later_stage, _cutoff(rule, later_stage, now, calendar))
-                for later_stage in rule.stages[index + 1 :]
-            ]
+            later = cutoffs[index + 1 :]
             for record in due_records(rule, stage, now, calendar):
                 try:
                     if send_stage(rule, stage, record, now=now, calendar=calendar, later=later):
