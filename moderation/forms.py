@@ -25,7 +25,12 @@ from moderation.models import (
 )
 from portal import rules as portal_rules
 from portal import selectors as portal_selectors
-from portal.fields import category_choice_field, person_choice_field, team_choice_field
+from portal.fields import (
+    RowsChoiceField,
+    category_choice_field,
+    person_choice_field,
+    team_choice_field,
+)
 from portal.models import Team
 from portal.numbers import is_plain_number
 from portal.widgets import FastSelect
@@ -57,7 +62,7 @@ class MultipleFileField(forms.FileField):
         return [one(data, initial)] if data else []
 
 
-class CategoryChoices(forms.ModelMultipleChoiceField):
+class CategoryChoices(RowsChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.name} (retired)" if obj.is_retired else obj.name
 
@@ -484,7 +489,7 @@ class PlanForm(forms.Form):
 
 
 class PlanUpdateForm(forms.Form):
-    done_steps = forms.ModelMultipleChoiceField(
+    done_steps = RowsChoiceField(
         label="Steps done",
         queryset=None,
         required=False,

@@ -1,9 +1,14 @@
 """Form fields that stay quick when they list thousands of rows."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 
+from portal.numbers import is_plain_number
 from portal.widgets import FastSelect
+
+# The largest id a row can have (a 64-bit primary key).
+LARGEST_ID = 2**63 - 1
 
 
 class ValuesChoiceIterator(ModelChoiceIterator):
@@ -58,3 +63,25 @@ def person_choice_field(**kwargs):
 def category_choice_field(**kwargs):
     """A choice among named rows (categories and the like), listed from plain values."""
     return QuickModelChoiceField(label_fields=("name",), label_from_values=str, **kwargs)
+
+
+class RowsChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of several rows that refuses, before asking the database, any id no row
+    could have.
+
+    Django checks each id with an exact lookup, which takes any number, and then reads them
+    all with ``IN``, which does not: SQLite fails the whole query on an id past 64 bits
+    ("Python int too large") instead of the choice being refused.
+    """
+
+    def clean(self, value):
+        if isinstance(value, list | tuple):
+            for pk in value:
+                text = str(pk)
+                if not (is_plain_number(text) and int(text) <= LARGEST_ID):
+                    raise ValidationError(
+                        self.error_messages["invalid_choice"],
+                        code="invalid_choice",
+                        params={"value": text[:20]},
+                    )
+        return super().clean(value)
