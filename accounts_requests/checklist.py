@@ -9,10 +9,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from accounts_requests.models import Platform
-from accounts_requests.templatetags.kpi_tags import day_month_year
+from portal.moments import local_day
 
 MIN_MODERATORS = 2
 
@@ -118,7 +117,7 @@ def items(account):
             bool(setup and setup.comms_admin_confirmed),
             (
                 f"Confirmed by {setup.comms_admin_confirmed_by} on "
-                f"{day_month_year(timezone.localtime(setup.comms_admin_confirmed_at))}"
+                f"{local_day(setup.comms_admin_confirmed_at)}"
                 if setup and setup.comms_admin_confirmed
                 else ""
             ),

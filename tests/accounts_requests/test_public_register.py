@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts_requests import services_notices
 from accounts_requests.models import ManagedAccount, Platform
+from portal.templatetags.portal_tags import soft_breaks
 from tests import factories
 from tests.accounts_requests.fixtures_accounts import live, ready, vault_key
 
@@ -129,8 +130,6 @@ def test_the_public_register_costs_the_same_queries_at_any_size(
 
 
 def test_a_long_handle_may_wrap_only_where_its_own_words_meet():
-    from portal.templatetags.portal_tags import soft_breaks
-
     assert soft_breaks("RiversideCommunityNursingNews") == (
         "Riverside<wbr>Community<wbr>Nursing<wbr>News"
     )

@@ -1,6 +1,12 @@
 """The main navigation groups comms' pages and works by keyboard on a desktop and a phone."""
 
+from django.urls import reverse
+
+from accounts_requests.models import AccountRequest, ManagedAccount
+from portal.models import OrganisationProfile
+from tests import factories
 from tests.browser.conftest import assert_accessible
+from tests.moderation.helpers import log_entry
 
 
 def test_comms_reach_a_grouped_page_by_keyboard(open_as, comms):
@@ -105,9 +111,6 @@ WORDS_CUT = """() => {
 
 
 def test_a_table_on_a_phone_keeps_its_names_whole_and_scrolls_instead(open_as, manager, team):
-    from accounts_requests.models import AccountRequest
-    from tests import factories
-
     for name in ("Perinatal Peer Support", "Perinatal Mental Health Instagram"):
         factories.proposal_in_state(
             AccountRequest.State.AWAITING_ENDORSEMENT, team=team, proposed_name=name
@@ -124,11 +127,6 @@ def test_a_table_on_a_phone_keeps_its_names_whole_and_scrolls_instead(open_as, m
 
 
 def test_the_moderation_log_on_a_phone_keeps_each_handle_whole(open_as, comms, team, settings):
-    from django.urls import reverse
-
-    from tests import factories
-    from tests.moderation.helpers import log_entry
-
     settings.MODERATION_REPEAT_THRESHOLD = 2
     account = factories.managed_account(team=team, name="Perinatal Peer Support")
     for post, handle in enumerate(("@anon_account_1", "@worried_mum_of_three") * 2):
@@ -152,9 +150,6 @@ def test_the_people_page_on_a_phone_keeps_each_address_whole(open_as, head, memb
 
 
 def test_the_public_register_on_a_phone_shows_each_handle_whole(open_as, team):
-    from accounts_requests.models import ManagedAccount
-    from tests import factories
-
     for handle in ("RiversideCommunityNursingNews", "@riverside_recovery_college"):
         factories.managed_account(
             team=team, state=ManagedAccount.State.ACTIVE, handle=handle, url=""
@@ -174,9 +169,6 @@ def test_the_public_register_on_a_phone_shows_each_handle_whole(open_as, team):
 
 
 def test_public_pages_wrap_a_long_contact_typed_as_plain_text_at_320_pixels(open_as, db):
-    from django.urls import reverse
-
-    from portal.models import OrganisationProfile
 
     profile = OrganisationProfile.load()
     profile.complaints_contact = "patient.experience.complaints@riverside.example.nhs.uk"

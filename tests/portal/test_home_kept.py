@@ -1,6 +1,7 @@
 """The home page keeps each person's drawn panels between visits and draws a panel again
 as soon as a table it read has changed (portal.freshness), whoever changed it and however."""
 
+import datetime
 import re
 import threading
 from functools import partial
@@ -16,7 +17,14 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from portal import freshness
-from portal.models import Concern, Notification, Session, TableVersion, Team
+from portal.models import (
+    Concern,
+    Notification,
+    OrganisationProfile,
+    Session,
+    TableVersion,
+    Team,
+)
 from portal.notify import notify
 from portal.services import concerns
 from portal.views.home import _kept_key, dashboard_panels
@@ -317,10 +325,6 @@ def test_a_keeper_keeps_each_part_until_a_table_it_read_changes(db):
 def test_a_profile_changed_elsewhere_is_not_kept_from_an_older_copy(
     kept, as_user, comms, published, django_capture_on_commit_callbacks
 ):
-    import datetime
-
-    from portal.models import OrganisationProfile
-
     client = as_user(comms)
     assert "Accounts are watched 09:00 to 17:00" in client.get(HOME).content.decode()
     OrganisationProfile.load()  # this process keeps its copy for a minute
