@@ -316,6 +316,28 @@ LOGGING = {
     },
 }
 
+# What pages keep between visits (the home page's panels, the trust's profile, rendered
+# documents). With CACHE_URL, one Redis shared by every web worker, so a panel drawn by one
+# worker is not drawn again by the next; without it, each process keeps its own in memory.
+# A cache that is down or slow costs a page its kept work, never the page itself: every
+# read misses and every write is dropped (logged) until it answers again.
+CACHE_URL = os.getenv("CACHE_URL", "")
+if CACHE_URL:
+    _cache_timeout = float(os.getenv("CACHE_SOCKET_TIMEOUT", "0.5"))
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "portal",
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": _cache_timeout,
+                "SOCKET_TIMEOUT": _cache_timeout,
+                "IGNORE_EXCEPTIONS": True,
+            },
+        }
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+
 # How long the home page keeps a user's drawn panels: a change to a table a panel read
 # redraws it at once (portal.freshness); this bounds what only the passing of time changes.
 HOME_PANELS_KEPT_SECONDS = int(os.getenv("HOME_PANELS_KEPT_SECONDS", "300"))

@@ -247,13 +247,16 @@ class Rig:
             key: value
             for key, value in os.environ.items()
             if not key.startswith(("CELERY_", "EMAIL_", "DJANGO_SETTINGS"))
-            and key not in ("DEBUG", "PORTAL_ENV", "DATABASE_URL", "REDIS_URL")
+            and key not in ("DEBUG", "PORTAL_ENV", "DATABASE_URL", "REDIS_URL", "CACHE_URL")
         }
         env.update(
             DJANGO_SETTINGS_MODULE="portal.settings",
             PYTHONPATH=str(settings.BASE_DIR),
             DATABASE_URL=self.postgres.url,
             REDIS_URL=self.redis.url,
+            # The web workers share their kept work in the same Redis, as deployed, so
+            # stopping it takes the cache away too.
+            CACHE_URL=self.redis.url,
             PORTAL_VAR_DIR=str(self.folder / "var"),
             CREDENTIAL_KEYS=self.credential_key,
             SITE_URL=self.base_url,

@@ -62,7 +62,8 @@ class OrganisationProfile(models.Model):
 
     @classmethod
     def forget(cls):
-        """Drop the copy this process keeps, so the next ``load`` reads the row."""
+        """Drop the kept copy (in this process, or shared with CACHE_URL), so the next
+        ``load`` reads the row."""
         cache.delete(CACHE_KEY)
 
     @classmethod

@@ -28,6 +28,7 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from accounts_requests.models import AccountRequest
+from portal.bench.rig import Redis as RedisServer  # one of its own, on a spare port
 from portal.bench.rig import free_port, wait_for  # poll, never sleep blind
 from portal.celery import app
 from portal.models import Notification
@@ -39,54 +40,6 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services]
 
 REPO = Path(__file__).resolve().parents[2]
 LONDON = ZoneInfo("Europe/London")
-
-
-class RedisServer:
-    """A redis-server of the test's own, on a spare port, that it may stop and start."""
-
-    def __init__(self, folder):
-        self.port = free_port()
-        self.folder = folder
-        self.process = None
-
-    @property
-    def url(self):
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.folder),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        import redis
-
-        client = redis.Redis(host="127.0.0.1", port=self.port, socket_connect_timeout=1)
-
-        def answers():
-            try:
-                return client.ping()
-            except redis.RedisError:
-                return False
-
-        wait_for(answers, "redis-server to answer")
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(10)
 
 
 class Worker:

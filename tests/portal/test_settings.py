@@ -54,12 +54,12 @@ def test_production_settings_pass_the_deploy_check_with_no_warnings():
     assert "no issues (0 silenced)" in result.stdout
 
 
-def production_settings(*names):
+def production_settings(*names, **env):
     code = (
         "import json; from django.conf import settings; "
         f"print(json.dumps({{n: getattr(settings, n, None) for n in {list(names)!r}}}))"
     )
-    result = manage("shell", "-c", code, **PRODUCTION)
+    result = manage("shell", "-c", code, **{**PRODUCTION, **env})
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -91,3 +91,22 @@ def test_no_check_is_silenced_and_production_cookies_are_secure_httponly_and_sam
 def test_the_embedded_default_needs_nothing_set():
     result = manage("check", PORTAL_ENV="local")
     assert result.returncode == 0, result.stderr
+
+
+def test_without_cache_url_each_process_keeps_its_own_work_in_memory():
+    backend = production_settings("CACHES")["CACHES"]["default"]["BACKEND"]
+    assert backend == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_with_cache_url_every_worker_shares_one_redis_that_may_fail_without_failing_a_page():
+    got = production_settings(
+        "CACHES", "DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS", CACHE_URL="redis://cache:6379/2"
+    )
+    cache = got["CACHES"]["default"]
+    assert cache["BACKEND"] == "django_redis.cache.RedisCache"
+    assert cache["LOCATION"] == "redis://cache:6379/2"
+    # Down or slow, it is skipped (and logged) after half a second rather than failing.
+    assert cache["OPTIONS"]["IGNORE_EXCEPTIONS"] is True
+    assert cache["OPTIONS"]["SOCKET_CONNECT_TIMEOUT"] == 0.5
+    assert cache["OPTIONS"]["SOCKET_TIMEOUT"] == 0.5
+    assert got["DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS"] is True
