@@ -1,5 +1,4 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts_requests.models import (
     AccountRequest,
@@ -7,6 +6,7 @@ from accounts_requests.models import (
     ManagedAccount,
     ManagedAccountEvent,
 )
+from portal.admin import HistoryAdmin
 
 
 class ReadOnlyEventInline(admin.TabularInline):
@@ -28,7 +28,7 @@ class ManagedAccountEventInline(ReadOnlyEventInline):
 
 
 @admin.register(AccountRequest)
-class AccountRequestAdmin(SimpleHistoryAdmin):
+class AccountRequestAdmin(HistoryAdmin):
     list_display = ["__str__", "team", "platform", "state", "reviewer", "state_changed_at"]
     list_filter = ["state", "platform", "team"]
     list_select_related = ["team", "reviewer"]
@@ -39,7 +39,7 @@ class AccountRequestAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ManagedAccount)
-class ManagedAccountAdmin(SimpleHistoryAdmin):
+class ManagedAccountAdmin(HistoryAdmin):
     list_display = ["name", "platform", "handle", "team", "state"]
     list_filter = ["state", "platform", "team"]
     list_select_related = ["team"]
@@ -80,7 +80,7 @@ from accounts_requests.models import (  # noqa: E402
 )
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
+class ReadOnlyAdmin(HistoryAdmin):
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -138,14 +138,14 @@ class RotationTaskAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AccountModerator)
-class AccountModeratorAdmin(SimpleHistoryAdmin):
+class AccountModeratorAdmin(HistoryAdmin):
     list_display = ["user", "account", "role", "added_at"]
     list_select_related = ["user", "account"]
     raw_id_fields = ["account", "user", "added_by"]
 
 
 @admin.register(AccountSetup)
-class AccountSetupAdmin(SimpleHistoryAdmin):
+class AccountSetupAdmin(HistoryAdmin):
     list_display = ["account", "comms_admin_confirmed_at", "verified_badge"]
     list_select_related = ["account"]
     raw_id_fields = ["account", "comms_admin_confirmed_by", "badge_confirmed_by"]

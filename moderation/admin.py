@@ -1,7 +1,6 @@
 """The Django admin shows the moderation log read-only: changes go through the portal."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from moderation.models import (
     Category,
@@ -17,6 +16,7 @@ from moderation.models import (
     MonthlyCount,
     PlanStep,
 )
+from portal.admin import HistoryAdmin
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -31,7 +31,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(SimpleHistoryAdmin):
+class CategoryAdmin(HistoryAdmin):
     list_display = ["name", "slug", "sources", "retired_at", "order"]
 
     def has_delete_permission(self, request, obj=None):
@@ -39,7 +39,7 @@ class CategoryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Entry)
-class EntryAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+class EntryAdmin(HistoryAdmin, ReadOnlyAdmin):
     list_display = ["pk", "occurred_at", "account", "platform", "safeguarding", "moderator"]
     list_filter = ["platform", "safeguarding"]
     list_select_related = ["account", "moderator"]
@@ -85,18 +85,18 @@ class EntryEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(EvidenceFile)
-class EvidenceFileAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+class EvidenceFileAdmin(HistoryAdmin, ReadOnlyAdmin):
     list_display = ["pk", "entry", "content_type", "size", "uploaded_at", "removed_at"]
 
 
 @admin.register(ManagementPlan)
-class ManagementPlanAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+class ManagementPlanAdmin(HistoryAdmin, ReadOnlyAdmin):
     list_display = ["pk", "commenter", "owner", "review_on", "status"]
     list_select_related = ["commenter", "owner"]
 
 
 @admin.register(PlanStep)
-class PlanStepAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+class PlanStepAdmin(HistoryAdmin, ReadOnlyAdmin):
     list_display = ["plan", "position", "description", "done_at"]
 
 

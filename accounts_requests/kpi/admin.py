@@ -4,7 +4,6 @@ Every change goes through the portal's own pages and services, so these are for 
 """
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts_requests.models import (
     AccountClosure,
@@ -16,6 +15,7 @@ from accounts_requests.models import (
     MonthlyFigures,
     ReviewResponse,
 )
+from portal.admin import HistoryAdmin
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -30,7 +30,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(MonthlyFigures)
-class MonthlyFiguresAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class MonthlyFiguresAdmin(ReadOnlyAdmin, HistoryAdmin):
     list_display = ["account", "month", "followers", "posts", "engagements", "impressions"]
     list_filter = ["source", "month"]
     list_select_related = ["account"]
@@ -39,7 +39,7 @@ class MonthlyFiguresAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(HealthRules)
-class HealthRulesAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class HealthRulesAdmin(ReadOnlyAdmin, HistoryAdmin):
     list_display = ["below_target_months", "dormant_days", "missing_months", "updated_at"]
 
 
