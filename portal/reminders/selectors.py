@@ -12,6 +12,7 @@ import copy
 from dataclasses import dataclass, field
 from functools import partial
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db.models import Count, Exists, Q
@@ -276,7 +277,17 @@ def _records(soonest, keeper):
 
 
 def _in_bulk(model, pks, related):
-    return model._default_manager.select_related(*sorted(related)).order_by().in_bulk(pks)
+    # Kept between visits (in a Redis shared by the web workers where CACHE_URL is set):
+    # the people a record names come without their password hash.
+    hashes = [f"{path}__password" for path in related if _leads_to_a_person(model, path)]
+    records = model._default_manager.select_related(*sorted(related)).defer(*hashes)
+    return records.order_by().in_bulk(pks)
+
+
+def _leads_to_a_person(model, path):
+    for name in path.split("__"):
+        model = model._meta.get_field(name).related_model
+    return model is get_user_model()
 
 
 def _mark_sent(chosen, keeper):

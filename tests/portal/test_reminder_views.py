@@ -2,15 +2,18 @@
 them; the policy review date in the organisation profile; the configuration checks."""
 
 import datetime
+import pickle
 import re
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from freezegun import freeze_time
 
 from accounts_requests.models import AccountRequest, ManagedAccount
+from portal import freshness
 from portal.models import OrganisationProfile
 from portal.reminders import engine, selectors
 from portal.reminders.checks import check_calendar_settings, check_reminder_rules
@@ -183,6 +186,19 @@ def test_the_panel_costs_the_same_queries_for_few_or_many_records(
 
     selectors.upcoming_for(comms)  # warm the permission, membership and profile caches
     assert count_queries(2) == count_queries(25)
+
+
+def test_the_records_kept_for_the_panel_carry_no_ones_password_hash(member, team):
+    # Kept between visits, in Redis where CACHE_URL is set: the proposals the panel shows
+    # come with their applicant, who is named on it, but not with a password hash.
+    waiting(State.CHANGES_REQUESTED, team, applicant=member, proposed_name="Fix my answers")
+    with freeze_time(WEDNESDAY_NOON), freshness.keeping({}, 300):
+        items = selectors.upcoming_for(member)
+        kept = pickle.dumps(cache.get(selectors._kept_key(member)))
+    assert items[0].record.applicant == member
+    assert b"Fix my answers" in kept
+    assert member.password.encode() not in kept
+    assert member.password.split("$")[-1].encode() not in kept
 
 
 # How reminders reach you
