@@ -16,6 +16,7 @@ EXCERPT = "A short excerpt of the comment with the breach in it, personal detail
 def seed(ctx):
     rng = random.Random(5)
     now = timezone.now()
+    today = timezone.localdate()
     accounts = list(ManagedAccount.objects.values_list("id", "platform"))
     category_ids = list(Category.objects.values_list("id", flat=True))
     comms_ids = ctx.shared["comms_ids"]
@@ -49,18 +50,22 @@ def seed(ctx):
     def entries():
         for entry_id, account_id, platform, commenter_id in plan:
             occurred = start + datetime.timedelta(seconds=span * entry_id / total)
+            retain_until = (occurred + datetime.timedelta(days=396)).date()
+            # Past its date, an entry is as the retention job leaves it.
+            removed = occurred + datetime.timedelta(days=397) if retain_until < today else None
             yield {
                 "id": entry_id,
                 "account_id": account_id,
                 "platform": platform,
                 "occurred_at": occurred,
                 "commenter_id": commenter_id,
-                "excerpt": EXCERPT,
+                "excerpt": "" if removed else EXCERPT,
                 "author_told": "public_reply" if entry_id % 3 else "not_yet",
                 "hate_crime_strand": "race" if entry_id % 97 == 0 else "",
                 "safeguarding": entry_id % 211 == 0,
                 "moderator_id": comms_ids[entry_id % len(comms_ids)],
-                "evidence_retain_until": (occurred + datetime.timedelta(days=396)).date(),
+                "evidence_retain_until": retain_until,
+                "personal_data_removed_at": removed,
                 "created_at": occurred,
                 "updated_at": occurred,
             }

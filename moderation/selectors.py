@@ -31,7 +31,7 @@ from moderation.models import (
     ManagementPlan,
     MonthlyCount,
 )
-from moderation.models.commenter import handle_key
+from moderation.models.commenter import display_handle, handle_key
 
 PAGE_SIZE = 50
 
@@ -182,9 +182,7 @@ class LogRow:
         self.police = Action.POLICE in actions
         self.account = row["account__name"]
         self.platform = _PLATFORMS.get(row["platform"], row["platform"])
-        handle = (row["commenter__handle"] or "").strip()
-        # As Commenter.display_handle shows it.
-        self.handle = handle if handle.startswith("@") or " " in handle else f"@{handle}"
+        self.handle = display_handle(row["commenter__handle"])
         self.repeat = row["made_repeat_offender"]
         self.categories = "; ".join(categories)
         self.actions = "; ".join(_ACTIONS.get(value, value) for value in actions)

@@ -28,7 +28,7 @@ from moderation.models import (
     PlanStep,
     Reconsideration,
 )
-from moderation.models.commenter import handle_key
+from moderation.models.commenter import FORGOTTEN_KEY, handle_key
 from portal.moments import local_day, local_moment
 from portal.services.errors import ActionConflict, ActionError, ActionRefused
 
@@ -275,6 +275,11 @@ def entry_update(*, actor, entry_id, data, files=()):
             entry = Entry.objects.select_for_update().get(pk=entry_id)
         except Entry.DoesNotExist:
             raise ActionConflict("This entry no longer exists.") from None
+        if entry.personal_data_removed_at is not None:
+            raise ActionConflict(
+                "This entry is past its retention date and what it held of the commenter has "
+                "been removed, so it can no longer be edited. Nothing was changed."
+            )
         was_safeguarding = entry.safeguarding
         old_commenter_id = entry.commenter_id
         counted = rollups.current_counts(entry)
@@ -435,32 +440,95 @@ def _evidence_file_remove(pk, *, today):
     return True
 
 
-def entry_evidence_remove_expired(entry, *, today=None):
-    """The retention stage of the reminder engine (``moderation/reminders.py``): remove
-    this entry's evidence once its retention date has passed, unless it is on legal hold.
+# What an entry holds of the commenter besides who they are: their words, the link to
+# their comment, and the notes made about them.
+PERSONAL_FIELDS = ("excerpt", "comment_url", "notes")
+
+
+def _personal_data_due(today):
+    return Entry.objects.filter(
+        legal_hold=False, personal_data_removed_at__isnull=True, evidence_retain_until__lt=today
+    )
+
+
+def _entry_personal_data_remove(pk, *, today):
+    """Remove what one entry past its retention date holds of the commenter, from the
+    entry and from every row of its history, and forget the commenter's handle once
+    nothing of theirs is kept. Returns True when this call removed it."""
+    entry = _personal_data_due(today).select_for_update(skip_locked=True).filter(pk=pk).first()
+    if entry is None:
+        return False
+    now = timezone.now()
+    blank = dict.fromkeys(PERSONAL_FIELDS, "")
+    # Updates, not save(): the removal must not write a fresh history row of its own.
+    Entry.objects.filter(pk=pk).update(personal_data_removed_at=now, **blank)
+    Entry.history.filter(id=pk).update(**blank)
+    EntryEvent.objects.create(
+        entry_id=pk,
+        actor=None,
+        at=now,
+        action="personal_data_removed",
+        comment=(
+            "The excerpt, the link to the comment and the notes were removed, here and in "
+            f"the entry's history: its retention date, {local_day(entry.evidence_retain_until)},"
+            " had passed."
+        ),
+    )
+    commenter_forget_if_nothing_kept(entry.commenter_id)
+    return True
+
+
+def commenter_forget_if_nothing_kept(commenter_id):
+    """Forget a commenter's handle once no entry still holds their personal data (every
+    one past its retention date and not on hold) and no management plan for them is open.
+    The record stays, so their entries still count together; a new entry with the same
+    handle starts afresh. Returns True when the handle went."""
+    kept = Entry.objects.filter(commenter_id=commenter_id, personal_data_removed_at__isnull=True)
+    open_plan = ManagementPlan.objects.filter(
+        commenter_id=commenter_id, status=ManagementPlan.Status.OPEN
+    )
+    if kept.exists() or open_plan.exists():
+        return False
+    return bool(
+        Commenter.objects.filter(pk=commenter_id)
+        .exclude(handle="")
+        .update(handle="", handle_key=f"{FORGOTTEN_KEY}{commenter_id}", repeat_offender_since=None)
+    )
+
+
+def entry_retention_expire(entry, *, today=None):
+    """The retention stage of the reminder engine (``moderation/reminders.py``): once the
+    entry's retention date has passed, unless it is on legal hold, remove its evidence and
+    what it holds of the commenter (``PERSONAL_FIELDS``).
 
     Runs in the engine's transaction, once per entry and retention date. Returns how many
     files went.
     """
     today = today or timezone.localdate()
     due = _expired(today).filter(entry=entry).values_list("pk", flat=True)
-    return sum(_evidence_file_remove(pk, today=today) for pk in list(due))
+    removed = sum(_evidence_file_remove(pk, today=today) for pk in list(due))
+    _entry_personal_data_remove(entry.pk, today=today)
+    return removed
 
 
-def evidence_remove_expired(*, today=None):
-    """Remove every file past its entry's retention date that is not on legal hold.
+def retention_expire_all(*, today=None):
+    """Remove every file past its entry's retention date that is not on legal hold, and
+    what those entries hold of their commenters.
 
     The reminder engine does this entry by entry as dates pass; this does all that is due
     at once (for a catch-up run). Removes the stored file and its folder (with any derived
     copy) and the file's history rows; keeps the evidence row, with ``removed_at`` set, and
     a line on the entry's timeline. Running it again finds nothing left to do. Returns how
-    many went.
+    many files went.
     """
     today = today or timezone.localdate()
     removed = 0
     for pk in list(_expired(today).values_list("pk", flat=True)[:5000]):
         with transaction.atomic():
             removed += _evidence_file_remove(pk, today=today)
+    for pk in list(_personal_data_due(today).values_list("pk", flat=True)[:5000]):
+        with transaction.atomic():
+            _entry_personal_data_remove(pk, today=today)
     return removed
 
 
@@ -580,4 +648,6 @@ def plan_update(*, actor, plan_id, owner, review_on, done_steps, outcome="", clo
             plan.status = ManagementPlan.Status.CLOSED
         plan._change_reason = "closed" if close else "updated"
         plan.save()
+        if close:  # the plan may have been all that kept their handle
+            commenter_forget_if_nothing_kept(plan.commenter_id)
     return plan

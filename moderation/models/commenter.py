@@ -5,10 +5,24 @@ from simple_history.models import HistoricalRecords
 
 from accounts_requests.models import Platform
 
+# The key of a commenter whose handle the retention job removed, followed by their id. It
+# starts with a space, which ``handle_key`` strips from every handle typed, so no new
+# entry is ever matched to a forgotten commenter.
+FORGOTTEN_KEY = " removed-"
+
 
 def handle_key(handle):
     """The form of a handle used to match one person's entries: no @, no case, no spaces."""
     return (handle or "").strip().lstrip("@").strip().casefold()
+
+
+def display_handle(handle):
+    """A handle as pages show it: with its @ unless it is a display name, and said to be
+    removed once the retention job has forgotten it."""
+    handle = (handle or "").strip()
+    if not handle:
+        return "(handle removed)"
+    return handle if handle.startswith("@") or " " in handle else f"@{handle}"
 
 
 class CommenterQuerySet(models.QuerySet):
@@ -66,8 +80,11 @@ class Commenter(models.Model):
 
     @property
     def display_handle(self):
-        handle = self.handle.strip()
-        return handle if handle.startswith("@") or " " in handle else f"@{handle}"
+        return display_handle(self.handle)
+
+    @property
+    def is_forgotten(self):
+        return not self.handle.strip()
 
     @property
     def is_repeat_offender(self):

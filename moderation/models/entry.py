@@ -122,10 +122,17 @@ class Entry(models.Model):
         default=False, help_text="This entry took the author to the repeat-offender threshold."
     )
 
-    # Evidence retention, for every file on the entry.
+    # Retention, for every file on the entry and for what it holds of the commenter: the
+    # day after this date the retention job removes both, unless the entry is on hold.
     evidence_retain_until = models.DateField("keep evidence until")
     legal_hold = models.BooleanField(default=False)
     legal_hold_reason = models.CharField(max_length=300, blank=True)
+    personal_data_removed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the excerpt, the link to the comment and the notes were removed.",
+    )
 
     reconsideration = models.CharField(max_length=20, choices=Reconsideration.choices, blank=True)
     reconsidered_at = models.DateTimeField(null=True, blank=True)
@@ -164,10 +171,12 @@ class Entry(models.Model):
                 condition=models.Q(safeguarding=True),
                 name="entry_safeguarding_idx",
             ),
+            # What the retention job still has to do: entries that went through it drop
+            # out, so its sweep does not grow with the years of the log.
             models.Index(
                 fields=["evidence_retain_until"],
-                condition=models.Q(legal_hold=False),
-                name="entry_retention_idx",
+                condition=models.Q(legal_hold=False, personal_data_removed_at__isnull=True),
+                name="entry_retention_due_idx",
             ),
         ]
 

@@ -107,6 +107,13 @@ def _saved_message(request, entry, text):
 @writer_required
 def entry_edit(request, pk):
     entry = _get_entry(request.user, pk)
+    if entry.personal_data_removed_at is not None:
+        messages.info(
+            request,
+            "This entry is past its retention date: what it held of the commenter has been "
+            "removed, and it can no longer be edited.",
+        )
+        return redirect(entry)
     form = EntryForm(request.POST or None, request.FILES or None, user=request.user, entry=entry)
     if request.method == "POST" and form.is_valid():
         try:

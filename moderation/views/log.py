@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from moderation import detector, rules, selectors, services
 from moderation.forms import LogFilterForm
 from moderation.models import Action, Category, Entry, ExportRecord
+from moderation.models.commenter import display_handle
 from moderation.views.common import reader_required, writer_required
 from portal.csvsafe import neutralise
 
@@ -103,12 +104,6 @@ def _labels(field_name):
     return dict(Entry._meta.get_field(field_name).flatchoices)
 
 
-def _handle(handle):
-    """As ``Commenter.display_handle`` shows it."""
-    handle = (handle or "").strip()
-    return handle if handle.startswith("@") or " " in handle else f"@{handle}"
-
-
 def _export_chunks(entries):
     """Rows of values newest first, with each entry's category names and action values."""
     entries = entries.order_by("-occurred_at", "-id")
@@ -145,7 +140,7 @@ def export_rows(entries):
                 row["occurred_at"].astimezone(zone).strftime("%Y-%m-%d %H:%M"),
                 row["account__name"],
                 platforms.get(row["platform"], row["platform"]),
-                _handle(row["commenter__handle"]),
+                display_handle(row["commenter__handle"]),
                 detector.redact(row["excerpt"]),
                 "; ".join(categories[row["id"]]),
                 "; ".join(action_labels.get(value, value) for value in done),

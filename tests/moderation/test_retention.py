@@ -1,14 +1,15 @@
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from moderation import evidence, services, tasks
 from moderation.evidence import clean_upload
-from moderation.models import Entry, EvidenceFile
+from moderation.models import Action, Entry, EvidenceFile
 from portal.celery import BEAT_SCHEDULE
 from tests import factories
-from tests.moderation.helpers import log_entry, pdf_bytes, png_bytes, upload
+from tests.moderation.helpers import entry_data, log_entry, pdf_bytes, png_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def test_expired_evidence_is_really_removed_and_a_record_of_it_stays(entry_with_
     assert EvidenceFile.history.filter(id__in=[i.pk for i in items]).count() == 2
     _expire(entry_with_files)
 
-    assert services.evidence_remove_expired() == 2
+    assert services.retention_expire_all() == 2
 
     for folder in folders:
         assert not folder.exists()
@@ -53,16 +54,16 @@ def test_expired_evidence_is_really_removed_and_a_record_of_it_stays(entry_with_
 
 def test_running_the_job_again_changes_nothing(entry_with_files):
     _expire(entry_with_files)
-    services.evidence_remove_expired()
+    services.retention_expire_all()
     before = list(EvidenceFile.objects.values_list("id", "removed_at"))
     events = entry_with_files.events.count()
-    assert services.evidence_remove_expired() == 0
+    assert services.retention_expire_all() == 0
     assert list(EvidenceFile.objects.values_list("id", "removed_at")) == before
     assert entry_with_files.events.count() == events
 
 
 def test_evidence_before_its_date_is_kept(entry_with_files):
-    assert services.evidence_remove_expired() == 0
+    assert services.retention_expire_all() == 0
     for item in entry_with_files.evidence.all():
         assert evidence.stored_path(item.key).is_file()
 
@@ -74,12 +75,12 @@ def test_evidence_on_legal_hold_is_kept_past_its_date_until_the_hold_is_lifted(
         actor=comms, entry_id=entry_with_files.pk, hold=True, reason="Claim ref 42"
     )
     _expire(entry_with_files)
-    assert services.evidence_remove_expired() == 0
+    assert services.retention_expire_all() == 0
     assert all(
         evidence.stored_path(item.key).is_file() for item in entry_with_files.evidence.all()
     )
     services.entry_set_legal_hold(actor=comms, entry_id=entry_with_files.pk, hold=False)
-    assert services.evidence_remove_expired() == 2
+    assert services.retention_expire_all() == 2
 
 
 def test_removed_evidence_can_no_longer_be_downloaded(comms, as_user, entry_with_files):
@@ -87,17 +88,169 @@ def test_removed_evidence_can_no_longer_be_downloaded(comms, as_user, entry_with
     url = item.get_absolute_url()
     assert as_user(comms).get(url).status_code == 200
     _expire(entry_with_files)
-    services.evidence_remove_expired()
+    services.retention_expire_all()
     assert as_user(comms).get(url).status_code == 404
     page = as_user(comms).get(entry_with_files.get_absolute_url()).content.decode()
     assert "removed" in page and url not in page
 
 
-def test_the_entry_itself_outlives_its_evidence(entry_with_files):
+def test_the_entry_outlives_its_evidence_and_still_shows_what_was_breached_and_done(
+    entry_with_files,
+):
     _expire(entry_with_files)
-    services.evidence_remove_expired()
-    entry_with_files.refresh_from_db()
-    assert entry_with_files.excerpt
+    services.retention_expire_all()
+    entry = Entry.objects.get(pk=entry_with_files.pk)
+    assert [c.slug for c in entry.categories.all()] == ["abuse"]
+    assert entry.action_values == [Action.HIDE]
+    assert entry.moderator_id and entry.occurred_at and entry.post_url
+
+
+# What an entry holds of the commenter goes at the same date as its evidence.
+
+
+@pytest.fixture
+def account(team):
+    return factories.managed_account(team=team)
+
+
+WORDS = "Nurse Jo on ward 7 is useless"
+LINK = "https://www.facebook.com/trust/posts/1?comment_id=99"
+NOTE = "Posts under two names"
+
+
+def _full_entry(comms, account, handle="@troll_one"):
+    entry = log_entry(comms, account, handle=handle, excerpt=WORDS, comment_url=LINK, notes=NOTE)
+    # An edit, so that the history holds the words twice.
+    services.entry_update(
+        actor=comms,
+        entry_id=entry.pk,
+        data=entry_data(
+            account, handle=handle, excerpt=WORDS + "!", comment_url=LINK, notes=NOTE + "."
+        ),
+    )
+    return entry
+
+
+def test_past_its_date_the_commenters_words_link_and_notes_go_from_the_entry_and_its_history(
+    comms, account
+):
+    entry = _full_entry(comms, account)
+    assert Entry.history.filter(id=entry.pk).count() == 2
+    _expire(entry)
+
+    services.retention_expire_all()
+
+    entry.refresh_from_db()
+    assert (entry.excerpt, entry.comment_url, entry.notes) == ("", "", "")
+    assert entry.personal_data_removed_at is not None
+    rows = Entry.history.filter(id=entry.pk)
+    assert rows.count() == 2  # the record of each change stays
+    for row in rows:
+        assert (row.excerpt, row.comment_url, row.notes) == ("", "", "")
+    (event,) = entry.events.filter(action="personal_data_removed")
+    assert event.actor is None
+    assert WORDS not in event.comment and "retention date" in event.comment
+    # Nothing more on a second run.
+    assert services.retention_expire_all() == 0
+    assert entry.events.filter(action="personal_data_removed").count() == 1
+
+
+def test_before_its_date_or_on_legal_hold_the_entry_keeps_them(comms, account):
+    entry = _full_entry(comms, account)
+    services.retention_expire_all()
+    entry.refresh_from_db()
+    assert entry.excerpt and entry.personal_data_removed_at is None
+
+    services.entry_set_legal_hold(actor=comms, entry_id=entry.pk, hold=True, reason="Claim 42")
+    _expire(entry)
+    services.retention_expire_all()
+    entry.refresh_from_db()
+    assert entry.excerpt == WORDS + "!"
+
+    services.entry_set_legal_hold(actor=comms, entry_id=entry.pk, hold=False)
+    services.retention_expire_all()
+    entry.refresh_from_db()
+    assert entry.excerpt == ""
+
+
+def test_the_handle_is_forgotten_once_no_entry_keeps_anything_of_theirs(comms, account):
+    older = _full_entry(comms, account)
+    newer = log_entry(comms, account, handle="@troll_one")
+    commenter = older.commenter
+    assert newer.commenter == commenter
+    _expire(older)
+    services.retention_expire_all()
+    commenter.refresh_from_db()
+    assert commenter.handle == "@troll_one"  # the newer entry still keeps it
+
+    _expire(newer)
+    services.retention_expire_all()
+    commenter.refresh_from_db()
+    assert commenter.handle == "" and commenter.is_forgotten
+    assert commenter.display_handle == "(handle removed)"
+    assert commenter.entries.count() == 2
+    # The same handle logged again starts afresh: nothing links it to what was forgotten.
+    again = log_entry(comms, account, handle="@troll_one")
+    assert again.commenter != commenter
+
+
+def test_an_open_management_plan_keeps_the_handle_until_it_closes(comms, account):
+    entry = _full_entry(comms, account)
+    plan = services.plan_create(
+        actor=comms,
+        commenter=entry.commenter,
+        summary="Persistent abuse of the ward team.",
+        owner=comms,
+        review_on=timezone.localdate() + datetime.timedelta(days=30),
+        steps=["Message privately"],
+    )
+    _expire(entry)
+    services.retention_expire_all()
+    entry.commenter.refresh_from_db()
+    assert entry.commenter.handle == "@troll_one"
+
+    services.plan_update(
+        actor=comms,
+        plan_id=plan.pk,
+        owner=comms,
+        review_on=plan.review_on,
+        done_steps=[],
+        outcome="No further posts.",
+        close=True,
+    )
+    entry.commenter.refresh_from_db()
+    assert entry.commenter.is_forgotten
+
+
+def test_the_entry_page_says_what_went_and_the_entry_can_no_longer_be_edited(
+    as_user, comms, account
+):
+    entry = _full_entry(comms, account)
+    _expire(entry)
+    services.retention_expire_all()
+    client = as_user(comms)
+
+    page = client.get(entry.get_absolute_url()).content.decode()
+    assert WORDS not in page and LINK not in page and NOTE not in page
+    assert "(handle removed)" in page
+    assert "were removed on" in page
+    assert reverse("moderation:edit", args=[entry.pk]) not in page
+
+    edit = reverse("moderation:edit", args=[entry.pk])
+    response = client.get(edit, follow=True)
+    assert response.redirect_chain[-1][0] == entry.get_absolute_url()
+    assert "can no longer be edited" in response.content.decode()
+    posted = client.post(edit, entry_data(account, excerpt="Typed again"))
+    assert posted.status_code == 302
+    entry.refresh_from_db()
+    assert entry.excerpt == ""
+    with pytest.raises(services.ActionConflict):
+        services.entry_update(
+            actor=comms, entry_id=entry.pk, data=entry_data(account, excerpt="Typed again")
+        )
+
+    log = client.get(reverse("moderation:log")).content.decode()
+    assert "(handle removed)" in log and "@troll_one" not in log
 
 
 # The retention job is a stage of the reminder engine, run by its five-minute sweep.
@@ -164,3 +317,16 @@ def test_retention_is_no_beat_job_of_its_own_any_more():
     assert not any("expired_evidence" in name for name in names)
     assert "portal.tasks.sweep_reminders" in names
     assert not hasattr(tasks, "remove_expired_evidence")
+
+
+def test_the_engine_removes_the_commenters_details_of_an_entry_with_no_evidence(comms, account):
+    entry = _full_entry(comms, account)
+    day = datetime.date(2027, 3, 10)
+    _retain_until(entry, day)
+    _sweep(day, 23, 55)
+    entry.refresh_from_db()
+    assert entry.excerpt
+    _sweep(day + datetime.timedelta(days=1), 0, 5)
+    entry.refresh_from_db()
+    assert entry.excerpt == "" and entry.personal_data_removed_at is not None
+    assert entry.commenter.__class__.objects.get(pk=entry.commenter_id).is_forgotten
