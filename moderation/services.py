@@ -77,17 +77,22 @@ def _commenter_for(platform, handle, when):
     key = handle_key(handle)
     if not key:
         raise ActionError("Give the author's handle.", errors={"handle": "Give the handle."})
-    commenter = Commenter.objects.filter(platform=platform, handle_key=key).first()
-    if commenter is None:
-        try:
-            with transaction.atomic():
-                commenter = Commenter.objects.create(
-                    platform=platform, handle=handle.strip(), first_seen_at=when
-                )
-        except IntegrityError:  # someone logged the same person at the same moment
-            commenter = Commenter.objects.get(platform=platform, handle_key=key)
-    # Lock the person so two entries saved at once count their breaches one at a time.
-    return Commenter.objects.select_for_update().get(pk=commenter.pk)
+    for _attempt in range(2):
+        commenter = Commenter.objects.filter(platform=platform, handle_key=key).first()
+        if commenter is None:
+            try:
+                with transaction.atomic():
+                    commenter = Commenter.objects.create(
+                        platform=platform, handle=handle.strip(), first_seen_at=when
+                    )
+            except IntegrityError:  # someone logged the same person at the same moment
+                commenter = Commenter.objects.get(platform=platform, handle_key=key)
+        # Lock the person so two entries saved at once count their breaches one at a time.
+        locked = Commenter.objects.select_for_update().get(pk=commenter.pk)
+        if locked.handle_key == key:
+            return locked
+        # The retention job forgot them meanwhile: the handle starts a new record.
+    raise ActionConflict("The author's record changed as this was saved. Save it again.")
 
 
 def _normalise(data):
@@ -483,17 +488,21 @@ def commenter_forget_if_nothing_kept(commenter_id):
     one past its retention date and not on hold) and no management plan for them is open.
     The record stays, so their entries still count together; a new entry with the same
     handle starts afresh. Returns True when the handle went."""
+    # Locked first, as logging an entry locks them (``_commenter_for``): an entry saved at
+    # the same moment is either seen below or finds them forgotten and starts afresh.
+    commenter = Commenter.objects.select_for_update().filter(pk=commenter_id).first()
+    if commenter is None or commenter.is_forgotten:
+        return False
     kept = Entry.objects.filter(commenter_id=commenter_id, personal_data_removed_at__isnull=True)
     open_plan = ManagementPlan.objects.filter(
         commenter_id=commenter_id, status=ManagementPlan.Status.OPEN
     )
     if kept.exists() or open_plan.exists():
         return False
-    return bool(
-        Commenter.objects.filter(pk=commenter_id)
-        .exclude(handle="")
-        .update(handle="", handle_key=f"{FORGOTTEN_KEY}{commenter_id}", repeat_offender_since=None)
+    Commenter.objects.filter(pk=commenter_id).update(
+        handle="", handle_key=f"{FORGOTTEN_KEY}{commenter_id}", repeat_offender_since=None
     )
+    return True
 
 
 def entry_retention_expire(entry, *, today=None):

@@ -1,0 +1,68 @@
+"""The retention job forgets a commenter at the moment a new entry names them: the new
+entry is never left on a forgotten record. On PostgreSQL, with two real connections."""
+
+import threading
+import time
+
+import pytest
+from django.db import connection, transaction
+
+from moderation import services
+from moderation.models import Commenter, Entry
+from tests import factories
+from tests.moderation.helpers import log_entry
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _someone_waits_on_a_lock():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+        )
+        return cursor.fetchone()[0] > 0
+
+
+def test_an_entry_logged_as_its_author_is_forgotten_starts_a_new_record(
+    require_postgres, comms, team
+):
+    account = factories.managed_account(team=team)
+    old = log_entry(comms, account, handle="@troll_one")
+    Entry.objects.filter(pk=old.pk).update(personal_data_removed_at=old.occurred_at)
+    forgetting, results = threading.Event(), {}
+
+    def forget():
+        try:
+            with transaction.atomic():
+                results["forgot"] = services.commenter_forget_if_nothing_kept(old.commenter_id)
+                forgetting.set()
+                # Commit only once the new entry has found the old record and waits on it.
+                deadline = time.monotonic() + 10
+                while not _someone_waits_on_a_lock() and time.monotonic() < deadline:
+                    time.sleep(0.02)
+        finally:
+            connection.close()
+
+    def log_again():
+        try:
+            forgetting.wait(10)
+            results["entry"] = log_entry(comms, account, handle="@troll_one")
+        except Exception as error:  # reported to the test
+            results["entry"] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=forget), threading.Thread(target=log_again)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert results["forgot"] is True
+    entry = results["entry"]
+    assert isinstance(entry, Entry), entry
+    assert Commenter.objects.get(pk=old.commenter_id).is_forgotten
+    new = Commenter.objects.get(pk=entry.commenter_id)
+    assert new.pk != old.commenter_id and new.handle == "@troll_one"
