@@ -8,9 +8,10 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self):
-        from . import freshness, roles
+        from . import freshness, required_messages, roles
         from .models import OrganisationProfile
 
+        required_messages.install()
         freshness.install()
         freshness.forget_on_change(OrganisationProfile, OrganisationProfile.forget)
 

@@ -2,11 +2,38 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils import timezone
 
 from portal import selectors
 from portal.models import Concern, Membership, OrganisationProfile, TrainingRequest
 from portal.widgets import FastSelect
+
+
+def _say_when_missing(form, messages):
+    for name, message in messages.items():
+        form.fields[name].error_messages["required"] = message
+
+
+class SignInForm(AuthenticationForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _say_when_missing(
+            self, {"username": "Enter your user name.", "password": "Enter your password."}
+        )
+
+
+class ChangePasswordForm(PasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _say_when_missing(
+            self,
+            {
+                "old_password": "Enter your current password.",
+                "new_password1": "Enter a new password.",
+                "new_password2": "Enter the new password again.",
+            },
+        )
 
 
 class OrganisationProfileForm(forms.ModelForm):

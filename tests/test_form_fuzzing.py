@@ -381,3 +381,17 @@ def test_the_excerpt_checker_takes_any_text(comms):
         assert response.status_code in (200, 400), response.status_code
 
     check()
+
+
+@pytest.mark.parametrize("target", sorted(FORMS))
+def test_a_form_sent_empty_says_what_each_missing_answer_needs(target, world):
+    """Every answer left out is met with what to do ("Choose one.", "Enter a date."), never
+    Django's bare "This field is required."."""
+    page, role = FORMS[target]
+    client, forms = page_forms(world, page, role)
+    for form in forms:
+        if target_of(form) != target or form.method != "post":
+            continue
+        hidden = {field.name: field.value for field in form.fields if field.kind == "hidden"}
+        page = client.post(form.action, hidden).content.decode()
+        assert "This field is required." not in page, target

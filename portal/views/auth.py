@@ -2,9 +2,12 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
 
+from portal.forms import ChangePasswordForm, SignInForm
+
 
 class SignInView(auth_views.LoginView):
     template_name = "portal/sign_in.html"
+    authentication_form = SignInForm
     redirect_authenticated_user = True
 
 
@@ -14,6 +17,7 @@ class SignOutView(auth_views.LogoutView):
 
 class ChangePasswordView(auth_views.PasswordChangeView):
     template_name = "portal/change_password.html"
+    form_class = ChangePasswordForm
     success_url = reverse_lazy("portal:home")
 
     def form_valid(self, form):

@@ -317,7 +317,7 @@ def test_comms_resolve_with_a_note_and_the_account_is_active_again(
     url = reverse("accounts_requests:incident_resolve", args=[live.pk])
     response = client.post(url, {"comment": ""})
     assert response.status_code == 400
-    assert "This field is required" in response.content.decode()
+    assert "Enter an answer." in response.content.decode()
     live.refresh_from_db()
     assert live.state == State.SUSPENDED
 

@@ -83,7 +83,7 @@ def test_a_category_needs_its_wording(comms, as_user):
     response = as_user(comms).post(reverse("moderation:category_create"), {"name": "Thin"})
     assert response.status_code == 400
     assert not Category.objects.filter(name="Thin").exists()
-    assert "This field is required" in response.content.decode()
+    assert "Enter an answer." in response.content.decode()
 
 
 @pytest.mark.django_db
