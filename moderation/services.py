@@ -516,7 +516,12 @@ def entry_retention_expire(entry, *, today=None):
     today = today or timezone.localdate()
     due = _expired(today).filter(entry=entry).values_list("pk", flat=True)
     removed = sum(_evidence_file_remove(pk, today=today) for pk in list(due))
-    _entry_personal_data_remove(entry.pk, today=today)
+    if not _entry_personal_data_remove(entry.pk, today=today) and (
+        _personal_data_due(today).filter(pk=entry.pk).exists()
+    ):
+        # Someone is changing the entry at this moment: undo the stage, so that the
+        # engine does not record it as done, and let the next sweep do it.
+        raise ActionConflict(f"Entry {entry.pk} is being changed; the next sweep removes it.")
     return removed
 
 

@@ -1,14 +1,20 @@
-"""The retention job forgets a commenter at the moment a new entry names them: the new
-entry is never left on a forgotten record. On PostgreSQL, with two real connections."""
+"""The retention job meets other work on the same records at the same moment: a new entry
+naming the commenter it forgets, an edit holding the entry it is due to clear. On
+PostgreSQL, with two real connections."""
 
+import datetime
 import threading
 import time
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection, transaction
+from freezegun import freeze_time
 
 from moderation import services
 from moderation.models import Commenter, Entry
+from portal.models import ReminderSent
+from portal.reminders import engine
 from tests import factories
 from tests.moderation.helpers import log_entry
 
@@ -66,3 +72,42 @@ def test_an_entry_logged_as_its_author_is_forgotten_starts_a_new_record(
     assert Commenter.objects.get(pk=old.commenter_id).is_forgotten
     new = Commenter.objects.get(pk=entry.commenter_id)
     assert new.pk != old.commenter_id and new.handle == "@troll_one"
+
+
+def test_an_entry_being_changed_when_its_date_passes_is_done_by_the_next_sweep(
+    require_postgres, comms, team
+):
+    account = factories.managed_account(team=team)
+    entry = log_entry(comms, account, handle="@troll_one", excerpt="Kept while locked")
+    day = datetime.date(2027, 3, 10)
+    Entry.objects.filter(pk=entry.pk).update(evidence_retain_until=day)
+    moment = datetime.datetime(2027, 3, 11, 0, 10, tzinfo=ZoneInfo("Europe/London"))
+    locked, release = threading.Event(), threading.Event()
+
+    def edit_slowly():
+        try:
+            with transaction.atomic():
+                Entry.objects.select_for_update().get(pk=entry.pk)
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    editor = threading.Thread(target=edit_slowly)
+    editor.start()
+    locked.wait(10)
+    try:
+        with freeze_time(moment):
+            engine.sweep()
+    finally:
+        release.set()
+        editor.join(10)
+    entry.refresh_from_db()
+    assert entry.excerpt == "Kept while locked"
+    assert not ReminderSent.objects.filter(rule="moderation.evidence_retention").exists()
+
+    with freeze_time(moment + datetime.timedelta(minutes=5)):
+        engine.sweep()
+    entry.refresh_from_db()
+    assert entry.excerpt == "" and entry.personal_data_removed_at is not None
+    assert ReminderSent.objects.filter(rule="moderation.evidence_retention").count() == 1
