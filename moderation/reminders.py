@@ -16,10 +16,7 @@ RULES = [
     Rule(
         key="moderation.evidence_retention",
         model="moderation.Entry",
-        summary=(
-            "Evidence and commenters' details past their retention date (removed by the "
-            "retention job)"
-        ),
+        summary="Evidence and commenter details past the retention date (removed by the job)",
         # Until the job has run: entries it has been through leave the partial index.
         waiting=Q(legal_hold=False, personal_data_removed_at__isnull=True),
         since="evidence_retain_until",

@@ -74,7 +74,8 @@ class Entry(models.Model):
     """What was done about one public comment, and why.
 
     Entries are never deleted: edits are kept in the history and the timeline, and only
-    the retention job removes the evidence files.
+    the retention job removes anything: the evidence files, and what the entry holds of
+    the commenter, once its retention date has passed.
     """
 
     account = models.ForeignKey(

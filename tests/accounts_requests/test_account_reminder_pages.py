@@ -75,7 +75,7 @@ SUMMARIES = [
     "Improvement plans due for their re-review",
     "Last month&#x27;s KPI figures not in by the fifth working day",
     "Credential-change notices not acknowledged",
-    "Evidence past its retention date (removed by the retention job)",
+    "Evidence and commenter details past the retention date (removed by the job)",
 ]
 
 
