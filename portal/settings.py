@@ -307,12 +307,17 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
+    "filters": {
+        "once_a_minute": {"()": "portal.logs.OncePerInterval", "seconds": 60},
+    },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # The shared cache down: every request would log the refused connection.
+        "django_redis.cache": {"filters": ["once_a_minute"]},
     },
 }
 

@@ -1,6 +1,7 @@
 """With CACHE_URL every web worker keeps its work in one Redis: a panel one worker drew is
 there for the next, and a Redis that stops costs pages only their kept work."""
 
+import logging
 import shutil
 import uuid
 
@@ -10,6 +11,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from portal.bench.rig import Redis as RedisServer  # one of its own, on a spare port
+from portal.logs import OncePerInterval
 from portal.models import OrganisationProfile
 from tests.conftest import require_service
 
@@ -33,6 +35,7 @@ def shared_cache(settings, tmp_path):
             },
         }
     }
+    settings.DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True  # as portal.settings sets with CACHE_URL
     settings.HOME_PANELS_KEPT_SECONDS = 300
     yield server
     server.stop()
@@ -92,3 +95,22 @@ def test_a_saved_profile_is_forgotten_for_every_worker_at_once(shared_cache, db)
     assert not list(client.scan_iter(match="*organisation*"))
     assert OrganisationProfile.load().trust_name == "Northshire Community Health"
     client.close()
+
+
+def test_a_stopped_cache_is_logged_once_a_minute_not_on_every_request(
+    shared_cache, as_user, comms, published, caplog
+):
+    (once,) = [
+        found
+        for found in logging.getLogger("django_redis.cache").filters
+        if isinstance(found, OncePerInterval)
+    ]
+    once._passed.clear()  # earlier tests in this process may have logged already
+    client = as_user(comms)
+    shared_cache.stop()
+    with caplog.at_level(logging.ERROR, logger="django_redis.cache"):
+        for _ in range(3):
+            assert client.get(HOME).status_code == 200
+    logged = [record for record in caplog.records if record.name == "django_redis.cache"]
+    assert len(logged) == 1
+    assert logged[0].exc_info  # the one that passes keeps its traceback
