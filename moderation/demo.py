@@ -4,6 +4,7 @@ import datetime
 import io
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 
 from accounts_requests.models import ManagedAccount, Platform
@@ -70,6 +71,25 @@ def load(stdout):
         }
         return services.entry_create(actor=actor, data=data, files=extra.pop("files", ()))
 
+    # Logged over a year ago and past its retention date: as the retention job leaves it,
+    # what was breached and done stays; the words, the notes and the handle have gone.
+    old = log(
+        comms,
+        430,
+        corporate,
+        "@old_grievance_2025",
+        ["abuse"],
+        [Action.HIDE],
+        excerpt="You are all a disgrace",
+        notes="Complained about parking in the same thread.",
+        author_told=AuthorTold.PUBLIC_REPLY,
+    )
+    Entry.objects.filter(pk=old.pk).update(
+        evidence_retain_until=services.add_months(
+            timezone.localdate(old.occurred_at), settings.MODERATION_EVIDENCE_RETENTION_MONTHS
+        )
+    )
+    services.retention_expire_all()
     log(
         comms,
         160,
@@ -161,6 +181,6 @@ def load(stdout):
             files=[_screenshot()],
         )
     stdout.write(
-        "Demo moderation entries created, with a repeat offender, a hate-crime referral "
-        "and a safeguarding concern."
+        "Demo moderation entries created, with a repeat offender, a hate-crime referral, "
+        "a safeguarding concern and one past its retention date."
     )

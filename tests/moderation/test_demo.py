@@ -18,6 +18,11 @@ def test_the_demo_has_moderation_entries_on_the_demo_accounts():
     assert EvidenceFile.objects.exists()
     # Personal data in the demo excerpts was redacted on the way in, as in real use.
     assert not Entry.objects.filter(excerpt__contains="07700").exists()
+    # One shows what the retention job leaves of an entry past its date.
+    (past,) = Entry.objects.filter(personal_data_removed_at__isnull=False)
+    assert (past.excerpt, past.notes) == ("", "") and past.commenter.is_forgotten
+    assert past.events.filter(action="personal_data_removed").exists()
+    assert not Entry.objects.filter(personal_data_removed_at__isnull=True, excerpt="").exists()
     count = Entry.objects.count()
     call_command("load_demo", stdout=io.StringIO())  # running again adds nothing
     assert Entry.objects.count() == count
