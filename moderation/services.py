@@ -270,6 +270,16 @@ def _label(entry, name):
     return str(value) if value not in (None, "") else "none"
 
 
+def _refuse_past_retention(entry):
+    """An entry the retention job has been through is closed: what it held of the
+    commenter is gone, and nothing more may be recorded on it."""
+    if entry.personal_data_removed_at is not None:
+        raise ActionConflict(
+            "This entry is past its retention date and what it held of the commenter has "
+            "been removed, so it can no longer be changed. Nothing was changed."
+        )
+
+
 def entry_update(*, actor, entry_id, data, files=()):
     """Save edits to an entry; the old values stay in its history."""
     _require_writer(actor)
@@ -280,11 +290,7 @@ def entry_update(*, actor, entry_id, data, files=()):
             entry = Entry.objects.select_for_update().get(pk=entry_id)
         except Entry.DoesNotExist:
             raise ActionConflict("This entry no longer exists.") from None
-        if entry.personal_data_removed_at is not None:
-            raise ActionConflict(
-                "This entry is past its retention date and what it held of the commenter has "
-                "been removed, so it can no longer be edited. Nothing was changed."
-            )
+        _refuse_past_retention(entry)
         was_safeguarding = entry.safeguarding
         old_commenter_id = entry.commenter_id
         counted = rollups.current_counts(entry)
@@ -358,6 +364,7 @@ def entry_reconsider(*, actor, entry_id, outcome, comment=""):
         raise ActionError("Choose an outcome.", errors={"outcome": "Choose an outcome."})
     with transaction.atomic():
         entry = _locked_entry(entry_id)
+        _refuse_past_retention(entry)
         if entry.reconsideration:
             raise ActionConflict("This entry has already been reconsidered. Nothing was changed.")
         if not entry.action_rows.filter(action=Action.HIDE).exists():
@@ -386,6 +393,7 @@ def entry_set_legal_hold(*, actor, entry_id, hold, reason=""):
         )
     with transaction.atomic():
         entry = _locked_entry(entry_id)
+        _refuse_past_retention(entry)
         if entry.legal_hold == hold:
             raise ActionConflict(
                 "The evidence is already on legal hold."

@@ -205,7 +205,11 @@ class Entry(models.Model):
 
     @property
     def can_be_reconsidered(self):
-        return Action.HIDE in self.action_values and not self.reconsideration
+        return (
+            Action.HIDE in self.action_values
+            and not self.reconsideration
+            and self.personal_data_removed_at is None
+        )
 
 
 class EntryCategory(models.Model):
@@ -254,6 +258,7 @@ class EntryEvent(TransitionRecord):
         "legal_hold_placed": "put the evidence on legal hold",
         "legal_hold_lifted": "lifted the legal hold",
         "evidence_removed": "removed expired evidence",
+        "personal_data_removed": "removed the commenter's details",
     }
 
     class Meta(TransitionRecord.Meta):

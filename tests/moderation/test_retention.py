@@ -248,6 +248,15 @@ def test_the_entry_page_says_what_went_and_the_entry_can_no_longer_be_edited(
         services.entry_update(
             actor=comms, entry_id=entry.pk, data=entry_data(account, excerpt="Typed again")
         )
+    # Nothing more is recorded on it: no reconsideration, no hold on what is gone.
+    assert "What you can do" not in page
+    assert "removed the commenter&#x27;s details" in page
+    with pytest.raises(services.ActionConflict):
+        services.entry_reconsider(actor=comms, entry_id=entry.pk, outcome="reinstated")
+    with pytest.raises(services.ActionConflict):
+        services.entry_set_legal_hold(actor=comms, entry_id=entry.pk, hold=True, reason="Claim")
+    entry.refresh_from_db()
+    assert not entry.reconsideration and not entry.legal_hold
 
     log = client.get(reverse("moderation:log")).content.decode()
     assert "(handle removed)" in log and "@troll_one" not in log
