@@ -522,14 +522,13 @@ def entry_retention_expire(entry, *, today=None):
     files went.
     """
     today = today or timezone.localdate()
+    if not Entry.objects.select_for_update(skip_locked=True).filter(pk=entry.pk).exists():
+        # Someone is changing the entry at this moment. Fail the stage before any file is
+        # touched, so that the engine does not record it as done: the next sweep does it.
+        raise ActionConflict(f"Entry {entry.pk} is being changed; the next sweep removes it.")
     due = _expired(today).filter(entry=entry).values_list("pk", flat=True)
     removed = sum(_evidence_file_remove(pk, today=today) for pk in list(due))
-    if not _entry_personal_data_remove(entry.pk, today=today) and (
-        _personal_data_due(today).filter(pk=entry.pk).exists()
-    ):
-        # Someone is changing the entry at this moment: undo the stage, so that the
-        # engine does not record it as done, and let the next sweep do it.
-        raise ActionConflict(f"Entry {entry.pk} is being changed; the next sweep removes it.")
+    _entry_personal_data_remove(entry.pk, today=today)
     return removed
 
 

@@ -11,12 +11,13 @@ import pytest
 from django.db import connection, transaction
 from freezegun import freeze_time
 
-from moderation import services
+from moderation import evidence, services
+from moderation.evidence import clean_upload
 from moderation.models import Commenter, Entry
 from portal.models import ReminderSent
 from portal.reminders import engine
 from tests import factories
-from tests.moderation.helpers import log_entry
+from tests.moderation.helpers import log_entry, png_bytes, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -78,7 +79,14 @@ def test_an_entry_being_changed_when_its_date_passes_is_done_by_the_next_sweep(
     require_postgres, comms, team
 ):
     account = factories.managed_account(team=team)
-    entry = log_entry(comms, account, handle="@troll_one", excerpt="Kept while locked")
+    entry = log_entry(
+        comms,
+        account,
+        handle="@troll_one",
+        excerpt="Kept while locked",
+        files=[clean_upload(upload("shot.png", png_bytes()))],
+    )
+    (item,) = entry.evidence.all()
     day = datetime.date(2027, 3, 10)
     Entry.objects.filter(pk=entry.pk).update(evidence_retain_until=day)
     moment = datetime.datetime(2027, 3, 11, 0, 10, tzinfo=ZoneInfo("Europe/London"))
@@ -105,9 +113,13 @@ def test_an_entry_being_changed_when_its_date_passes_is_done_by_the_next_sweep(
     entry.refresh_from_db()
     assert entry.excerpt == "Kept while locked"
     assert not ReminderSent.objects.filter(rule="moderation.evidence_retention").exists()
+    # Nothing was touched, the file on disk included: the stage failed before it began.
+    item.refresh_from_db()
+    assert item.removed_at is None and evidence.stored_path(item.key).is_file()
 
     with freeze_time(moment + datetime.timedelta(minutes=5)):
         engine.sweep()
     entry.refresh_from_db()
     assert entry.excerpt == "" and entry.personal_data_removed_at is not None
+    assert not evidence.stored_path(item.key).exists()
     assert ReminderSent.objects.filter(rule="moderation.evidence_retention").count() == 1
