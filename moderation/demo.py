@@ -4,7 +4,6 @@ import datetime
 import io
 from decimal import Decimal
 
-from django.conf import settings
 from django.utils import timezone
 
 from accounts_requests.models import ManagedAccount, Platform
@@ -85,9 +84,7 @@ def load(stdout):
         author_told=AuthorTold.PUBLIC_REPLY,
     )
     Entry.objects.filter(pk=old.pk).update(
-        evidence_retain_until=services.add_months(
-            timezone.localdate(old.occurred_at), settings.MODERATION_EVIDENCE_RETENTION_MONTHS
-        )
+        evidence_retain_until=services.default_retention(timezone.localdate(old.occurred_at))
     )
     services.retention_expire_all()
     log(

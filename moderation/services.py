@@ -271,12 +271,10 @@ def _label(entry, name):
 
 
 def _refuse_past_retention(entry):
-    """An entry the retention job has been through is closed: what it held of the
-    commenter is gone, and nothing more may be recorded on it."""
-    if entry.personal_data_removed_at is not None:
+    if entry.is_past_retention:
         raise ActionConflict(
-            "This entry is past its retention date and what it held of the commenter has "
-            "been removed, so it can no longer be changed. Nothing was changed."
+            "This entry is past its retention date: what it held of the commenter has been "
+            "removed, and nothing more can be recorded on it."
         )
 
 

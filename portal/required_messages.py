@@ -13,7 +13,6 @@ from django import forms
 # (a decimal, like an integer, asks for a number).
 MESSAGES = (
     (forms.Field, "Enter an answer."),
-    (forms.CharField, "Enter an answer."),
     (forms.EmailField, "Enter an e-mail address."),
     (forms.URLField, "Enter a web address."),
     (forms.IntegerField, "Enter a number."),

@@ -204,11 +204,17 @@ class Entry(models.Model):
         return Action.POLICE in self.action_values
 
     @property
+    def is_past_retention(self):
+        """The retention job has been through it: what it held of the commenter is gone,
+        and nothing more may be recorded on it."""
+        return self.personal_data_removed_at is not None
+
+    @property
     def can_be_reconsidered(self):
         return (
             Action.HIDE in self.action_values
             and not self.reconsideration
-            and self.personal_data_removed_at is None
+            and not self.is_past_retention
         )
 
 

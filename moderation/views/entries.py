@@ -107,7 +107,7 @@ def _saved_message(request, entry, text):
 @writer_required
 def entry_edit(request, pk):
     entry = _get_entry(request.user, pk)
-    if entry.personal_data_removed_at is not None:
+    if entry.is_past_retention:
         messages.info(
             request,
             "This entry is past its retention date: what it held of the commenter has been "
