@@ -10,6 +10,7 @@ import hashlib
 import io
 import re
 import shutil
+import uuid
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -225,3 +226,22 @@ def remove(key):
     """Delete the stored file and every copy derived from it; a missing folder is fine."""
     shutil.rmtree(folder_for(key), ignore_errors=True)
     return not folder_for(key).exists()
+
+
+def stored_keys(*, changed_before):
+    """The keys of the stored folders last changed before ``changed_before`` (a Unix
+    time), read from the disk, not the database."""
+    root = evidence_root()
+    if not root.is_dir():
+        return
+    for shard in root.iterdir():
+        if not shard.is_dir():
+            continue
+        for folder in shard.iterdir():
+            try:
+                key = uuid.UUID(folder.name)
+                changed = folder.stat().st_mtime
+            except (ValueError, OSError):
+                continue  # not a folder of ours, or gone meanwhile
+            if changed < changed_before:
+                yield key

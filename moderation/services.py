@@ -5,6 +5,8 @@ timeline, and the notifications it needs; e-mails leave only after the commit.
 """
 
 import datetime
+import functools
+import logging
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -33,6 +35,8 @@ from portal.moments import local_day, local_moment
 from portal.services.errors import ActionConflict, ActionError, ActionRefused
 
 __all__ = ["ActionConflict", "ActionError", "ActionRefused"]
+
+log = logging.getLogger(__name__)
 
 # Fields a moderator fills in; the form passes them in ``data``.
 ENTRY_FIELDS = (
@@ -433,7 +437,10 @@ def _evidence_file_remove(pk, *, today):
     )
     if record is None:
         return False
-    evidence_store.remove(record.key)
+    # The file goes once its removal is committed: removed now, a transaction rolled back
+    # afterwards would leave the row saying it is kept. A process that stops between the
+    # commit and the removal leaves the folder to ``evidence_leftovers_remove``.
+    transaction.on_commit(functools.partial(evidence_store.remove, record.key), robust=True)
     EvidenceFile.history.filter(id=record.pk).delete()
     # An update, not save(): the tombstone must not write a fresh history row.
     EvidenceFile.objects.filter(pk=record.pk).update(removed_at=timezone.now(), sha256="")
@@ -549,6 +556,39 @@ def retention_expire_all(*, today=None):
         with transaction.atomic():
             _entry_personal_data_remove(pk, today=today)
     return removed
+
+
+def evidence_leftovers_remove(*, now=None):
+    """Remove every stored folder that no kept evidence row names: one whose row has been
+    marked removed (its process stopped before the file went), or whose upload was rolled
+    back before its clean-up ran. Folders changed in the last hour are left alone, as an
+    upload may still be committing. Returns how many went; each is logged by its key.
+    """
+    now = now or timezone.now()
+    cutoff = (now - datetime.timedelta(hours=1)).timestamp()
+    removed = 0
+    for chunk in _chunks(evidence_store.stored_keys(changed_before=cutoff), 1000):
+        kept = set(
+            EvidenceFile.objects.filter(key__in=chunk, removed_at__isnull=True).values_list(
+                "key", flat=True
+            )
+        )
+        for key in chunk:
+            if key not in kept and evidence_store.remove(key):
+                log.info("Removed evidence folder %s: no kept evidence names it.", key)
+                removed += 1
+    return removed
+
+
+def _chunks(items, size):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def commenters_refresh_repeat_flags(*, now=None):

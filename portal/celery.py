@@ -23,6 +23,10 @@ BEAT_SCHEDULE = {
         "task": "moderation.tasks.refresh_repeat_offenders",
         "schedule": crontab(hour=2, minute=45),
     },
+    "moderation-remove-leftover-evidence": {
+        "task": "moderation.tasks.remove_leftover_evidence",
+        "schedule": crontab(hour=3, minute=0),
+    },
     # Reminders and escalations: find what has fallen due (see portal/reminders).
     "sweep-reminders": {
         "task": "portal.tasks.sweep_reminders",

@@ -1,6 +1,10 @@
 import datetime
+import logging
+import os
+import uuid
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,7 +34,9 @@ def _expire(entry):
     )
 
 
-def test_expired_evidence_is_really_removed_and_a_record_of_it_stays(entry_with_files):
+def test_expired_evidence_is_really_removed_and_a_record_of_it_stays(
+    entry_with_files, django_capture_on_commit_callbacks
+):
     items = list(entry_with_files.evidence.all())
     folders = [evidence.folder_for(item.key) for item in items]
     for folder in folders:
@@ -38,7 +44,8 @@ def test_expired_evidence_is_really_removed_and_a_record_of_it_stays(entry_with_
     assert EvidenceFile.history.filter(id__in=[i.pk for i in items]).count() == 2
     _expire(entry_with_files)
 
-    assert services.retention_expire_all() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.retention_expire_all() == 2
 
     for folder in folders:
         assert not folder.exists()
@@ -50,6 +57,69 @@ def test_expired_evidence_is_really_removed_and_a_record_of_it_stays(entry_with_
     removed = entry_with_files.events.filter(action="evidence_removed")
     assert removed.count() == 2
     assert all(e.actor is None for e in removed)
+
+
+def test_a_removal_rolled_back_leaves_the_file_with_the_row_that_says_it_is_kept(
+    entry_with_files, django_capture_on_commit_callbacks
+):
+    _expire(entry_with_files)
+
+    class Failed(Exception):
+        pass
+
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(Failed),
+        transaction.atomic(),
+    ):
+        assert services.entry_retention_expire(entry_with_files) == 2
+        raise Failed
+    for item in entry_with_files.evidence.all():
+        assert item.removed_at is None
+        assert evidence.stored_path(item.key).is_file()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.entry_retention_expire(entry_with_files) == 2
+    for item in entry_with_files.evidence.all():
+        assert item.removed_at is not None
+        assert not evidence.folder_for(item.key).exists()
+
+
+def _age(folder, hours):
+    moment = (timezone.now() - datetime.timedelta(hours=hours)).timestamp()
+    os.utime(folder, (moment, moment))
+
+
+def test_the_daily_clean_up_removes_folders_no_kept_evidence_names(entry_with_files, caplog):
+    kept, marked = entry_with_files.evidence.all()
+    # The removal was committed but its process stopped before the file went.
+    EvidenceFile.objects.filter(pk=marked.pk).update(removed_at=timezone.now())
+    # An upload rolled back whose clean-up never ran, and one still being committed.
+    orphan, fresh = uuid.uuid4(), uuid.uuid4()
+    evidence.write(orphan, b"left behind")
+    evidence.write(fresh, b"being saved")
+    stranger = evidence.evidence_root() / "ab" / "not-a-key"
+    stranger.mkdir(parents=True)
+    for key in (kept.key, marked.key, orphan):
+        _age(evidence.folder_for(key), hours=2)
+    _age(stranger, hours=2)
+
+    with caplog.at_level(logging.INFO, logger="moderation.services"):
+        assert tasks.remove_leftover_evidence() == {"removed": 2}
+
+    assert evidence.stored_path(kept.key).is_file()
+    assert not evidence.folder_for(marked.key).exists()
+    assert not evidence.folder_for(orphan).exists()
+    assert evidence.stored_path(fresh).is_file()
+    assert stranger.is_dir()
+    assert {str(marked.key), str(orphan)} == {
+        str(record.args[0]) for record in caplog.records if "no kept evidence" in record.message
+    }
+    assert services.evidence_leftovers_remove() == 0
+
+
+def test_the_daily_clean_up_is_scheduled():
+    schedule = {entry["task"]: entry["schedule"] for entry in BEAT_SCHEDULE.values()}
+    assert "moderation.tasks.remove_leftover_evidence" in schedule
 
 
 def test_running_the_job_again_changes_nothing(entry_with_files):
