@@ -48,6 +48,11 @@ BEAT_SCHEDULE = {
         "task": "portal.tasks.clear_expired_sessions",
         "schedule": crontab(hour=2, minute=15),
     },
+    # Sign-in records past their time: they name an address and a browser.
+    "clear-old-sign-in-records": {
+        "task": "portal.tasks.clear_old_sign_in_records",
+        "schedule": crontab(hour=2, minute=20),
+    },
     "redact-expired-concerns": {
         "task": "portal.tasks.redact_expired_concerns",
         "schedule": crontab(hour=2, minute=30),

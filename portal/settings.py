@@ -292,6 +292,9 @@ AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
 AXES_USERNAME_CALLABLE = "portal.security.sign_in_name"
 # Its start-up banner would print on every management command.
 AXES_VERBOSE = False
+# Each sign-in is recorded (who, when, from which address and browser) for looking into a
+# suspected misuse, and a nightly job deletes the records older than this.
+SIGN_IN_RECORDS_KEEP_DAYS = envint("SIGN_IN_RECORDS_KEEP_DAYS", "90")
 # How many proxies of our own stand in front of the portal and append to X-Forwarded-For.
 # 0 (the default) reads the address from the connection only: a client's own
 # X-Forwarded-For is never believed.

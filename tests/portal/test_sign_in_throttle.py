@@ -157,3 +157,44 @@ def test_an_overlong_user_name_is_a_wrong_sign_in_not_a_server_error(alice):
     lock(overlong + "b", OFFICE)
     assert sign_in(overlong, "p", OFFICE)[1].status_code == 429
     assert signed_in(sign_in("alice", PASSWORD, OFFICE)[1])
+
+
+def test_sign_in_records_are_kept_for_a_set_time_then_deleted_by_the_nightly_job(
+    alice, bob, settings
+):
+    from axes.models import AccessAttempt, AccessLog
+
+    from portal import tasks
+    from portal.celery import BEAT_SCHEDULE
+
+    settings.SIGN_IN_RECORDS_KEEP_DAYS = 90
+    with freeze_time("2026-06-01 09:00"):
+        _, response = sign_in("alice", PASSWORD, OFFICE)
+        assert signed_in(response)
+    with freeze_time("2026-08-20 09:00"):
+        assert signed_in(sign_in("bob", PASSWORD, HOME)[1])
+        sign_in("alice", "wrong-password", HOME)
+    assert AccessLog.objects.count() == 2
+    assert AccessAttempt.objects.count() == 1
+
+    with freeze_time("2026-08-31 09:00"):  # 91 days after alice's, 11 after bob's
+        assert tasks.clear_old_sign_in_records() == {"sign_ins": 1, "failure_counts": 1}
+    assert list(AccessLog.objects.values_list("username", "ip_address")) == [("bob", HOME)]
+    assert not AccessAttempt.objects.exists()
+    with freeze_time("2026-08-31 09:00"):
+        assert tasks.clear_old_sign_in_records() == {"sign_ins": 0, "failure_counts": 0}
+    tasks_run = {entry["task"] for entry in BEAT_SCHEDULE.values()}
+    assert "portal.tasks.clear_old_sign_in_records" in tasks_run
+
+
+def test_a_pause_still_running_keeps_its_count(alice):
+    from axes.models import AccessAttempt
+
+    from portal import tasks
+
+    with freeze_time("2026-08-20 09:00"):
+        lock("alice", OFFICE)
+    with freeze_time("2026-08-20 09:10"):
+        assert tasks.clear_old_sign_in_records()["failure_counts"] == 0
+        assert not signed_in(sign_in("alice", PASSWORD, OFFICE)[1])
+    assert AccessAttempt.objects.filter(username="alice").exists()
