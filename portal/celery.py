@@ -48,6 +48,10 @@ BEAT_SCHEDULE = {
         "task": "portal.tasks.clear_expired_sessions",
         "schedule": crontab(hour=2, minute=15),
     },
+    "clear-old-notifications": {
+        "task": "portal.tasks.clear_old_notifications",
+        "schedule": crontab(hour=2, minute=25),
+    },
     # Sign-in records past their time: they name an address and a browser.
     "clear-old-sign-in-records": {
         "task": "portal.tasks.clear_old_sign_in_records",

@@ -10,6 +10,7 @@ daily digest get them in one e-mail at the start of the working day instead. Urg
 alerts (``urgent=True``: safeguarding, a compromised account) always go at once.
 """
 
+import datetime
 import enum
 import logging
 import time
@@ -33,6 +34,7 @@ __all__ = [
     "Delivery",
     "claim",
     "claim_timeout",
+    "clear_old",
     "deliver",
     "notify",
     "send_digests",
@@ -295,6 +297,21 @@ def send_digests(now=None):
         if deliver_digest(recipient_id, now) is Delivery.SENT:
             sent += 1
     return sent
+
+
+def clear_old(*, now=None, batch=5000):
+    """Delete the notifications written more than ``NOTIFICATION_KEEP_DAYS`` ago, read or
+    not: they name who did what, and a year on they are history, which the records' own
+    timelines keep. In batches, so no long lock holds up anyone's inbox. Returns how many
+    went."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.NOTIFICATION_KEEP_DAYS)
+    old = Notification.objects.filter(created_at__lt=cutoff).order_by()
+    removed = 0
+    while ids := list(old.values_list("pk", flat=True)[:batch]):
+        removed += Notification.objects.filter(pk__in=ids).delete()[0]
+    if removed:
+        log.info("Deleted %d notifications written before %s.", removed, cutoff.date())
+    return removed
 
 
 def user_set_daily_digest(*, actor, wants_daily_digest):

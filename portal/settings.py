@@ -428,6 +428,8 @@ REMINDER_WAITS = dict(item.partition("=")[::2] for item in envlist("REMINDER_WAI
 
 # A delivery that claimed a notification and then died is retried after this many seconds.
 NOTIFICATION_CLAIM_TIMEOUT = envint("NOTIFICATION_CLAIM_TIMEOUT", "600")
+# Days a notification is kept, read or not, before a nightly job deletes it.
+NOTIFICATION_KEEP_DAYS = envint("NOTIFICATION_KEEP_DAYS", "365")
 
 
 # Credential vault (accounts_requests). Login details are encrypted with these Fernet

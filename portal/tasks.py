@@ -55,6 +55,12 @@ def send_daily_digests():
 
 
 @shared_task(acks_late=True)
+def clear_old_notifications():
+    """Delete the notifications older than ``NOTIFICATION_KEEP_DAYS``; returns how many."""
+    return notify.clear_old()
+
+
+@shared_task(acks_late=True)
 def sweep_reminders():
     """Write every reminder that has fallen due since the last sweep, each once."""
     from portal.reminders import engine

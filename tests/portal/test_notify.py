@@ -260,3 +260,29 @@ def test_mark_all_read(as_user, member, outsider):
     as_user(member).post(reverse("portal:notifications_read_all"))
     assert Notification.objects.get(recipient=member).read_at is not None
     assert Notification.objects.get(recipient=outsider).read_at is None
+
+
+def test_notifications_older_than_the_kept_days_are_deleted_by_the_nightly_job(db, settings):
+    from portal.celery import BEAT_SCHEDULE
+
+    settings.NOTIFICATION_KEEP_DAYS = 365
+    person = UserFactory()
+    now = timezone.now()
+
+    def written(days_ago, **fields):
+        note = Notification.objects.create(recipient=person, kind="test", title="t", **fields)
+        Notification.objects.filter(pk=note.pk).update(
+            created_at=now - datetime.timedelta(days=days_ago)
+        )
+        return note.pk
+
+    old_read = written(400, read_at=now)
+    old_unread = written(366)
+    kept = [written(364), written(10, read_at=now)]
+
+    assert notify.clear_old(now=now, batch=1) == 2
+    assert sorted(Notification.objects.values_list("pk", flat=True)) == sorted(kept)
+    assert not Notification.objects.filter(pk__in=[old_read, old_unread]).exists()
+    assert tasks.clear_old_notifications() == 0
+    scheduled = {entry["task"] for entry in BEAT_SCHEDULE.values()}
+    assert "portal.tasks.clear_old_notifications" in scheduled
