@@ -343,7 +343,7 @@ def repeat_offenders(user):
         Commenter.objects.visible_to(user)
         .filter(repeat_offender_since__isnull=False)
         .annotate(entry_count=Count("entries"))
-        .order_by("-repeat_offender_since")
+        .order_by("-repeat_offender_since", "-pk")
     )
 
 

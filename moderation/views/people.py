@@ -2,7 +2,9 @@ import io
 import json
 import zipfile
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -29,8 +31,16 @@ def _get_commenter(user, pk):
 
 @reader_required
 def repeat_offenders(request):
-    people = selectors.repeat_offenders(request.user)[:200]
-    return render(request, "moderation/repeat_offenders.html", {"people": people})
+    people = selectors.repeat_offenders(request.user)
+    return render(
+        request,
+        "moderation/repeat_offenders.html",
+        {
+            "page": Paginator(people, 50).get_page(request.GET.get("page")),
+            "threshold": settings.MODERATION_REPEAT_THRESHOLD,
+            "window_days": settings.MODERATION_REPEAT_WINDOW_DAYS,
+        },
+    )
 
 
 @reader_required

@@ -123,3 +123,30 @@ def test_the_entry_and_person_pages_show_the_flag_and_the_next_step(
     assert "Repeat offender since" in person and "Tell them why" in person
     listing = as_user(comms).get(reverse("moderation:repeat_offenders")).content.decode()
     assert "@shown" in listing
+
+
+def test_the_list_says_what_flags_someone_and_pages_through_everyone_flagged(
+    comms, accounts, as_user, settings
+):
+    settings.MODERATION_REPEAT_THRESHOLD = 4
+    settings.MODERATION_REPEAT_WINDOW_DAYS = 60
+    first, _ = accounts
+    now = timezone.now()
+    Commenter.objects.bulk_create(
+        Commenter(
+            platform=first.platform,
+            handle=f"@person{n:02}",
+            handle_key=f"person{n:02}",
+            first_seen_at=now,
+            repeat_offender_since=now - datetime.timedelta(hours=n),
+        )
+        for n in range(52)
+    )
+    url = reverse("moderation:repeat_offenders")
+    page = as_user(comms).get(url).content.decode()
+    assert "4 or more breaches logged in the last 60 days" in page
+    assert "52 authors flagged as repeat offenders" in page
+    assert "@person00" in page and "@person49" in page and "@person50" not in page
+    assert "Page 1 of 2" in page
+    rest = as_user(comms).get(url, {"page": 2}).content.decode()
+    assert "@person50" in rest and "@person51" in rest and "@person00" not in rest
