@@ -21,6 +21,9 @@ from moderation.views.common import (
     writer_required,
 )
 
+# A person's page lists their entries a page at a time, newest first.
+ENTRIES_PER_PAGE = 100
+
 
 def _get_commenter(user, pk):
     try:
@@ -47,7 +50,9 @@ def repeat_offenders(request):
 def commenter_detail(request, pk):
     """Everything logged about one author, across posts and accounts."""
     commenter = _get_commenter(request.user, pk)
-    entries = list(selectors.commenter_entries(request.user, commenter)[:500])
+    entries = Paginator(
+        selectors.commenter_entries(request.user, commenter), ENTRIES_PER_PAGE
+    ).get_page(request.GET.get("page"))
     can_plans = rules.can_read_plans(request.user)
     plans = list(selectors.commenter_plans(commenter)) if can_plans else []
     return render(

@@ -150,3 +150,19 @@ def test_the_list_says_what_flags_someone_and_pages_through_everyone_flagged(
     assert "Page 1 of 2" in page
     rest = as_user(comms).get(url, {"page": 2}).content.decode()
     assert "@person50" in rest and "@person51" in rest and "@person00" not in rest
+
+
+def test_a_persons_page_counts_all_their_entries_and_pages_through_them(
+    comms, accounts, as_user, monkeypatch
+):
+    from moderation.views import people
+
+    monkeypatch.setattr(people, "ENTRIES_PER_PAGE", 2)
+    first, second = accounts
+    entries = [log_entry(comms, account, handle="@prolific") for account in (first, second, first)]
+    url = entries[0].commenter.get_absolute_url()
+    page = as_user(comms).get(url).content.decode()
+    assert "3 entries" in page and "Page 1 of 2" in page
+    assert f"entry {entries[2].pk}<" in page and f"entry {entries[0].pk}<" not in page
+    rest = as_user(comms).get(url, {"page": 2}).content.decode()
+    assert f"entry {entries[0].pk}<" in rest and f"entry {entries[2].pk}<" not in rest
