@@ -662,6 +662,15 @@ def plan_create(*, actor, commenter, summary, owner, review_on, steps):
         )
     try:
         with transaction.atomic():
+            # Locked as forgetting locks them, so a plan and the forgetting of its person's
+            # handle cannot cross: the plan sees the handle gone, or forgetting sees the plan.
+            locked = Commenter.objects.select_for_update().filter(pk=commenter.pk).first()
+            if locked is None or locked.is_forgotten:
+                raise ActionRefused(
+                    "This person's handle was removed with the rest of their details, so "
+                    "no one could tell who a plan is about. If they are still posting, log "
+                    "an entry with their handle and start the plan from that."
+                )
             plan = ManagementPlan.objects.create(
                 commenter=commenter,
                 summary=summary,

@@ -292,6 +292,38 @@ def test_an_open_management_plan_keeps_the_handle_until_it_closes(comms, account
     assert entry.commenter.is_forgotten
 
 
+def test_no_plan_can_start_for_someone_whose_handle_was_forgotten(as_user, comms, account):
+    entry = _full_entry(comms, account)
+    _expire(entry)
+    services.retention_expire_all()
+    commenter = entry.commenter
+    commenter.refresh_from_db()
+    assert commenter.is_forgotten
+    page = as_user(comms).get(commenter.get_absolute_url()).content.decode()
+    assert "(handle removed)" in page and "Start a management plan" not in page
+
+    with pytest.raises(services.ActionRefused, match="handle was removed"):
+        services.plan_create(
+            actor=comms,
+            commenter=commenter,
+            summary="Persistent abuse.",
+            owner=comms,
+            review_on=timezone.localdate() + datetime.timedelta(days=30),
+            steps=["Message privately"],
+        )
+    response = as_user(comms).post(
+        reverse("moderation:plan_create", args=[commenter.pk]),
+        {
+            "summary": "Persistent abuse.",
+            "owner": comms.pk,
+            "review_on": (timezone.localdate() + datetime.timedelta(days=30)).isoformat(),
+            "steps": "Message privately",
+        },
+    )
+    assert "handle was removed" in response.content.decode()
+    assert not commenter.plans.exists()
+
+
 def test_the_entry_page_says_what_went_and_the_entry_can_no_longer_be_edited(
     as_user, comms, account
 ):
