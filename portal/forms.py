@@ -2,7 +2,12 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.utils import timezone
 
 from portal import selectors
@@ -23,17 +28,34 @@ class SignInForm(AuthenticationForm):
         )
 
 
-class ChangePasswordForm(PasswordChangeForm):
+class _NewPasswordMessages:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _say_when_missing(
             self,
             {
-                "old_password": "Enter your current password.",
                 "new_password1": "Enter a new password.",
                 "new_password2": "Enter the new password again.",
             },
         )
+
+
+class ChangePasswordForm(_NewPasswordMessages, PasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _say_when_missing(self, {"old_password": "Enter your current password."})
+
+
+class SetNewPasswordForm(_NewPasswordMessages, SetPasswordForm):
+    """A new password, from the link in a password e-mail."""
+
+
+class ResetPasswordForm(PasswordResetForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Your work e-mail address"
+        self.fields["email"].help_text = "The address the portal sends your notifications to."
+        _say_when_missing(self, {"email": "Enter your work e-mail address."})
 
 
 class OrganisationProfileForm(forms.ModelForm):

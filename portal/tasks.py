@@ -29,6 +29,20 @@ def send_notification_emails(self, notification_ids):
         raise self.retry(args=[busy], countdown=int(notify.claim_timeout().total_seconds()) + 1)
 
 
+@shared_task(
+    acks_late=True,
+    autoretry_for=MAIL_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=5,
+)
+def send_password_reset(email):
+    """E-mail a link to set a new password to the sign-ins using ``email``."""
+    from portal import passwords
+
+    return passwords.send_reset(email)
+
+
 @shared_task(acks_late=True)
 def send_pending_notifications():
     """Send every e-mail that is due and still unsent: the outbox sweep."""

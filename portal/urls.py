@@ -36,6 +36,18 @@ portal_patterns = [
     path("sign-in/", auth.SignInView.as_view(), name="login"),
     path("sign-out/", auth.SignOutView.as_view(), name="logout"),
     path("password/", auth.ChangePasswordView.as_view(), name="password_change"),
+    path("password/forgotten/", auth.ResetPasswordView.as_view(), name="password_reset"),
+    path(
+        "password/forgotten/sent/",
+        auth.ResetPasswordSentView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password/new/<uidb64>/<token>/",
+        auth.SetNewPasswordView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("password/new/done/", auth.NewPasswordSetView.as_view(), name="password_reset_complete"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path(
         "notifications/read-all/",

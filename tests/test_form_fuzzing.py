@@ -75,6 +75,7 @@ FORMS = {
     "portal:notifications_read_all": ("portal:notifications", "comms"),
     "portal:organisation": ("portal:organisation", "comms"),
     "portal:password_change": ("portal:password_change", "member"),
+    "portal:password_reset": ("portal:password_reset", "anonymous"),
     "portal:people": ("portal:people", "comms"),
     "portal:playbook_confirm": ("portal:playbook", "member"),
     "portal:reminders_due": ("portal:reminders_due", "auditor"),

@@ -1,8 +1,12 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponseRedirect
 from django.urls import reverse_lazy
 
-from portal.forms import ChangePasswordForm, SignInForm
+from portal import passwords
+from portal.forms import ChangePasswordForm, ResetPasswordForm, SetNewPasswordForm, SignInForm
+from portal.security import client_ip
 
 
 class SignInView(auth_views.LoginView):
@@ -15,7 +19,18 @@ class SignOutView(auth_views.LogoutView):
     pass
 
 
-class ChangePasswordView(auth_views.PasswordChangeView):
+class _TellsTheOwner:
+    """Once the new password is saved, tell its owner (``portal.passwords``)."""
+
+    by_email_link = False
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        passwords.password_changed(form.user, by_email_link=self.by_email_link)
+        return response
+
+
+class ChangePasswordView(_TellsTheOwner, auth_views.PasswordChangeView):
     template_name = "portal/change_password.html"
     form_class = ChangePasswordForm
     success_url = reverse_lazy("portal:home")
@@ -23,3 +38,36 @@ class ChangePasswordView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         messages.success(self.request, "Your password has been changed.")
         return super().form_valid(form)
+
+
+class ResetPasswordView(auth_views.PasswordResetView):
+    """Ask for a link to set a new password. The e-mail is sent by a worker
+    (``portal.passwords``), and the answer is the same whether or not the address is known."""
+
+    template_name = "portal/password_reset.html"
+    form_class = ResetPasswordForm
+    success_url = reverse_lazy("portal:password_reset_done")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "minutes": settings.PASSWORD_RESET_TIMEOUT // 60
+        }
+
+    def form_valid(self, form):
+        passwords.request_reset(form.cleaned_data["email"], address=client_ip(self.request))
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class ResetPasswordSentView(auth_views.PasswordResetDoneView):
+    template_name = "portal/password_reset_done.html"
+
+
+class SetNewPasswordView(_TellsTheOwner, auth_views.PasswordResetConfirmView):
+    template_name = "portal/password_reset_confirm.html"
+    form_class = SetNewPasswordForm
+    success_url = reverse_lazy("portal:password_reset_complete")
+    by_email_link = True
+
+
+class NewPasswordSetView(auth_views.PasswordResetCompleteView):
+    template_name = "portal/password_reset_complete.html"

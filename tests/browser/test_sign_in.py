@@ -38,3 +38,41 @@ def test_too_many_wrong_passwords_show_a_clear_accessible_pause(open_as, member,
     assert "try again in 15 minutes" in page.get_by_role("alert").inner_text()
     assert_accessible(page)
     assert page.js_errors == []
+
+
+def test_a_member_who_forgot_their_password_sets_a_new_one_from_the_e_mail(
+    open_as, member, settings
+):
+    import re
+
+    from django.core import mail
+
+    settings.SITE_URL = ""  # the link in the e-mail is opened on the test server
+    page = open_as(None)
+    page.goto("/sign-in/")
+    page.get_by_role("link", name="Forgotten your password?").click()
+    assert_accessible(page)
+    page.get_by_label("Your work e-mail address").fill(member.email.upper())
+    page.get_by_role("button", name="Send me a link").click()
+    page.wait_for_url("**/password/forgotten/sent/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Check your e-mail"
+    assert_accessible(page)
+
+    [message] = mail.outbox
+    link = re.search(r"/password/new/\S+/", message.body).group(0)
+    page.goto(link)
+    assert page.get_by_role("heading", level=1).inner_text() == "Choose a new password"
+    assert_accessible(page)
+    page.get_by_label(re.compile(r"^\s*New password\*?\s*$")).fill("a-Fresh-passphrase-2026")
+    page.get_by_label(re.compile(r"^\s*New password confirmation")).fill("a-Fresh-passphrase-2026")
+    page.get_by_role("button", name="Set my new password").click()
+    page.wait_for_url("**/password/new/done/")
+    page.get_by_role("link", name="Sign in").last.click()
+    page.get_by_label("Username").fill(member.username)
+    page.get_by_label("Password").fill("a-Fresh-passphrase-2026")
+    page.get_by_label("Password").press("Enter")
+    page.wait_for_url("**/")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Hello")
+    page.goto(link)
+    assert page.get_by_role("heading", level=1).inner_text() == "This link no longer works"
+    assert page.js_errors == []

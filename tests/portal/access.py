@@ -5,6 +5,13 @@ ROUTES = {
     "portal:login": Route(answers(REDIRECT, anonymous=200)),
     "portal:logout": Route(post_only()),
     "portal:password_change": Route(answers(200)),
+    "portal:password_reset": Route(public(200)),
+    "portal:password_reset_done": Route(public(200)),
+    # A link that is not (or no longer) valid says so, to anyone.
+    "portal:password_reset_confirm": Route(
+        public(200), kwargs=lambda world: {"uidb64": "MQ", "token": "not-a-token"}
+    ),
+    "portal:password_reset_complete": Route(public(200)),
     "portal:notifications": Route(answers(200)),
     "portal:notifications_read_all": Route(post_only()),
     "portal:notification_open": Route(post_only(), kwargs=lambda w: {"pk": w.notification.pk}),
