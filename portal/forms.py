@@ -11,7 +11,7 @@ from django.contrib.auth.forms import (
 from django.utils import timezone
 
 from portal import selectors
-from portal.models import Concern, Membership, OrganisationProfile, TrainingRequest
+from portal.models import Concern, Membership, OrganisationProfile, Team, TrainingRequest
 from portal.widgets import FastSelect
 
 
@@ -204,6 +204,57 @@ class DueFilterForm(forms.Form):
         self.fields["rule"].choices = [("", "Everything"), *((r.key, r.summary) for r in rules)]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
+
+
+class PersonAddForm(forms.Form):
+    """A new person's sign-in: who they are and, if they are in a team, which and as what.
+    Roles beyond a team (communications, auditor, safeguarding) are given in the admin."""
+
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    email = forms.EmailField(
+        label="Work e-mail address",
+        help_text="Their sign-in details and the link to choose a password go here.",
+    )
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.filter(is_active=True),
+        required=False,
+        empty_label="No team (reads the guidance, reports concerns)",
+        widget=FastSelect,
+    )
+    role = forms.ChoiceField(
+        label="Role in the team",
+        choices=Membership.Role.choices,
+        initial=Membership.Role.MEMBER,
+        help_text="A service manager endorses the team's proposals.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _say_when_missing(
+            self,
+            {
+                "first_name": "Enter their first name.",
+                "last_name": "Enter their last name.",
+                "email": "Enter their work e-mail address.",
+            },
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "first_name", "last_name", "email", "team", "role", Submit("add", "Add them")
+        )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        known = get_user_model().objects.filter(email__iexact=email).first()
+        if known is not None:
+            raise forms.ValidationError(
+                "%(name)s already signs in with this address (user name %(username)s).",
+                code="email_taken",
+                params={"name": known, "username": known.username},
+            )
+        return email
 
 
 class DeactivateForm(forms.Form):

@@ -1,10 +1,15 @@
-"""Setting a new password by e-mail, for someone who has forgotten theirs.
+"""Setting a password by e-mail: for someone who has forgotten theirs, and for someone
+just given a sign-in.
 
 The request page asks for an e-mail address and always answers the same way, whether or
 not a sign-in uses it; the e-mail itself is written and sent by a worker, so the answer
 takes as long either way and a slow mail server holds up nobody. Requests are limited per
 address and per e-mail, so the page cannot be used to flood someone's inbox. The link
 works once, and for ``PASSWORD_RESET_TIMEOUT`` seconds.
+
+Someone the communications team adds has no password until they choose one: they are
+e-mailed their user name and the same kind of link, and until they first sign in they can
+ask for a fresh link on the forgotten-password page.
 
 Whenever a password changes, by this route or on the "change your password" page, its
 owner is told at once, so a change they did not make does not go unnoticed; a new
@@ -15,7 +20,7 @@ import hashlib
 import logging
 
 from django.conf import settings
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
 from django.core.mail import EmailMessage
@@ -64,32 +69,79 @@ def request_reset(email, *, address):
         send_reset(email)
 
 
+def people_using(email):
+    """The active sign-ins using ``email`` that may set a password by e-mail: those with
+    a password, and those added in the portal who have not chosen theirs yet (no password
+    and never signed in)."""
+    return [
+        user
+        for user in get_user_model().objects.filter(email__iexact=email.strip(), is_active=True)
+        if user.has_usable_password() or user.last_login is None
+    ]
+
+
+def _send(user, *, subject, template, org):
+    path = reverse(
+        "portal:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    context = {
+        "org": org,
+        "user": user,
+        "link": f"{settings.SITE_URL}{path}",
+        "ask_again": f"{settings.SITE_URL}{reverse('portal:password_reset')}",
+        "minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
+    }
+    EmailMessage(
+        subject=f"[{org.short_name}] {subject}",
+        body=render_to_string(template, context),
+        to=[user.email],
+    ).send()
+
+
 def send_reset(email):
-    """Write and send the e-mail with a link to set a new password to every active sign-in
-    with a usable password that uses ``email``. Returns how many were sent."""
+    """Send the e-mail with a link to set a new password to every sign-in
+    ``people_using`` ``email``. Returns how many were sent."""
     org = OrganisationProfile.load()
-    sent = 0
-    for user in PasswordResetForm().get_users(email):
-        path = reverse(
-            "portal:password_reset_confirm",
-            kwargs={
-                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": default_token_generator.make_token(user),
-            },
+    people = people_using(email)
+    for user in people:
+        _send(
+            user,
+            subject="Set a new password for the social media portal",
+            template="emails/password_reset.txt",
+            org=org,
         )
-        context = {
-            "org": org,
-            "user": user,
-            "link": f"{settings.SITE_URL}{path}",
-            "minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
-        }
-        EmailMessage(
-            subject=f"[{org.short_name}] Set a new password for the social media portal",
-            body=render_to_string("emails/password_reset.txt", context),
-            to=[user.email],
-        ).send()
-        sent += 1
-    return sent
+    return len(people)
+
+
+def invite(user_id):
+    """Ask a worker to welcome someone just added (``send_invitation``); from here if the
+    broker is down. They can always ask for a fresh link on the forgotten-password page."""
+    from portal.tasks import send_invitation
+
+    try:
+        send_invitation.apply_async(args=[user_id], retry=False)
+    except Exception:  # the broker is down: send it from here rather than not at all
+        log.warning("Could not reach the task broker; sending the invitation directly")
+        send_invitation_now(user_id)
+
+
+def send_invitation_now(user_id):
+    """E-mail a person just added their user name and a link to choose a password, unless
+    they have one already or have left. Returns whether it was sent."""
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or user.has_usable_password() or user.last_login is not None:
+        return False
+    _send(
+        user,
+        subject="Your sign-in to the social media portal",
+        template="emails/invitation.txt",
+        org=OrganisationProfile.load(),
+    )
+    return True
 
 
 def password_changed(user, *, by_email_link):

@@ -1,10 +1,13 @@
 """Changes to people that the communications team makes outside the Django admin."""
 
 import logging
+import re
 
-from django.db import transaction
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
 
 from portal import rules
+from portal.models import Membership
 
 log = logging.getLogger(__name__)
 
@@ -35,3 +38,52 @@ def user_deactivate(*, actor, user):
         user.save(update_fields=["is_active"])
     log.info("User %s deactivated by %s", user.pk, actor.pk)
     return user
+
+
+def _free_username(email):
+    """A user name from the start of the e-mail address, made unique with a number."""
+    base = re.sub(r"[^\w.+-]", "", email.split("@", 1)[0].lower())[:140] or "person"
+    taken = set(
+        get_user_model()
+        .objects.filter(username__istartswith=base)
+        .values_list("username", flat=True)
+    )
+    taken = {name.lower() for name in taken}
+    name, number = base, 1
+    while name in taken:
+        number += 1
+        name = f"{base}{number}"
+    return name
+
+
+def person_add(*, actor, first_name, last_name, email, team=None, role=Membership.Role.MEMBER):
+    """Give someone a sign-in, in a team if one is given, and e-mail them their user name
+    with a link to choose a password once it is saved. They have no password until they
+    choose one. Returns the new user."""
+    if not rules.is_comms(actor):
+        raise PeopleError("Only the communications team can add people.")
+    try:
+        with transaction.atomic():
+            user = get_user_model()(
+                username=_free_username(email),
+                first_name=first_name.strip(),
+                last_name=last_name.strip(),
+                email=email.strip(),
+            )
+            user.set_unusable_password()
+            user.save()
+            if team is not None:
+                Membership.objects.create(team=team, user=user, role=role)
+            transaction.on_commit(lambda: _invite(user.pk))
+    except IntegrityError:
+        raise PeopleError(
+            "Someone was given the same user name at this moment. Add them again."
+        ) from None
+    log.info("User %s added by %s", user.pk, actor.pk)
+    return user
+
+
+def _invite(user_id):
+    from portal import passwords
+
+    passwords.invite(user_id)

@@ -43,6 +43,20 @@ def send_password_reset(email):
     return passwords.send_reset(email)
 
 
+@shared_task(
+    acks_late=True,
+    autoretry_for=MAIL_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=5,
+)
+def send_invitation(user_id):
+    """E-mail someone just added their user name and a link to choose a password."""
+    from portal import passwords
+
+    return passwords.send_invitation_now(user_id)
+
+
 @shared_task(acks_late=True)
 def send_pending_notifications():
     """Send every e-mail that is due and still unsent: the outbox sweep."""

@@ -77,6 +77,7 @@ FORMS = {
     "portal:password_change": ("portal:password_change", "member"),
     "portal:password_reset": ("portal:password_reset", "anonymous"),
     "portal:people": ("portal:people", "comms"),
+    "portal:person_add": ("portal:person_add", "comms"),
     "portal:playbook_confirm": ("portal:playbook", "member"),
     "portal:reminders_due": ("portal:reminders_due", "auditor"),
     "portal:team_add_member": ("portal:team_detail", "comms"),

@@ -1,4 +1,4 @@
-"""The communications team's list of people, and deactivating a leaver."""
+"""The communications team's list of people: adding someone, and deactivating a leaver."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -9,7 +9,7 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 
 from portal import rules, services_people
-from portal.forms import DeactivateForm
+from portal.forms import DeactivateForm, PersonAddForm
 from portal.models import Membership
 
 
@@ -59,4 +59,27 @@ def user_deactivate(request, pk):
         "portal/user_deactivate.html",
         {"person": person, "form": form},
         status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+def person_add(request):
+    """Give someone a sign-in; they are e-mailed a link to choose their password."""
+    if not rules.is_comms(request.user):
+        raise PermissionDenied
+    form = PersonAddForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services_people.person_add(actor=request.user, **form.cleaned_data)
+        except services_people.PeopleError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                f"{person} can now sign in as {person.username}. An e-mail with their user "
+                f"name and a link to choose a password is on its way to {person.email}.",
+            )
+            return redirect("portal:people")
+    return render(
+        request, "portal/person_add.html", {"form": form}, status=400 if form.is_bound else 200
     )

@@ -76,3 +76,40 @@ def test_a_member_who_forgot_their_password_sets_a_new_one_from_the_e_mail(
     page.goto(link)
     assert page.get_by_role("heading", level=1).inner_text() == "This link no longer works"
     assert page.js_errors == []
+
+
+def test_comms_add_a_person_on_a_phone_and_they_choose_their_password(
+    open_as, comms, team, settings
+):
+    import re
+
+    from django.core import mail
+
+    settings.SITE_URL = ""
+    page = open_as(comms, viewport={"width": 390, "height": 800})
+    page.goto("/people/")
+    page.get_by_role("link", name="Add a person").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Add them").click()
+    assert "Enter their first name." in page.content()  # nothing typed is lost
+    page.get_by_label("First name").fill("Nadia")
+    page.get_by_label("Last name").fill("Rahman")
+    page.get_by_label("Work e-mail address").fill("nadia.rahman@trust.example.nhs.uk")
+    page.get_by_label("Team", exact=True).select_option(label=team.name)
+    page.get_by_label("Role in the team").select_option(label="Service manager")
+    page.get_by_role("button", name="Add them").click()
+    page.wait_for_url("**/people/")
+    assert "can now sign in as nadia.rahman" in page.get_by_role("status").inner_text()
+    assert page.get_by_text("Not signed in yet").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    link = re.search(r"/password/new/\S+/", mail.outbox[-1].body).group(0)
+    newcomer = open_as(None)
+    newcomer.goto(link)
+    newcomer.get_by_label(re.compile(r"^\s*New password\*?\s*$")).fill("a-Fresh-passphrase-2026")
+    newcomer.get_by_label(re.compile(r"^\s*New password confirmation")).fill(
+        "a-Fresh-passphrase-2026"
+    )
+    newcomer.get_by_role("button", name="Set my new password").click()
+    newcomer.wait_for_url("**/password/new/done/")
+    assert page.js_errors == [] and newcomer.js_errors == []

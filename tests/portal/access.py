@@ -28,6 +28,7 @@ ROUTES = {
     "portal:reminders_due": Route(answers(403, readers=200)),
     "portal:notification_settings": Route(answers(200)),
     "portal:people": Route(answers(403, comms_team=200)),
+    "portal:person_add": Route(answers(403, comms_team=200)),
     "portal:user_deactivate": Route(
         answers(403, comms_team=200), kwargs=lambda w: {"pk": w.users["staff"].pk}
     ),

@@ -84,9 +84,10 @@ def test_an_unknown_address_gets_the_same_answer_and_no_e_mail(alice):
     assert len(mail.outbox) == 1
 
 
-def test_nobody_inactive_or_without_a_password_is_sent_a_link(db):
+def test_nobody_inactive_or_kept_from_signing_in_with_a_password_is_sent_a_link(db):
     UserFactory(email="left@trust.example.nhs.uk", is_active=False)
-    blocked = UserFactory(email="blocked@trust.example.nhs.uk")
+    # No password, and has signed in before (another way): not one to give a password to.
+    blocked = UserFactory(email="blocked@trust.example.nhs.uk", last_login="2026-12-01T09:00Z")
     blocked.set_unusable_password()
     blocked.save()
     ask("left@trust.example.nhs.uk")

@@ -1,0 +1,133 @@
+"""The communications team gives someone a sign-in; they choose their own password from
+the e-mail they are sent."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from portal import passwords, services_people
+from portal.models import Membership
+from tests import factories
+
+NEW_PASSWORD = "a-Fresh-passphrase-2026"
+
+FORM = {
+    "first_name": "Nadia",
+    "last_name": "Rahman",
+    "email": "Nadia.Rahman@trust.example.nhs.uk",
+    "team": "",
+    "role": "member",
+}
+
+
+def add(client, **changes):
+    return client.post(reverse("portal:person_add"), FORM | changes)
+
+
+def test_comms_add_someone_to_a_team_and_they_choose_their_password_from_the_e_mail(
+    comms, team, as_user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = add(as_user(comms), team=team.pk, role="manager")
+    assert response.status_code == 302 and response["Location"] == reverse("portal:people")
+    person = get_user_model().objects.get(email="Nadia.Rahman@trust.example.nhs.uk")
+    assert person.username == "nadia.rahman"
+    assert (person.first_name, person.last_name) == ("Nadia", "Rahman")
+    assert not person.has_usable_password() and person.last_login is None
+    assert Membership.objects.get(user=person).role == Membership.Role.MANAGER
+
+    [message] = mail.outbox
+    assert message.to == [person.email]
+    assert "nadia.rahman" in message.body and "Hello Nadia" in message.body
+    link = re.search(r"/password/new/\S+/", message.body).group(0)
+    client = Client()
+    form = client.get(link, follow=True)
+    assert "Choose a new password" in form.content.decode()
+    client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert Client().post(
+        reverse("portal:login"), {"username": "nadia.rahman", "password": NEW_PASSWORD}
+    )["Location"] == reverse("portal:home")
+
+
+def test_the_people_page_shows_who_has_not_signed_in_yet(comms, as_user):
+    services_people.person_add(
+        actor=comms, first_name="Nadia", last_name="Rahman", email="nadia@trust.example.nhs.uk"
+    )
+    page = as_user(comms).get(reverse("portal:people")).content.decode()
+    assert "Not signed in yet" in page and reverse("portal:person_add") in page
+
+
+def test_someone_added_who_lost_the_e_mail_asks_for_a_fresh_link(comms, db):
+    person = services_people.person_add(
+        actor=comms, first_name="Nadia", last_name="Rahman", email="nadia@trust.example.nhs.uk"
+    )
+    mail.outbox.clear()
+    Client().post(reverse("portal:password_reset"), {"email": "nadia@trust.example.nhs.uk"})
+    [message] = mail.outbox
+    assert person.username in message.body
+
+
+def test_no_invitation_or_link_once_they_have_signed_in_without_a_password(comms, db):
+    person = services_people.person_add(
+        actor=comms, first_name="Nadia", last_name="Rahman", email="nadia@trust.example.nhs.uk"
+    )
+    get_user_model().objects.filter(pk=person.pk).update(last_login="2026-12-01T09:00Z")
+    mail.outbox.clear()
+    assert passwords.send_invitation_now(person.pk) is False
+    assert passwords.people_using("nadia@trust.example.nhs.uk") == []
+
+
+def test_a_user_name_already_taken_gets_a_number(comms, db):
+    factories.UserFactory(username="nadia.rahman")
+    factories.UserFactory(username="Nadia.Rahman2")
+    person = services_people.person_add(
+        actor=comms, first_name="N", last_name="R", email="Nadia.Rahman@other.example.nhs.uk"
+    )
+    assert person.username == "nadia.rahman3"
+
+
+def test_an_address_already_in_use_is_refused_and_the_answers_are_kept(comms, member, as_user):
+    response = add(as_user(comms), email=member.email.upper())
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "already signs in with this address" in page and member.username in page
+    assert 'value="Nadia"' in page and 'value="Rahman"' in page
+    assert get_user_model().objects.filter(first_name="Nadia").count() == 0
+
+
+def test_missing_answers_say_what_each_needs(comms, as_user):
+    response = add(as_user(comms), first_name="", last_name="", email="")
+    page = response.content.decode()
+    assert response.status_code == 400
+    for message in (
+        "Enter their first name.",
+        "Enter their last name.",
+        "Enter their work e-mail address.",
+    ):
+        assert message in page
+
+
+@pytest.mark.parametrize("role", ["member", "manager", "auditor", "staff", "safeguarding"])
+def test_only_comms_add_people(people, safeguarding_lead, role, as_user):
+    user = safeguarding_lead if role == "safeguarding" else people[role]
+    client = as_user(user)
+    assert client.get(reverse("portal:person_add")).status_code == 403
+    assert add(client).status_code == 403
+    assert not get_user_model().objects.filter(first_name="Nadia").exists()
+    with pytest.raises(services_people.PeopleError):
+        services_people.person_add(
+            actor=user, first_name="N", last_name="R", email="n@trust.example.nhs.uk"
+        )
+
+
+def test_adding_needs_the_csrf_token(comms):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(comms)
+    assert add(client).status_code == 403
