@@ -62,11 +62,17 @@ def request_reset(email, *, address):
         return
     from portal.tasks import send_password_reset
 
+    _by_worker(send_password_reset, email, otherwise=send_reset)
+
+
+def _by_worker(task, argument, *, otherwise):
+    """Hand ``argument`` to ``task``; if the broker is down, call ``otherwise`` from here
+    rather than send nothing."""
     try:
-        send_password_reset.apply_async(args=[email], retry=False)
-    except Exception:  # the broker is down: send it from here rather than not at all
-        log.warning("Could not reach the task broker; sending the reset e-mail directly")
-        send_reset(email)
+        task.apply_async(args=[argument], retry=False)
+    except Exception:
+        log.warning("Could not reach the task broker; %s runs here instead", task.name)
+        otherwise(argument)
 
 
 def people_using(email):
@@ -122,11 +128,7 @@ def invite(user_id):
     broker is down. They can always ask for a fresh link on the forgotten-password page."""
     from portal.tasks import send_invitation
 
-    try:
-        send_invitation.apply_async(args=[user_id], retry=False)
-    except Exception:  # the broker is down: send it from here rather than not at all
-        log.warning("Could not reach the task broker; sending the invitation directly")
-        send_invitation_now(user_id)
+    _by_worker(send_invitation, user_id, otherwise=send_invitation_now)
 
 
 def send_invitation_now(user_id):

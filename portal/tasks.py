@@ -29,13 +29,17 @@ def send_notification_emails(self, notification_ids):
         raise self.retry(args=[busy], countdown=int(notify.claim_timeout().total_seconds()) + 1)
 
 
-@shared_task(
+# An e-mail with a link to set a password: tried again while the mail server refuses it.
+password_mail_task = shared_task(
     acks_late=True,
     autoretry_for=MAIL_ERRORS,
     retry_backoff=True,
     retry_backoff_max=300,
     max_retries=5,
 )
+
+
+@password_mail_task
 def send_password_reset(email):
     """E-mail a link to set a new password to the sign-ins using ``email``."""
     from portal import passwords
@@ -43,13 +47,7 @@ def send_password_reset(email):
     return passwords.send_reset(email)
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=MAIL_ERRORS,
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=5,
-)
+@password_mail_task
 def send_invitation(user_id):
     """E-mail someone just added their user name and a link to choose a password."""
     from portal import passwords

@@ -174,3 +174,15 @@ def test_changing_a_password_while_signed_in_tells_its_owner(alice):
 def test_the_sign_in_page_offers_the_way_back_in(db):
     page = Client().get(reverse("portal:login")).content.decode()
     assert reverse("portal:password_reset") in page
+
+
+def test_with_the_broker_down_the_link_is_sent_from_the_request(alice, monkeypatch):
+    from portal import tasks
+
+    def down(*args, **kwargs):
+        raise OSError("broker unreachable")
+
+    monkeypatch.setattr(tasks.send_password_reset, "apply_async", down)
+    assert ask("alice.jones@trust.example.nhs.uk").status_code == 302
+    [message] = mail.outbox
+    assert message.to == [alice.email]

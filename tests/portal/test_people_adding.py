@@ -131,3 +131,18 @@ def test_adding_needs_the_csrf_token(comms):
     client = Client(enforce_csrf_checks=True)
     client.force_login(comms)
     assert add(client).status_code == 403
+
+
+def test_with_the_broker_down_the_invitation_is_sent_from_the_request(
+    comms, as_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    from portal import tasks
+
+    def down(*args, **kwargs):
+        raise OSError("broker unreachable")
+
+    monkeypatch.setattr(tasks.send_invitation, "apply_async", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert add(as_user(comms)).status_code == 302
+    [message] = mail.outbox
+    assert message.to == ["Nadia.Rahman@trust.example.nhs.uk"]
