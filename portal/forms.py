@@ -248,10 +248,17 @@ class PersonAddForm(forms.Form):
     def clean_email(self):
         email = self.cleaned_data["email"].strip()
         known = get_user_model().objects.filter(email__iexact=email).first()
-        if known is not None:
+        if known is not None and known.is_active:
             raise forms.ValidationError(
                 "%(name)s already signs in with this address (user name %(username)s).",
                 code="email_taken",
+                params={"name": known, "username": known.username},
+            )
+        if known is not None:
+            raise forms.ValidationError(
+                "This address belongs to %(name)s (user name %(username)s), who was "
+                "deactivated. If they are back, a portal administrator can reactivate them.",
+                code="email_deactivated",
                 params={"name": known, "username": known.username},
             )
         return email

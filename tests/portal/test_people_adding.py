@@ -146,3 +146,12 @@ def test_with_the_broker_down_the_invitation_is_sent_from_the_request(
         assert add(as_user(comms)).status_code == 302
     [message] = mail.outbox
     assert message.to == ["Nadia.Rahman@trust.example.nhs.uk"]
+
+
+def test_the_address_of_someone_deactivated_points_to_reactivating_them(comms, as_user):
+    factories.UserFactory(
+        username="nadia.r", email="nadia.rahman@trust.example.nhs.uk", is_active=False
+    )
+    response = add(as_user(comms))
+    assert response.status_code == 400
+    assert "who was deactivated" in response.content.decode()
