@@ -231,37 +231,73 @@ class PersonAddForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _say_when_missing(
-            self,
-            {
-                "first_name": "Enter their first name.",
-                "last_name": "Enter their last name.",
-                "email": "Enter their work e-mail address.",
-            },
-        )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+        _person_form(self)
         self.helper.layout = Layout(
             "first_name", "last_name", "email", "team", "role", Submit("add", "Add them")
         )
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip()
-        known = get_user_model().objects.filter(email__iexact=email).first()
-        if known is not None and known.is_active:
-            raise forms.ValidationError(
-                "%(name)s already signs in with this address (user name %(username)s).",
-                code="email_taken",
-                params={"name": known, "username": known.username},
-            )
-        if known is not None:
-            raise forms.ValidationError(
-                "This address belongs to %(name)s (user name %(username)s), who was "
-                "deactivated. If they are back, a portal administrator can reactivate them.",
-                code="email_deactivated",
-                params={"name": known, "username": known.username},
-            )
-        return email
+        return _email_not_taken(self.cleaned_data["email"])
+
+
+def _person_form(form):
+    """What adding someone and correcting their details share: the messages for a
+    missing name or address, and a crispy helper for the layout to be set."""
+    _say_when_missing(
+        form,
+        {
+            "first_name": "Enter their first name.",
+            "last_name": "Enter their last name.",
+            "email": "Enter their work e-mail address.",
+        },
+    )
+    form.helper = FormHelper()
+    form.helper.form_tag = False
+
+
+def _email_not_taken(email, *, by=None):
+    """``email``, unless someone other than ``by`` has a sign-in with it already."""
+    email = email.strip()
+    others = get_user_model().objects.filter(email__iexact=email)
+    if by is not None:
+        others = others.exclude(pk=by.pk)
+    known = others.first()
+    if known is not None and known.is_active:
+        raise forms.ValidationError(
+            "%(name)s already signs in with this address (user name %(username)s).",
+            code="email_taken",
+            params={"name": known, "username": known.username},
+        )
+    if known is not None:
+        raise forms.ValidationError(
+            "This address belongs to %(name)s (user name %(username)s), who was "
+            "deactivated. If they are back, a portal administrator can reactivate them.",
+            code="email_deactivated",
+            params={"name": known, "username": known.username},
+        )
+    return email
+
+
+class PersonDetailsForm(forms.ModelForm):
+    """A person's name and work e-mail address, as the communications team corrects them."""
+
+    class Meta:
+        model = get_user_model()
+        fields = ["first_name", "last_name", "email"]
+        labels = {"email": "Work e-mail address"}
+        help_texts = {"email": "Notifications and password e-mails go here."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.Meta.fields:
+            self.fields[name].required = True
+        _person_form(self)
+        self.helper.layout = Layout(
+            "first_name", "last_name", "email", Submit("save", "Save their details")
+        )
+
+    def clean_email(self):
+        return _email_not_taken(self.cleaned_data["email"], by=self.instance)
 
 
 class DeactivateForm(forms.Form):

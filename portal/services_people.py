@@ -87,3 +87,47 @@ def _invite(user_id):
     from portal import passwords
 
     passwords.invite(user_id)
+
+
+def person_update(*, actor, user, first_name, last_name, email):
+    """Correct someone's name or work e-mail address. A person who has not signed in yet is
+    sent their invitation again at a new address; anyone else is told of the change there.
+    Returns the user."""
+    if not rules.is_comms(actor):
+        raise PeopleError("Only the communications team can change people's details.")
+    if user.is_superuser:
+        raise PeopleError("A portal administrator's details can only be changed in the admin.")
+    with transaction.atomic():
+        user = type(user).objects.select_for_update().get(pk=user.pk)
+        moved = user.email.strip().lower() != email.strip().lower()
+        user.first_name, user.last_name, user.email = (
+            first_name.strip(),
+            last_name.strip(),
+            email.strip(),
+        )
+        user.save(update_fields=["first_name", "last_name", "email"])
+        if moved and not user.has_usable_password() and user.last_login is None:
+            transaction.on_commit(lambda: _invite(user.pk))
+        elif moved:
+            _tell_of_new_address(user, actor)
+    log.info("User %s details changed by %s", user.pk, actor.pk)
+    return user
+
+
+def _tell_of_new_address(user, actor):
+    from django.urls import reverse
+
+    from portal.notify import notify
+
+    notify(
+        recipients=[user],
+        kind="portal.email_changed",
+        title="Your work e-mail address in the portal was changed",
+        body=(
+            f"{actor} changed the address the portal has for you to {user.email}. "
+            "Notifications and password e-mails now go here. If that is wrong, tell the "
+            "communications team."
+        ),
+        url=reverse("portal:notification_settings"),
+        actor=actor,
+    )

@@ -75,6 +75,7 @@ portal_patterns = [
     ),
     path("people/", people.people_list, name="people"),
     path("people/new/", people.person_add, name="person_add"),
+    path("people/<int:pk>/edit/", people.person_edit, name="person_edit"),
     path("people/<int:pk>/deactivate/", people.user_deactivate, name="user_deactivate"),
     # The playbook and the slides
     path("playbook/", content.playbook, name="playbook"),

@@ -1,4 +1,7 @@
-"""The communications team's list of people: adding someone, and deactivating a leaver."""
+"""The communications team's list of people: adding someone, correcting their details,
+and deactivating a leaver."""
+
+import copy
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -9,7 +12,7 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 
 from portal import rules, services_people
-from portal.forms import DeactivateForm, PersonAddForm
+from portal.forms import DeactivateForm, PersonAddForm, PersonDetailsForm
 from portal.models import Membership
 
 
@@ -82,4 +85,30 @@ def person_add(request):
             return redirect("portal:people")
     return render(
         request, "portal/person_add.html", {"form": form}, status=400 if form.is_bound else 200
+    )
+
+
+@login_required
+def person_edit(request, pk):
+    """Correct someone's name or work e-mail address."""
+    if not rules.is_comms(request.user):
+        raise PermissionDenied
+    person = get_object_or_404(get_user_model(), pk=pk, is_superuser=False)
+    # The form fills in a copy, so the page still names the person as they were saved.
+    form = PersonDetailsForm(
+        request.POST if request.method == "POST" else None, instance=copy.copy(person)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_people.person_update(actor=request.user, user=person, **form.cleaned_data)
+        except services_people.PeopleError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"The details of {form.instance} have been saved.")
+            return redirect("portal:people")
+    return render(
+        request,
+        "portal/person_edit.html",
+        {"form": form, "person": person},
+        status=400 if form.is_bound else 200,
     )

@@ -103,6 +103,14 @@ def test_comms_add_a_person_on_a_phone_and_they_choose_their_password(
     assert page.get_by_text("Not signed in yet").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
+    # A mistyped address is corrected; the invitation goes again to the right one.
+    page.get_by_role("link", name="Edit Nadia Rahman").click()
+    assert_accessible(page)
+    page.get_by_label("Work e-mail address").fill("nadia.rahman@trust.example.nhs.uk ")
+    page.get_by_role("button", name="Save their details").click()
+    page.wait_for_url("**/people/")
+    assert "have been saved" in page.get_by_role("status").inner_text()
+
     link = re.search(r"/password/new/\S+/", mail.outbox[-1].body).group(0)
     newcomer = open_as(None)
     newcomer.goto(link)

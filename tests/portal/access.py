@@ -29,6 +29,9 @@ ROUTES = {
     "portal:notification_settings": Route(answers(200)),
     "portal:people": Route(answers(403, comms_team=200)),
     "portal:person_add": Route(answers(403, comms_team=200)),
+    "portal:person_edit": Route(
+        answers(403, comms_team=200), kwargs=lambda w: {"pk": w.users["staff"].pk}
+    ),
     "portal:user_deactivate": Route(
         answers(403, comms_team=200), kwargs=lambda w: {"pk": w.users["staff"].pk}
     ),

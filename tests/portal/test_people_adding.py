@@ -155,3 +155,70 @@ def test_the_address_of_someone_deactivated_points_to_reactivating_them(comms, a
     response = add(as_user(comms))
     assert response.status_code == 400
     assert "who was deactivated" in response.content.decode()
+
+
+# Correcting someone's details
+
+
+def edit(client, person, **changes):
+    data = {"first_name": person.first_name, "last_name": person.last_name, "email": person.email}
+    return client.post(reverse("portal:person_edit", args=[person.pk]), data | changes)
+
+
+def test_a_mistyped_address_is_corrected_and_the_invitation_goes_again(
+    comms, as_user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        person = services_people.person_add(
+            actor=comms, first_name="Nadia", last_name="Rahman", email="nadia@trsut.example"
+        )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = edit(as_user(comms), person, email="nadia@trust.example.nhs.uk")
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.email == "nadia@trust.example.nhs.uk" and person.username == "nadia"
+    [message] = mail.outbox
+    assert message.to == ["nadia@trust.example.nhs.uk"] and "nadia" in message.body
+
+
+def test_someone_signed_in_is_told_of_their_new_address(comms, member, as_user):
+    member.last_login = "2026-12-01T09:00Z"
+    member.save(update_fields=["last_login"])
+    edit(as_user(comms), member, email="new.address@trust.example.nhs.uk", last_name="Jones")
+    member.refresh_from_db()
+    assert member.email == "new.address@trust.example.nhs.uk" and member.last_name == "Jones"
+    notice = member.notifications.get(kind="portal.email_changed")
+    assert "new.address@trust.example.nhs.uk" in notice.body
+
+
+def test_a_name_alone_changes_quietly(comms, member, as_user):
+    assert edit(as_user(comms), member, first_name="Tomas").status_code == 302
+    member.refresh_from_db()
+    assert member.first_name == "Tomas"
+    assert not member.notifications.filter(kind="portal.email_changed").exists()
+
+
+def test_a_correction_to_someone_elses_address_is_refused_and_kept(
+    comms, member, manager, as_user
+):
+    response = edit(as_user(comms), member, email=manager.email, first_name="Tomas")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "already signs in with this address" in page and 'value="Tomas"' in page
+    assert f"Change the details of {member}" in page  # named as saved, not as typed
+    member.refresh_from_db()
+    assert member.first_name != "Tomas"
+
+
+def test_only_comms_correct_details_and_never_an_administrators(comms, member, staff, as_user, db):
+    assert as_user(member).get(reverse("portal:person_edit", args=[staff.pk])).status_code == 403
+    assert edit(as_user(member), staff, first_name="X").status_code == 403
+    admin = factories.UserFactory(is_superuser=True)
+    assert as_user(comms).get(reverse("portal:person_edit", args=[admin.pk])).status_code == 404
+    with pytest.raises(services_people.PeopleError):
+        services_people.person_update(
+            actor=comms, user=admin, first_name="A", last_name="B", email="a@b.example"
+        )
+    staff.refresh_from_db()
+    assert staff.first_name != "X"
