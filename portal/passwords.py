@@ -82,7 +82,7 @@ def people_using(email):
     return [
         user
         for user in get_user_model().objects.filter(email__iexact=email.strip(), is_active=True)
-        if user.has_usable_password() or user.last_login is None
+        if user.has_usable_password() or user.awaits_first_password
     ]
 
 
@@ -135,7 +135,7 @@ def send_invitation_now(user_id):
     """E-mail a person just added their user name and a link to choose a password, unless
     they have one already or have left. Returns whether it was sent."""
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
-    if user is None or user.has_usable_password() or user.last_login is not None:
+    if user is None or not user.awaits_first_password:
         return False
     _send(
         user,

@@ -43,12 +43,12 @@ def user_deactivate(*, actor, user):
 def _free_username(email):
     """A user name from the start of the e-mail address, made unique with a number."""
     base = re.sub(r"[^\w.+-]", "", email.split("@", 1)[0].lower())[:140] or "person"
-    taken = set(
-        get_user_model()
+    taken = {
+        name.lower()
+        for name in get_user_model()
         .objects.filter(username__istartswith=base)
         .values_list("username", flat=True)
-    )
-    taken = {name.lower() for name in taken}
+    }
     name, number = base, 1
     while name in taken:
         number += 1
@@ -106,7 +106,7 @@ def person_update(*, actor, user, first_name, last_name, email):
             email.strip(),
         )
         user.save(update_fields=["first_name", "last_name", "email"])
-        if moved and not user.has_usable_password() and user.last_login is None:
+        if moved and user.awaits_first_password:
             transaction.on_commit(lambda: _invite(user.pk))
         elif moved:
             _tell_of_new_address(user, actor)

@@ -22,6 +22,12 @@ class User(AbstractUser):
     def display_name(self):
         return str(self)
 
+    @property
+    def awaits_first_password(self):
+        """Added in the portal and not yet signed in: no password until they choose one
+        from the link they are e-mailed (``portal.passwords``)."""
+        return not self.has_usable_password() and self.last_login is None
+
 
 class TeamQuerySet(models.QuerySet):
     def visible_to(self, user):
