@@ -9,11 +9,15 @@ works once, and for ``PASSWORD_RESET_TIMEOUT`` seconds.
 
 Someone the communications team adds has no password until they choose one: they are
 e-mailed their user name and the same kind of link, and until they first sign in they can
-ask for a fresh link on the forgotten-password page.
+ask for a fresh link on the forgotten-password page. Their link works for
+``INVITATION_DAYS``, not an hour, since they may not read the e-mail the day it comes; it
+stops working once they have chosen a password.
 
 Whenever a password changes, by this route or on the "change your password" page, its
 owner is told at once, so a change they did not make does not go unnoticed; a new
-password set from the e-mail also ends every session the person had open.
+password set from the e-mail also ends every session the person had open. For the same
+reason, when the communications team changes the e-mail address of someone's sign-in, the
+old address is told too: from then on password e-mails go to the new one.
 """
 
 import hashlib
@@ -21,13 +25,14 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils.http import base36_to_int, urlsafe_base64_encode
 
 from portal.models import OrganisationProfile
 from portal.notify import notify
@@ -38,6 +43,35 @@ log = logging.getLogger(__name__)
 # address. Beyond them the page answers as usual and nothing is sent.
 PER_EMAIL_PER_HOUR = 3
 PER_ADDRESS_PER_HOUR = 20
+
+
+class InvitationTokenGenerator(PasswordResetTokenGenerator):
+    """Links in invitations: signed apart from reset links (one is not taken for the
+    other), valid for ``INVITATION_DAYS`` and only while the person has no password yet.
+    Like a reset link, it stops working once a password is set or the e-mail address
+    changes, since both are part of what is signed."""
+
+    key_salt = "portal.passwords.InvitationTokenGenerator"
+
+    def check_token(self, user, token):
+        # Django's own check limits every link to PASSWORD_RESET_TIMEOUT; this one checks
+        # the signature the same way, against the current and the fallback keys.
+        if not (user and token and user.awaits_first_password):
+            return False
+        try:
+            made = base36_to_int(token.split("-")[0])
+        except ValueError:
+            return False
+        age = self._num_seconds(self._now()) - made
+        if not 0 <= age <= settings.INVITATION_DAYS * 24 * 60 * 60:
+            return False
+        return any(
+            constant_time_compare(self._make_token_with_timestamp(user, made, secret), token)
+            for secret in [self.secret, *self.secret_fallbacks]
+        )
+
+
+invitation_tokens = InvitationTokenGenerator()
 
 
 def _counted(kind, value, limit):
@@ -65,14 +99,14 @@ def request_reset(email, *, address):
     _by_worker(send_password_reset, email, otherwise=send_reset)
 
 
-def _by_worker(task, argument, *, otherwise):
-    """Hand ``argument`` to ``task``; if the broker is down, call ``otherwise`` from here
+def _by_worker(task, *arguments, otherwise):
+    """Hand ``arguments`` to ``task``; if the broker is down, call ``otherwise`` from here
     rather than send nothing."""
     try:
-        task.apply_async(args=[argument], retry=False)
+        task.apply_async(args=list(arguments), retry=False)
     except Exception:
         log.warning("Could not reach the task broker; %s runs here instead", task.name)
-        otherwise(argument)
+        otherwise(*arguments)
 
 
 def people_using(email):
@@ -86,12 +120,13 @@ def people_using(email):
     ]
 
 
-def _send(user, *, subject, template, org):
+def _send(user, *, subject, template, org, invitation=False):
+    tokens = invitation_tokens if invitation else default_token_generator
     path = reverse(
-        "portal:password_reset_confirm",
+        "portal:invitation_accept" if invitation else "portal:password_reset_confirm",
         kwargs={
             "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
+            "token": tokens.make_token(user),
         },
     )
     context = {
@@ -100,6 +135,7 @@ def _send(user, *, subject, template, org):
         "link": f"{settings.SITE_URL}{path}",
         "ask_again": f"{settings.SITE_URL}{reverse('portal:password_reset')}",
         "minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
+        "days": settings.INVITATION_DAYS,
     }
     EmailMessage(
         subject=f"[{org.short_name}] {subject}",
@@ -142,25 +178,33 @@ def send_invitation_now(user_id):
         subject="Your sign-in to the social media portal",
         template="emails/invitation.txt",
         org=OrganisationProfile.load(),
+        invitation=True,
     )
     return True
 
 
-def password_changed(user, *, by_email_link):
-    """Tell ``user`` at once that their password changed; after a reset from the e-mail,
-    end every session they had open as well (they sign in afresh)."""
+def password_changed(user, *, by_email_link, first=False):
+    """Tell ``user`` at once that their password changed (or, ``first``, was chosen from
+    their invitation); after a reset from the e-mail, end every session they had open as
+    well (they sign in afresh)."""
     if by_email_link:
         from portal.security import end_sessions
 
         end_sessions(user)
-    how = "from the link in a password e-mail" if by_email_link else "while signed in"
     org = OrganisationProfile.load()
+    if first:
+        title = "Your portal password was chosen"
+        what = "was chosen from the link in your invitation"
+    else:
+        how = "from the link in a password e-mail" if by_email_link else "while signed in"
+        title = "Your portal password was changed"
+        what = f"was changed {how}"
     notify(
         recipients=[user],
         kind="portal.password_changed",
-        title="Your portal password was changed",
+        title=title,
         body=(
-            f"The password for your sign-in ({user.get_username()}) was changed {how}. "
+            f"The password for your sign-in ({user.get_username()}) {what}. "
             "If that was you, there is nothing more to do. If it was not, tell the "
             f"communications team straight away ({org.comms_email}): someone else may "
             "know your password or be able to read your e-mail."
@@ -168,3 +212,27 @@ def password_changed(user, *, by_email_link):
         url=reverse("portal:password_change"),
         urgent=True,
     )
+
+
+def tell_old_address(user_id, old_email):
+    """Ask a worker to tell ``old_email`` that user ``user_id``'s sign-in no longer uses
+    it (``send_old_address_notice``); from here if the broker is down."""
+    from portal.tasks import send_old_address_notice
+
+    _by_worker(send_old_address_notice, user_id, old_email, otherwise=send_old_address_notice_now)
+
+
+def send_old_address_notice_now(user_id, old_email):
+    """E-mail ``old_email`` that the sign-in of user ``user_id`` now has another address,
+    without saying which. Returns whether it was sent (not when the address is the
+    sign-in's own again, or the person has left)."""
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or user.email.strip().lower() == old_email.strip().lower():
+        return False
+    org = OrganisationProfile.load()
+    EmailMessage(
+        subject=f"[{org.short_name}] Your portal sign-in no longer uses this address",
+        body=render_to_string("emails/address_changed.txt", {"org": org, "user": user}),
+        to=[old_email],
+    ).send()
+    return True

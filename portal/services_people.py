@@ -83,6 +83,20 @@ def person_add(*, actor, first_name, last_name, email, team=None, role=Membershi
     return user
 
 
+def person_invite_again(*, actor, user):
+    """Send someone who has not chosen a password yet a fresh invitation, for one whose
+    link has run out or gone astray. Returns the user."""
+    if not rules.is_comms(actor):
+        raise PeopleError("Only the communications team can send invitations.")
+    if not (user.is_active and user.awaits_first_password):
+        raise PeopleError(f"{user} has chosen a password already; they need no invitation.")
+    if not user.email:
+        raise PeopleError(f"{user} has no e-mail address to send the invitation to.")
+    transaction.on_commit(lambda: _invite(user.pk))
+    log.info("User %s invited again by %s", user.pk, actor.pk)
+    return user
+
+
 def _invite(user_id):
     from portal import passwords
 
@@ -91,15 +105,17 @@ def _invite(user_id):
 
 def person_update(*, actor, user, first_name, last_name, email):
     """Correct someone's name or work e-mail address. A person who has not signed in yet is
-    sent their invitation again at a new address; anyone else is told of the change there.
-    Returns the user."""
+    sent their invitation again at a new address; anyone else is told of the change there,
+    and their old address is told it is no longer used (``portal.passwords``). Returns the
+    user."""
     if not rules.is_comms(actor):
         raise PeopleError("Only the communications team can change people's details.")
     if user.is_superuser:
         raise PeopleError("A portal administrator's details can only be changed in the admin.")
     with transaction.atomic():
         user = type(user).objects.select_for_update().get(pk=user.pk)
-        moved = user.email.strip().lower() != email.strip().lower()
+        old_email = user.email.strip()
+        moved = old_email.lower() != email.strip().lower()
         user.first_name, user.last_name, user.email = (
             first_name.strip(),
             last_name.strip(),
@@ -110,8 +126,16 @@ def person_update(*, actor, user, first_name, last_name, email):
             transaction.on_commit(lambda: _invite(user.pk))
         elif moved:
             _tell_of_new_address(user, actor)
+            if old_email:
+                transaction.on_commit(lambda: _tell_old_address(user.pk, old_email))
     log.info("User %s details changed by %s", user.pk, actor.pk)
     return user
+
+
+def _tell_old_address(user_id, old_email):
+    from portal import passwords
+
+    passwords.tell_old_address(user_id, old_email)
 
 
 def _tell_of_new_address(user, actor):

@@ -297,6 +297,8 @@ AXES_VERBOSE = False
 SIGN_IN_RECORDS_KEEP_DAYS = envint("SIGN_IN_RECORDS_KEEP_DAYS", "90")
 # How long a link to set a new password works (Django's default is three days).
 PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_MINUTES", "60") * 60
+# How long the link in the e-mail to someone just added works: they may not read it today.
+INVITATION_DAYS = envint("INVITATION_DAYS", "7")
 # How many proxies of our own stand in front of the portal and append to X-Forwarded-For.
 # 0 (the default) reads the address from the connection only: a client's own
 # X-Forwarded-For is never believed.

@@ -1,5 +1,6 @@
-"""Celery tasks. Each takes ids or nothing, fetches, calls a service and owns its retries;
-each may run twice (a redelivered message, two beats) and still act once."""
+"""Celery tasks. Each takes ids or nothing (a password e-mail also the address it goes to),
+fetches, calls a service and owns its retries; each may run twice (a redelivered message,
+two beats) and still act once."""
 
 import logging
 import smtplib
@@ -53,6 +54,14 @@ def send_invitation(user_id):
     from portal import passwords
 
     return passwords.send_invitation_now(user_id)
+
+
+@password_mail_task
+def send_old_address_notice(user_id, old_email):
+    """Tell the address a sign-in used to have that it has another one now."""
+    from portal import passwords
+
+    return passwords.send_old_address_notice_now(user_id, old_email)
 
 
 @shared_task(acks_late=True)

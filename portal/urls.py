@@ -47,6 +47,11 @@ portal_patterns = [
         auth.SetNewPasswordView.as_view(),
         name="password_reset_confirm",
     ),
+    path(
+        "password/welcome/<uidb64>/<token>/",
+        auth.ChooseFirstPasswordView.as_view(),
+        name="invitation_accept",
+    ),
     path("password/new/done/", auth.NewPasswordSetView.as_view(), name="password_reset_complete"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path(
@@ -76,6 +81,7 @@ portal_patterns = [
     path("people/", people.people_list, name="people"),
     path("people/new/", people.person_add, name="person_add"),
     path("people/<int:pk>/edit/", people.person_edit, name="person_edit"),
+    path("people/<int:pk>/invite/", people.person_invite, name="person_invite"),
     path("people/<int:pk>/deactivate/", people.user_deactivate, name="user_deactivate"),
     # The playbook and the slides
     path("playbook/", content.playbook, name="playbook"),

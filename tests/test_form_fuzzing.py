@@ -79,6 +79,7 @@ FORMS = {
     "portal:people": ("portal:people", "comms"),
     "portal:person_add": ("portal:person_add", "comms"),
     "portal:person_edit": ("portal:person_edit", "comms"),
+    "portal:person_invite": ("portal:person_edit", "comms"),
     "portal:playbook_confirm": ("portal:playbook", "member"),
     "portal:reminders_due": ("portal:reminders_due", "auditor"),
     "portal:team_add_member": ("portal:team_detail", "comms"),

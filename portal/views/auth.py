@@ -23,10 +23,13 @@ class _TellsTheOwner:
     """Once the new password is saved, tell its owner (``portal.passwords``)."""
 
     by_email_link = False
+    first_password = False
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        passwords.password_changed(form.user, by_email_link=self.by_email_link)
+        passwords.password_changed(
+            form.user, by_email_link=self.by_email_link, first=self.first_password
+        )
         return response
 
 
@@ -67,6 +70,21 @@ class SetNewPasswordView(_TellsTheOwner, auth_views.PasswordResetConfirmView):
     form_class = SetNewPasswordForm
     success_url = reverse_lazy("portal:password_reset_complete")
     by_email_link = True
+
+
+class ChooseFirstPasswordView(SetNewPasswordView):
+    """The link in an invitation: someone just added chooses their first password. It
+    works for ``INVITATION_DAYS`` and only until a password is set
+    (``portal.passwords.InvitationTokenGenerator``)."""
+
+    token_generator = passwords.invitation_tokens
+    first_password = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "invitation": True,
+            "invitation_days": settings.INVITATION_DAYS,
+        }
 
 
 class NewPasswordSetView(auth_views.PasswordResetCompleteView):

@@ -3,6 +3,7 @@ and deactivating a leaver."""
 
 import copy
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -10,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from portal import rules, services_people
 from portal.forms import DeactivateForm, PersonAddForm, PersonDetailsForm
@@ -109,6 +111,26 @@ def person_edit(request, pk):
     return render(
         request,
         "portal/person_edit.html",
-        {"form": form, "person": person},
+        {"form": form, "person": person, "invitation_days": settings.INVITATION_DAYS},
         status=400 if form.is_bound else 200,
     )
+
+
+@require_POST
+@login_required
+def person_invite(request, pk):
+    """Send the invitation again to someone who has not chosen a password yet."""
+    if not rules.is_comms(request.user):
+        raise PermissionDenied
+    person = get_object_or_404(get_user_model(), pk=pk, is_superuser=False)
+    try:
+        services_people.person_invite_again(actor=request.user, user=person)
+    except services_people.PeopleError as error:
+        messages.error(request, error.message)
+        return redirect("portal:person_edit", pk=person.pk)
+    messages.success(
+        request,
+        f"A new invitation is on its way to {person.email}. The link in it works for "
+        f"{settings.INVITATION_DAYS} days.",
+    )
+    return redirect("portal:people")

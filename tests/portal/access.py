@@ -1,5 +1,18 @@
 from tests.access import LOGIN, REDIRECT, Route, answers, post_only, public
 
+
+def _invitee():
+    from django.contrib.auth import get_user_model
+
+    person, made = get_user_model().objects.get_or_create(
+        username="invitee", defaults={"email": "invitee@example.nhs.uk", "first_name": "In"}
+    )
+    if made:
+        person.set_unusable_password()
+        person.save(update_fields=["password"])
+    return person
+
+
 ROUTES = {
     "portal:home": Route(answers(200)),
     "portal:login": Route(answers(REDIRECT, anonymous=200)),
@@ -9,6 +22,9 @@ ROUTES = {
     "portal:password_reset_done": Route(public(200)),
     # A link that is not (or no longer) valid says so, to anyone.
     "portal:password_reset_confirm": Route(
+        public(200), kwargs=lambda world: {"uidb64": "MQ", "token": "not-a-token"}
+    ),
+    "portal:invitation_accept": Route(
         public(200), kwargs=lambda world: {"uidb64": "MQ", "token": "not-a-token"}
     ),
     "portal:password_reset_complete": Route(public(200)),
@@ -29,9 +45,11 @@ ROUTES = {
     "portal:notification_settings": Route(answers(200)),
     "portal:people": Route(answers(403, comms_team=200)),
     "portal:person_add": Route(answers(403, comms_team=200)),
+    # Someone who has not chosen a password yet: their page also offers the invitation.
     "portal:person_edit": Route(
-        answers(403, comms_team=200), kwargs=lambda w: {"pk": w.users["staff"].pk}
+        answers(403, comms_team=200), kwargs=lambda w: {"pk": _invitee().pk}
     ),
+    "portal:person_invite": Route(post_only(), kwargs=lambda w: {"pk": w.users["staff"].pk}),
     "portal:user_deactivate": Route(
         answers(403, comms_team=200), kwargs=lambda w: {"pk": w.users["staff"].pk}
     ),

@@ -1,13 +1,18 @@
 """The communications team gives someone a sign-in; they choose their own password from
 the e-mail they are sent."""
 
+import datetime
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from freezegun import freeze_time
 
 from portal import passwords, services_people
 from portal.models import Membership
@@ -43,25 +48,133 @@ def test_comms_add_someone_to_a_team_and_they_choose_their_password_from_the_e_m
     [message] = mail.outbox
     assert message.to == [person.email]
     assert "nadia.rahman" in message.body and "Hello Nadia" in message.body
-    link = re.search(r"/password/new/\S+/", message.body).group(0)
+    assert "within 7 days" in message.body
+    link = re.search(r"/password/welcome/\S+/", message.body).group(0)
     client = Client()
     form = client.get(link, follow=True)
-    assert "Choose a new password" in form.content.decode()
+    assert "Choose your password" in form.content.decode()
     client.post(
         form.redirect_chain[-1][0],
         {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
     )
+    told = person.notifications.get(kind="portal.password_changed")
+    assert told.title == "Your portal password was chosen"
+    # The invitation's link works once.
+    again = Client().get(link, follow=True).content.decode()
+    assert "This link no longer works" in again and "for 7 days" in again
     assert Client().post(
         reverse("portal:login"), {"username": "nadia.rahman", "password": NEW_PASSWORD}
     )["Location"] == reverse("portal:home")
 
 
-def test_the_people_page_shows_who_has_not_signed_in_yet(comms, as_user):
+def test_the_people_page_tells_an_invitation_waiting_from_a_first_sign_in(comms, as_user):
     services_people.person_add(
         actor=comms, first_name="Nadia", last_name="Rahman", email="nadia@trust.example.nhs.uk"
     )
     page = as_user(comms).get(reverse("portal:people")).content.decode()
-    assert "Not signed in yet" in page and reverse("portal:person_add") in page
+    assert page.count("Invited, no password yet") == 1 and reverse("portal:person_add") in page
+    assert "Not signed in yet" not in page  # the fixtures' people all have a password
+
+    factories.UserFactory(first_name="Given", last_name="Password", last_login=None)
+    page = as_user(comms).get(reverse("portal:people")).content.decode()
+    assert page.count("Not signed in yet") == 1 and page.count("Invited, no password") == 1
+
+
+def test_the_invitation_link_works_for_days_not_an_hour(comms, db, settings):
+    person = services_people.person_add(
+        actor=comms, first_name="Nadia", last_name="Rahman", email="nadia@trust.example.nhs.uk"
+    )
+    made = datetime.datetime(2026, 12, 1, 9, 0)
+    with freeze_time(made):
+        token = passwords.invitation_tokens.make_token(person)
+    tokens = passwords.invitation_tokens
+    with freeze_time(made + datetime.timedelta(days=6, hours=23)):
+        assert tokens.check_token(person, token)
+        # A reset link would have stopped after PASSWORD_RESET_TIMEOUT, and an invitation
+        # is not taken for one.
+        assert not default_token_generator.check_token(person, token)
+    with freeze_time(made + datetime.timedelta(days=7, minutes=1)):
+        assert not tokens.check_token(person, token)
+    settings.INVITATION_DAYS = 10
+    with freeze_time(made + datetime.timedelta(days=9)):
+        assert tokens.check_token(person, token)
+    with freeze_time(made - datetime.timedelta(minutes=5)):  # from the future
+        assert not tokens.check_token(person, token)
+
+
+def test_an_invitation_link_is_no_good_to_someone_with_a_password(comms, member, db):
+    # Signed correctly, but for a person who has a password already: refused.
+    token = passwords.invitation_tokens.make_token(member)
+    assert not passwords.invitation_tokens.check_token(member, token)
+    page = Client().get(
+        reverse(
+            "portal:invitation_accept",
+            kwargs={"uidb64": urlsafe_base64_encode(force_bytes(member.pk)), "token": token},
+        ),
+        follow=True,
+    )
+    assert "This link no longer works" in page.content.decode()
+
+
+def test_a_reset_link_is_not_taken_as_an_invitation(comms, db):
+    person = services_people.person_add(
+        actor=comms, first_name="Nadia", last_name="Rahman", email="nadia@trust.example.nhs.uk"
+    )
+    assert not passwords.invitation_tokens.check_token(
+        person, default_token_generator.make_token(person)
+    )
+    assert not passwords.invitation_tokens.check_token(person, "zzz-not-a-token")
+    assert not passwords.invitation_tokens.check_token(person, "")
+
+
+def test_comms_send_the_invitation_again(comms, as_user, django_capture_on_commit_callbacks):
+    person = services_people.person_add(
+        actor=comms, first_name="Nadia", last_name="Rahman", email="nadia@trust.example.nhs.uk"
+    )
+    client = as_user(comms)
+    edit_page = client.get(reverse("portal:person_edit", args=[person.pk])).content.decode()
+    assert "Send the invitation again" in edit_page
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("portal:person_invite", args=[person.pk]), follow=True)
+    assert "A new invitation is on its way to nadia@trust.example.nhs.uk" in (
+        response.content.decode()
+    )
+    [message] = mail.outbox
+    assert message.to == ["nadia@trust.example.nhs.uk"] and "/password/welcome/" in message.body
+
+
+def test_no_invitation_again_for_someone_with_a_password(comms, member, as_user):
+    client = as_user(comms)
+    edit_page = client.get(reverse("portal:person_edit", args=[member.pk])).content.decode()
+    assert "Send the invitation again" not in edit_page
+    response = client.post(reverse("portal:person_invite", args=[member.pk]), follow=True)
+    assert "has chosen a password already" in response.content.decode()
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("role", ["member", "manager", "auditor", "staff"])
+def test_only_comms_send_invitations(people, role, as_user, comms):
+    person = services_people.person_add(
+        actor=comms, first_name="Nadia", last_name="Rahman", email="nadia@trust.example.nhs.uk"
+    )
+    client = as_user(people[role])
+    assert client.post(reverse("portal:person_invite", args=[person.pk])).status_code == 403
+    assert client.get(reverse("portal:person_invite", args=[person.pk])).status_code in (
+        403,
+        405,
+    )
+    with pytest.raises(services_people.PeopleError):
+        services_people.person_invite_again(actor=people[role], user=person)
+
+
+def test_sending_an_invitation_again_needs_the_csrf_token(comms, db):
+    person = services_people.person_add(
+        actor=comms, first_name="Nadia", last_name="Rahman", email="nadia@trust.example.nhs.uk"
+    )
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(comms)
+    assert client.post(reverse("portal:person_invite", args=[person.pk])).status_code == 403
 
 
 def test_someone_added_who_lost_the_e_mail_asks_for_a_fresh_link(comms, db):
@@ -182,14 +295,50 @@ def test_a_mistyped_address_is_corrected_and_the_invitation_goes_again(
     assert message.to == ["nadia@trust.example.nhs.uk"] and "nadia" in message.body
 
 
-def test_someone_signed_in_is_told_of_their_new_address(comms, member, as_user):
+def test_someone_signed_in_is_told_of_their_new_address_and_the_old_one_too(
+    comms, member, as_user, django_capture_on_commit_callbacks
+):
     member.last_login = "2026-12-01T09:00Z"
     member.save(update_fields=["last_login"])
-    edit(as_user(comms), member, email="new.address@trust.example.nhs.uk", last_name="Jones")
+    old = member.email
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(as_user(comms), member, email="new.address@trust.example.nhs.uk", last_name="Jones")
     member.refresh_from_db()
     assert member.email == "new.address@trust.example.nhs.uk" and member.last_name == "Jones"
     notice = member.notifications.get(kind="portal.email_changed")
     assert "new.address@trust.example.nhs.uk" in notice.body
+    [message] = [m for m in mail.outbox if m.to == [old]]
+    assert "no longer uses this address" in message.subject
+    assert member.username in message.body
+    # The old address is not told where the new one is.
+    assert "new.address" not in message.body + message.subject
+
+
+def test_the_old_address_is_told_even_with_the_broker_down(
+    comms, member, as_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    from portal import tasks
+
+    def down(*args, **kwargs):
+        raise OSError("broker unreachable")
+
+    monkeypatch.setattr(tasks.send_old_address_notice, "apply_async", down)
+    member.last_login = "2026-12-01T09:00Z"
+    member.save(update_fields=["last_login"])
+    old = member.email
+    with django_capture_on_commit_callbacks(execute=True):
+        assert edit(as_user(comms), member, email="new@trust.example.nhs.uk").status_code == 302
+    [message] = [m for m in mail.outbox if m.to == [old]]
+    assert "no longer uses this address" in message.subject
+
+
+def test_no_word_to_the_old_address_once_it_is_theirs_again(member, db):
+    # The worker reads the sign-in as it is when it runs: changed back, nothing to say.
+    assert passwords.send_old_address_notice_now(member.pk, member.email.upper()) is False
+    member.is_active = False
+    member.save(update_fields=["is_active"])
+    assert passwords.send_old_address_notice_now(member.pk, "old@trust.example.nhs.uk") is False
+    assert mail.outbox == []
 
 
 def test_a_name_alone_changes_quietly(comms, member, as_user):
