@@ -15,6 +15,33 @@ def test_every_role_group_exists_with_its_permissions(db):
         assert got == set(perms)
 
 
+def test_who_holds_a_role_by_group_or_in_their_own_right(people, safeguarding_lead):
+    from django.contrib.auth.models import Permission
+
+    from portal import selectors
+
+    assert set(selectors.comms_users()) == {people["comms"], people["head"]}
+    assert list(selectors.heads_of_comms()) == [people["head"]]
+    assert list(selectors.safeguarding_leads()) == [safeguarding_lead]
+
+    # Given the permission directly, and by group as well: listed once.
+    app_label, codename = rules.COMMS_PERM.split(".")
+    permission = Permission.objects.get(codename=codename, content_type__app_label=app_label)
+    people["staff"].user_permissions.add(permission)
+    people["head"].user_permissions.add(permission)
+    found = list(selectors.comms_users())
+    assert sorted(u.pk for u in found) == sorted(
+        u.pk for u in (people["comms"], people["head"], people["staff"])
+    )
+
+    # Someone who has left holds no role; a superuser is not a role holder either.
+    people["comms"].is_active = False
+    people["comms"].save(update_fields=["is_active"])
+    UserFactory(is_superuser=True)
+    assert people["comms"] not in selectors.comms_users()
+    assert selectors.comms_users().filter(is_superuser=True).count() == 0
+
+
 def test_the_rules_answer_for_each_role(people, team, safeguarding_lead):
     assert rules.is_comms(people["comms"]) and rules.is_comms(people["head"])
     assert not rules.is_comms(people["auditor"])
