@@ -130,7 +130,7 @@ def person_invite(request, pk):
         return redirect("portal:person_edit", pk=person.pk)
     messages.success(
         request,
-        f"A new invitation is on its way to {person.email}. The link in it works for "
-        f"{settings.INVITATION_DAYS} days.",
+        f"A new invitation, with a link that works for {settings.INVITATION_DAYS} days, is "
+        f"on its way to {person.email}",
     )
     return redirect("portal:people")

@@ -115,7 +115,7 @@ def test_comms_add_a_person_on_a_phone_and_they_choose_their_password(
     page.get_by_role("link", name="Edit Nadia Rahman").click()
     page.get_by_role("button", name="Send the invitation again").click()
     page.wait_for_url("**/people/")
-    assert "A new invitation is on its way" in page.get_by_role("status").inner_text()
+    assert "A new invitation, with a link" in page.get_by_role("status").inner_text()
 
     link = re.search(r"/password/welcome/\S+/", mail.outbox[-1].body).group(0)
     newcomer = open_as(None)
