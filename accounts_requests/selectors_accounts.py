@@ -3,6 +3,7 @@
 from django.db import connection
 from django.db.models import BooleanField, Exists, F, OuterRef
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 from accounts_requests import checklist, rules
 from accounts_requests.models import (
@@ -78,6 +79,64 @@ def register_rows(ids):
     )
     found = {account.pk: account for account in rows}
     return [found[pk] for pk in ids if pk in found]
+
+
+EXPORT_HEADER = [
+    "Account",
+    "Handle",
+    "Address",
+    "Platform",
+    "Team",
+    "Directorate",
+    "State",
+    "Active since",
+    "Communications team back-up admin confirmed",
+    "Next review due",
+    "Open security incident",
+]
+
+
+def register_export_rows(user, filters):
+    """Every account of the register this user may see that matches the filters, as CSV
+    cells in the order of EXPORT_HEADER: the register's rows, with none of the logins."""
+    platforms = dict(ManagedAccount._meta.get_field("platform").choices)
+    states = dict(State.choices)
+    zone = timezone.get_current_timezone()
+
+    def day(moment):
+        return moment.astimezone(zone).date().isoformat() if moment else ""
+
+    rows = (
+        register(user, filters)
+        .annotate(incident_open=_flags()["incident_open"])
+        .values(
+            "name",
+            "handle",
+            "url",
+            "platform",
+            "team__name",
+            "team__directorate",
+            "state",
+            "activated_at",
+            "setup__comms_admin_confirmed_at",
+            "review_due_on",
+            "incident_open",
+        )
+    )
+    for row in rows.iterator(chunk_size=2000):
+        yield [
+            row["name"],
+            row["handle"],
+            row["url"],
+            platforms.get(row["platform"], row["platform"]),
+            row["team__name"],
+            row["team__directorate"],
+            states.get(row["state"], row["state"]),
+            day(row["activated_at"]),
+            day(row["setup__comms_admin_confirmed_at"]) or "No",
+            row["review_due_on"].isoformat() if row["review_due_on"] else "",
+            "Yes" if row["incident_open"] else "No",
+        ]
 
 
 def register_teams(user):

@@ -16,6 +16,7 @@ urlpatterns = [
     # Set-up and security: the register, an account's set-up, the vault and notices.
     path("accounts/", views_accounts.account_list, name="account_list"),
     path("accounts/new/", views_accounts.account_create, name="account_create"),
+    path("accounts/export/", views_accounts.account_export, name="account_export"),
     path("accounts/<int:pk>/", views_accounts.account_detail, name="account_detail"),
     path("accounts/<int:pk>/setup/", views_accounts.account_setup, name="account_setup"),
     path("accounts/<int:pk>/moderators/", views_accounts.moderator_add, name="moderator_add"),

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts_requests import checklist, rules, services_accounts
@@ -22,6 +23,7 @@ from accounts_requests.kpi.selectors import account_kpi_context
 from accounts_requests.models import AccountSetup, ManagedAccount
 from accounts_requests.panels import account_panels
 from accounts_requests.views import _problem
+from portal.csvsafe import csv_download
 from portal.services.errors import ActionError
 
 
@@ -59,6 +61,8 @@ def account_list(request):
         {"account": a, "progress": checklist.progress(a)}
         for a in selectors.register_rows(list(page.object_list))
     ]
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "accounts_requests/account_list.html",
@@ -66,9 +70,25 @@ def account_list(request):
             "page": page,
             "rows": rows,
             "form": form,
+            "export_query": query.urlencode(),
             "can_register": rules.can_register_account(request.user),
             "showing_closed": filters.get("state") == ManagedAccount.State.CLOSED,
         },
+    )
+
+
+@login_required
+def account_export(request):
+    """The register as the filters show it, as a CSV file: every matching account this
+    user may see, not one page of them. Names and addresses only, never a login."""
+    if not rules.can_see_register(request.user):
+        raise PermissionDenied
+    form = RegisterFilterForm(request.GET or None, teams=selectors.register_teams(request.user))
+    filters = form.cleaned_data if form.is_valid() else {}
+    return csv_download(
+        f"account-register-{timezone.localdate():%Y-%m-%d}.csv",
+        selectors.EXPORT_HEADER,
+        selectors.register_export_rows(request.user, filters),
     )
 
 

@@ -1,14 +1,12 @@
 """Pages for KPI figures: entering and importing them, the overview, targets and rules."""
 
-import csv
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -27,7 +25,7 @@ from accounts_requests.kpi.months import month_label
 from accounts_requests.models import FiguresImport, HealthRules, ManagedAccount, MonthlyFigures
 from accounts_requests.views import _problem
 from accounts_requests.views_accounts import get_account
-from portal.csvsafe import neutralise
+from portal.csvsafe import csv_download
 from portal.services.errors import ActionConflict, ActionError
 
 
@@ -183,24 +181,13 @@ def figures_import_all(request):
     return _handle_upload(request, None)
 
 
-def _csv_response(filename, header, rows):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # so spreadsheet programs read it as UTF-8
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([neutralise(cell) for cell in row])
-    return _no_store(response)
-
-
 @login_required
 def figures_template(request, pk):
     """A CSV file with the columns an import expects, for the last finished month."""
     account = get_account(request.user, pk)
     header = [name for name, _, _ in importer.COLUMNS]
     month = f"{services.latest_allowed_month():%Y-%m}"
-    return _csv_response(
+    return csv_download(
         f"figures-template-account-{account.pk}.csv", header, [[month] + [""] * (len(header) - 1)]
     )
 
@@ -217,7 +204,7 @@ def figures_template_all(request):
         [account.pk, account.name, month, *blanks]
         for account in selectors.live_accounts().order_by("name", "pk")
     ]
-    return _csv_response("figures-template-all-accounts.csv", header, rows)
+    return csv_download("figures-template-all-accounts.csv", header, rows)
 
 
 @login_required

@@ -1,8 +1,6 @@
-import csv
 import datetime
 
 from django.db.models import Q
-from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -12,7 +10,7 @@ from moderation.forms import LogFilterForm
 from moderation.models import Action, Category, Entry, ExportRecord
 from moderation.models.commenter import display_handle
 from moderation.views.common import reader_required, writer_required
-from portal.csvsafe import neutralise
+from portal.csvsafe import csv_download
 
 
 def _filters(request):
@@ -47,11 +45,6 @@ def _without_paging(request):
     for key in ("after", "before"):
         query.pop(key, None)
     return query.urlencode()
-
-
-class _Echo:
-    def write(self, value):
-        return value
 
 
 HEADER = [
@@ -165,19 +158,8 @@ def entry_export(request):
     services.export_record(
         user=request.user, kind=ExportRecord.Kind.LOG_CSV, detail=_without_paging(request)
     )
-    writer = csv.writer(_Echo())
-
-    def rows():
-        yield "\ufeff"  # so spreadsheet programs read the file as UTF-8
-        yield writer.writerow(HEADER)
-        for cells in export_rows(entries):
-            yield writer.writerow([neutralise(cell) for cell in cells])
-
     stamp = datetime.date.today().isoformat()
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="moderation-log-{stamp}.csv"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return csv_download(f"moderation-log-{stamp}.csv", HEADER, export_rows(entries))
 
 
 @require_POST

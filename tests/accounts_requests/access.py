@@ -25,6 +25,7 @@ ROUTES = {
     # Set-up and security
     "accounts_requests:account_list": Route(answers(403, team=200, outsider=200, readers=200)),
     "accounts_requests:account_create": Route(answers(403, comms_team=200)),
+    "accounts_requests:account_export": Route(answers(403, team=200, outsider=200, readers=200)),
     "accounts_requests:account_setup": Route(
         answers(404, team=200, comms_team=200, auditor=403), kwargs=lambda w: {"pk": w.account.pk}
     ),

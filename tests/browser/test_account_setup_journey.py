@@ -2,6 +2,7 @@
 suspected compromise takes it off until comms resolve it."""
 
 import re
+from pathlib import Path
 
 from accounts_requests.models import ManagedAccount, Platform
 from tests import factories
@@ -88,6 +89,15 @@ def test_set_up_verify_compromise_and_resolve(open_as, team, member, manager, co
     assert "The account is suspended and off the public register" in team_page.content()
     assert team_page.locator(".badge", has_text="Suspended").count() == 1
     assert not _on_register(public)
+
+    # Comms download the register, which shows the compromise and no login detail.
+    comms_page.goto("/accounts/")
+    with comms_page.expect_download() as download:
+        comms_page.get_by_role("link", name=re.compile("as a CSV file")).click()
+    assert download.value.suggested_filename.startswith("account-register-")
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert "Open security incident" in text.splitlines()[0]
+    assert text.splitlines()[1].endswith(",Yes") and "Journey-Secret-42" not in text
 
     # Comms resolve it with a note: it is back.
     comms_page.goto(url)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from moderation import selectors
 from moderation.models import Action, Entry, ExportRecord, HateCrimeStrand
-from moderation.views.log import neutralise
+from portal.csvsafe import neutralise
 from tests import factories
 from tests.moderation.helpers import bulk_entries, category, log_entry
 

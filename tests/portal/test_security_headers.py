@@ -122,6 +122,7 @@ def test_the_csv_exports_carry_the_headers(comms, team):
         reverse("moderation:export"),
         reverse("accounts_requests:figures_template", args=[account.pk]),
         reverse("accounts_requests:figures_template_all"),
+        reverse("accounts_requests:account_export"),
     ):
         response = client.get(url, secure=True)
         assert response.status_code == 200, url
