@@ -18,6 +18,22 @@ def vault_key(settings):
 
 
 @pytest.fixture
+def accounts(team, other_team, comms_team, vault_key):
+    """One account of each kind the register orders and filters by: two of a team's (one
+    live, one in set-up), another team's and a corporate one."""
+    return {
+        "ours": factories.managed_account(team=team, name="Ours", platform=Platform.INSTAGRAM),
+        "ours_setting_up": factories.managed_account(
+            team=team, name="Ours in set-up", state=State.SETTING_UP
+        ),
+        "theirs": factories.managed_account(team=other_team, name="Theirs"),
+        "corporate": factories.managed_account(
+            team=comms_team, name="Corporate", platform=Platform.X
+        ),
+    }
+
+
+@pytest.fixture
 def setting_up(team, vault_key):
     """An approved account in set-up with nothing on its checklist done."""
     return factories.managed_account(

@@ -5,26 +5,12 @@ from django.urls import reverse
 
 from accounts_requests.models import ManagedAccount, Platform
 from tests import factories
-from tests.accounts_requests.fixtures_accounts import vault_key
+from tests.accounts_requests.fixtures_accounts import accounts, vault_key
 
-__all__ = ["vault_key"]
+__all__ = ["accounts", "vault_key"]
 
 State = ManagedAccount.State
 URL = reverse("accounts_requests:account_list")
-
-
-@pytest.fixture
-def accounts(team, other_team, comms_team, vault_key):
-    return {
-        "ours": factories.managed_account(team=team, name="Ours", platform=Platform.INSTAGRAM),
-        "ours_setting_up": factories.managed_account(
-            team=team, name="Ours in set-up", state=State.SETTING_UP
-        ),
-        "theirs": factories.managed_account(team=other_team, name="Theirs"),
-        "corporate": factories.managed_account(
-            team=comms_team, name="Corporate", platform=Platform.X
-        ),
-    }
 
 
 def _names(response):

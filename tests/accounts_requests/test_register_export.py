@@ -10,33 +10,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts_requests.models import AccountSetup, ManagedAccount, Platform, SecurityIncident
+from accounts_requests.models import AccountSetup, ManagedAccount, SecurityIncident
 from tests import factories
-from tests.accounts_requests.fixtures_accounts import vault_key
+from tests.accounts_requests.fixtures_accounts import accounts, vault_key
 
-__all__ = ["vault_key"]
+__all__ = ["accounts", "vault_key"]
 
 State = ManagedAccount.State
 URL = reverse("accounts_requests:account_export")
-
-
-@pytest.fixture
-def accounts(team, other_team, comms_team, vault_key):
-    return {
-        "ours": factories.managed_account(
-            team=team,
-            name="Ours",
-            platform=Platform.INSTAGRAM,
-            activated_at=datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.UTC),
-        ),
-        "ours_setting_up": factories.managed_account(
-            team=team, name="Ours in set-up", state=State.SETTING_UP
-        ),
-        "theirs": factories.managed_account(team=other_team, name="Theirs"),
-        "corporate": factories.managed_account(
-            team=comms_team, name="Corporate", platform=Platform.X
-        ),
-    }
 
 
 def rows_of(response):
@@ -47,6 +28,10 @@ def rows_of(response):
 
 
 def test_comms_download_every_account_in_the_registers_order(accounts, comms, as_user):
+    went_live = datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.UTC)
+    ManagedAccount.objects.filter(pk=accounts["ours"].pk).update(
+        activated_at=went_live, review_due_on=datetime.date(2027, 3, 2)
+    )
     response = as_user(comms).get(URL)
     assert "no-store" in response["Cache-Control"]
     assert response["Content-Disposition"].startswith('attachment; filename="account-register-')
