@@ -50,6 +50,23 @@ class SetNewPasswordForm(_NewPasswordMessages, SetPasswordForm):
     """A new password, from the link in a password e-mail."""
 
 
+class FirstPasswordForm(SetNewPasswordForm):
+    """The password someone just added chooses, from the link in their invitation."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = "Your password"
+        self.fields["new_password2"].label = "The same password again"
+        self.fields["new_password2"].help_text = "So that a slip of a key does not lock you out."
+        _say_when_missing(
+            self,
+            {
+                "new_password1": "Choose a password.",
+                "new_password2": "Enter the same password again.",
+            },
+        )
+
+
 class ResetPasswordForm(PasswordResetForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

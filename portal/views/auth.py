@@ -5,7 +5,13 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse_lazy
 
 from portal import passwords
-from portal.forms import ChangePasswordForm, ResetPasswordForm, SetNewPasswordForm, SignInForm
+from portal.forms import (
+    ChangePasswordForm,
+    FirstPasswordForm,
+    ResetPasswordForm,
+    SetNewPasswordForm,
+    SignInForm,
+)
 from portal.security import client_ip
 
 
@@ -78,6 +84,7 @@ class ChooseFirstPasswordView(SetNewPasswordView):
     (``portal.passwords.InvitationTokenGenerator``)."""
 
     token_generator = passwords.invitation_tokens
+    form_class = FirstPasswordForm
     first_password = True
 
     def get_context_data(self, **kwargs):
