@@ -13,7 +13,7 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from portal import rules, services_people
+from portal import rules, selectors, services_people
 from portal.forms import DeactivateForm, PersonAddForm, PersonDetailsForm
 from portal.models import Membership
 
@@ -33,9 +33,22 @@ def people_list(request):
             | Q(username__icontains=query)
             | Q(email__icontains=query)
         )
+    status = request.GET.get("status", "")
+    if status not in selectors.PEOPLE_STATUSES:
+        status = ""
+    people = selectors.people_with_status(people, status)
     people = people.order_by("-is_active", "first_name", "last_name", "username")
     page = Paginator(people, 50).get_page(request.GET.get("page"))
-    return render(request, "portal/people.html", {"page": page, "query": query})
+    return render(
+        request,
+        "portal/people.html",
+        {
+            "page": page,
+            "query": query,
+            "status": status,
+            "statuses": selectors.PEOPLE_STATUSES,
+        },
+    )
 
 
 @login_required

@@ -100,8 +100,14 @@ def test_comms_add_a_person_on_a_phone_and_they_choose_their_password(
     page.get_by_role("button", name="Add them").click()
     page.wait_for_url("**/people/")
     assert "can now sign in as nadia.rahman" in page.get_by_role("status").inner_text()
-    assert page.get_by_text("Invited, no password yet").count() == 1
+    assert page.get_by_role("cell", name="Invited, no password yet").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # Who has still to choose a password, at a glance.
+    page.get_by_label("Status").select_option(label="Invited, no password yet")
+    page.get_by_role("button", name="Find").click()
+    page.wait_for_url("**/people/?*status=invited*")
+    assert page.get_by_role("row").count() == 2  # the heading and Nadia
+    assert_accessible(page)
 
     # A mistyped address is corrected; the invitation goes again to the right one.
     page.get_by_role("link", name="Edit Nadia Rahman").click()

@@ -72,12 +72,41 @@ def test_the_people_page_tells_an_invitation_waiting_from_a_first_sign_in(comms,
         actor=comms, first_name="Nadia", last_name="Rahman", email="nadia@trust.example.nhs.uk"
     )
     page = as_user(comms).get(reverse("portal:people")).content.decode()
-    assert page.count("Invited, no password yet") == 1 and reverse("portal:person_add") in page
-    assert "Not signed in yet" not in page  # the fixtures' people all have a password
+    assert page.count("<td>Invited, no password yet</td>") == 1
+    assert reverse("portal:person_add") in page
+    assert "<td>Not signed in yet</td>" not in page  # the fixtures' people have a password
 
     factories.UserFactory(first_name="Given", last_name="Password", last_login=None)
     page = as_user(comms).get(reverse("portal:people")).content.decode()
-    assert page.count("Not signed in yet") == 1 and page.count("Invited, no password") == 1
+    assert page.count("<td>Not signed in yet</td>") == 1
+    assert page.count("<td>Invited, no password yet</td>") == 1
+
+
+def test_the_people_page_filters_by_status(comms, member, as_user):
+    invited = services_people.person_add(
+        actor=comms, first_name="Nadia", last_name="Rahman", email="nadia@trust.example.nhs.uk"
+    )
+    never = factories.UserFactory(first_name="Never", last_name="Seen", last_login=None)
+    gone = factories.UserFactory(first_name="Long", last_name="Gone", is_active=False)
+    get_user_model().objects.filter(pk=member.pk).update(last_login="2026-12-01T09:00Z")
+    client = as_user(comms)
+
+    def listed(status):
+        response = client.get(reverse("portal:people"), {"status": status})
+        assert response.status_code == 200
+        return {person.pk for person in response.context["page"].object_list}
+
+    assert listed("invited") == {invited.pk}
+    assert never.pk in listed("not_signed_in") and invited.pk not in listed("not_signed_in")
+    assert member.pk in listed("active") and never.pk not in listed("active")
+    assert comms.pk in listed("active")  # signed in to look
+    assert listed("deactivated") == {gone.pk}
+    # Anything else is no filter at all, and the page says so by selecting "Anyone".
+    everyone = listed("")
+    assert listed("<script>") == everyone and {invited.pk, never.pk, gone.pk} <= everyone
+    page = client.get(reverse("portal:people"), {"status": "invited", "q": "nadia"})
+    text = page.content.decode()
+    assert '<option value="invited" selected>' in text and 'value="nadia"' in text
 
 
 def test_the_invitation_link_works_for_days_not_an_hour(comms, db, settings):
