@@ -20,9 +20,13 @@ from portal.models import Membership, Team
 State = ManagedAccount.State
 
 
+def _incident_open():
+    return Exists(SecurityIncident.objects.open().filter(account=OuterRef("pk")))
+
+
 def _flags():
     return {
-        "incident_open": Exists(SecurityIncident.objects.open().filter(account=OuterRef("pk"))),
+        "incident_open": _incident_open(),
         "rotation_open": Exists(RotationTask.objects.open().filter(account=OuterRef("pk"))),
         "notice_waiting": Exists(
             CredentialChangeNotice.objects.awaiting_acknowledgement().filter(
@@ -108,7 +112,7 @@ def register_export_rows(user, filters):
 
     rows = (
         register(user, filters)
-        .annotate(incident_open=_flags()["incident_open"])
+        .annotate(incident_open=_incident_open())
         .values(
             "name",
             "handle",

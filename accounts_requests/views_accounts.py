@@ -47,13 +47,18 @@ def _setup(account):
         return None
 
 
+def _register_filters(request):
+    """The register's filter form and what it filters by (nothing, if it is not valid)."""
+    form = RegisterFilterForm(request.GET or None, teams=selectors.register_teams(request.user))
+    return form, (form.cleaned_data if form.is_valid() else {})
+
+
 @login_required
 def account_list(request):
     """The register: comms and auditors see every account, a team its own."""
     if not rules.can_see_register(request.user):
         raise PermissionDenied
-    form = RegisterFilterForm(request.GET or None, teams=selectors.register_teams(request.user))
-    filters = form.cleaned_data if form.is_valid() else {}
+    form, filters = _register_filters(request)
     page = Paginator(
         selectors.register(request.user, filters).values_list("pk", flat=True), 50
     ).get_page(request.GET.get("page"))
@@ -83,8 +88,7 @@ def account_export(request):
     user may see, not one page of them. Names and addresses only, never a login."""
     if not rules.can_see_register(request.user):
         raise PermissionDenied
-    form = RegisterFilterForm(request.GET or None, teams=selectors.register_teams(request.user))
-    filters = form.cleaned_data if form.is_valid() else {}
+    _, filters = _register_filters(request)
     return csv_download(
         f"account-register-{timezone.localdate():%Y-%m-%d}.csv",
         selectors.EXPORT_HEADER,

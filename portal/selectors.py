@@ -2,7 +2,6 @@
 and the lists of training requests and concerns."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group, Permission
 from django.db.models import (
     Case,
@@ -20,6 +19,7 @@ from django.utils import timezone
 
 from portal import rules
 from portal.models import (
+    SIGN_IN_STATUS_QUERIES,
     Concern,
     Document,
     DocumentVersion,
@@ -51,28 +51,10 @@ def users_with_permission(perm):
     )
 
 
-# Where someone is with their sign-in, as the People page shows and filters it.
-PEOPLE_STATUSES = {
-    "invited": "Invited, no password yet",
-    "not_signed_in": "Not signed in yet",
-    "active": "Active",
-    "deactivated": "Deactivated",
-}
-
-
 def people_with_status(people, status):
-    """``people`` narrowed to one of PEOPLE_STATUSES (any other value narrows nothing):
-    the same tests as ``User.awaits_first_password`` and the list's status column."""
-    awaiting = Q(password__startswith=UNUSABLE_PASSWORD_PREFIX, last_login__isnull=True)
-    if status == "invited":
-        return people.filter(awaiting, is_active=True)
-    if status == "not_signed_in":
-        return people.filter(is_active=True, last_login__isnull=True).exclude(awaiting)
-    if status == "active":
-        return people.filter(is_active=True, last_login__isnull=False)
-    if status == "deactivated":
-        return people.filter(is_active=False)
-    return people
+    """``people`` narrowed to one ``SignInStatus`` (any other value narrows nothing)."""
+    query = SIGN_IN_STATUS_QUERIES.get(status)
+    return people if query is None else people.filter(query)
 
 
 def comms_users():

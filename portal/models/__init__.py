@@ -3,13 +3,14 @@ from .concerns import Concern, ConcernEvent
 from .content import Document, DocumentVersion, ReadConfirmation
 from .notifications import Notification
 from .organisation import OrganisationProfile
-from .people import Membership, Team, User
+from .people import SIGN_IN_STATUS_QUERIES, Membership, SignInStatus, Team, User
 from .records import AppendOnlyModel, TransitionRecord
 from .reminders import ReminderSent
 from .sessions import Session
 from .training import TrainingRequest, TrainingRequestEvent
 
 __all__ = [
+    "SIGN_IN_STATUS_QUERIES",
     "AppendOnlyModel",
     "Concern",
     "ConcernEvent",
@@ -21,6 +22,7 @@ __all__ = [
     "ReadConfirmation",
     "ReminderSent",
     "Session",
+    "SignInStatus",
     "TableVersion",
     "Team",
     "TrainingRequest",

@@ -1,7 +1,31 @@
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
+
+
+class SignInStatus(models.TextChoices):
+    """Where someone is with their sign-in, as the People page shows and filters it."""
+
+    INVITED = "invited", "Invited, no password yet"
+    NOT_SIGNED_IN = "not_signed_in", "Not signed in yet"
+    ACTIVE = "active", "Active"
+    DEACTIVATED = "deactivated", "Deactivated"
+
+
+# ``User.awaits_first_password`` as a query: no usable password and never signed in.
+AWAITS_FIRST_PASSWORD = Q(password__startswith=UNUSABLE_PASSWORD_PREFIX, last_login__isnull=True)
+
+# Each SignInStatus as a query, the same tests as ``User.sign_in_status``.
+SIGN_IN_STATUS_QUERIES = {
+    SignInStatus.INVITED: Q(AWAITS_FIRST_PASSWORD, is_active=True),
+    SignInStatus.NOT_SIGNED_IN: Q(is_active=True, last_login__isnull=True)
+    & ~AWAITS_FIRST_PASSWORD,
+    SignInStatus.ACTIVE: Q(is_active=True, last_login__isnull=False),
+    SignInStatus.DEACTIVATED: Q(is_active=False),
+}
 
 
 class User(AbstractUser):
@@ -27,6 +51,16 @@ class User(AbstractUser):
         """Added in the portal and not yet signed in: no password until they choose one
         from the link they are e-mailed (``portal.passwords``)."""
         return not self.has_usable_password() and self.last_login is None
+
+    @property
+    def sign_in_status(self):
+        if not self.is_active:
+            return SignInStatus.DEACTIVATED
+        if self.awaits_first_password:
+            return SignInStatus.INVITED
+        if self.last_login is None:
+            return SignInStatus.NOT_SIGNED_IN
+        return SignInStatus.ACTIVE
 
 
 class TeamQuerySet(models.QuerySet):

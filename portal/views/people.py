@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from portal import rules, selectors, services_people
 from portal.forms import DeactivateForm, PersonAddForm, PersonDetailsForm
-from portal.models import Membership
+from portal.models import Membership, SignInStatus
 
 
 @login_required
@@ -34,7 +34,7 @@ def people_list(request):
             | Q(email__icontains=query)
         )
     status = request.GET.get("status", "")
-    if status not in selectors.PEOPLE_STATUSES:
+    if status not in SignInStatus.values:
         status = ""
     people = selectors.people_with_status(people, status)
     people = people.order_by("-is_active", "first_name", "last_name", "username")
@@ -46,7 +46,7 @@ def people_list(request):
             "page": page,
             "query": query,
             "status": status,
-            "statuses": selectors.PEOPLE_STATUSES,
+            "statuses": SignInStatus.choices,
         },
     )
 
@@ -144,6 +144,6 @@ def person_invite(request, pk):
     messages.success(
         request,
         f"A new invitation, with a link that works for {settings.INVITATION_DAYS} days, is "
-        f"on its way to {person.email}",
+        f"on its way to {person.email}.",
     )
     return redirect("portal:people")
