@@ -85,14 +85,20 @@ def person_add(*, actor, first_name, last_name, email, team=None, role=Membershi
 
 def person_invite_again(*, actor, user):
     """Send someone who has not chosen a password yet a fresh invitation, for one whose
-    link has run out or gone astray. Returns the user."""
+    link has run out or gone astray. The links in earlier invitations stop working: the
+    placeholder that stands for "no password yet" is drawn afresh, and it is part of what
+    every invitation link signs. Returns the user."""
     if not rules.is_comms(actor):
         raise PeopleError("Only the communications team can send invitations.")
-    if not (user.is_active and user.awaits_first_password):
-        raise PeopleError(f"{user} has chosen a password already; they need no invitation.")
-    if not user.email:
-        raise PeopleError(f"{user} has no e-mail address to send the invitation to.")
-    transaction.on_commit(lambda: _invite(user.pk))
+    with transaction.atomic():
+        user = type(user).objects.select_for_update().get(pk=user.pk)
+        if not (user.is_active and user.awaits_first_password):
+            raise PeopleError(f"{user} has chosen a password already; they need no invitation.")
+        if not user.email:
+            raise PeopleError(f"{user} has no e-mail address to send the invitation to.")
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        transaction.on_commit(lambda: _invite(user.pk))
     log.info("User %s invited again by %s", user.pk, actor.pk)
     return user
 

@@ -144,6 +144,6 @@ def person_invite(request, pk):
     messages.success(
         request,
         f"A new invitation, with a link that works for {settings.INVITATION_DAYS} days, is "
-        f"on its way to {person.email}.",
+        f"on its way to {person.email}. The links in earlier invitations no longer work.",
     )
     return redirect("portal:people")

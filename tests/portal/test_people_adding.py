@@ -171,6 +171,31 @@ def test_comms_send_the_invitation_again(comms, as_user, django_capture_on_commi
     assert message.to == ["nadia@trust.example.nhs.uk"] and "/password/welcome/" in message.body
 
 
+def test_a_fresh_invitation_stops_the_links_in_earlier_ones(
+    comms, as_user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        add(as_user(comms))
+    person = get_user_model().objects.get(email=FORM["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        as_user(comms).post(reverse("portal:person_invite", args=[person.pk]))
+    first, second = (
+        re.search(r"/password/welcome/\S+/", message.body).group(0) for message in mail.outbox
+    )
+    assert first != second
+    stale = Client().get(first, follow=True).content.decode()
+    assert "This link no longer works" in stale
+    client = Client()
+    form = client.get(second, follow=True)
+    assert "Choose your password" in form.content.decode()
+    client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    person.refresh_from_db()
+    assert person.check_password(NEW_PASSWORD)
+
+
 def test_no_invitation_again_for_someone_with_a_password(comms, member, as_user):
     client = as_user(comms)
     edit_page = client.get(reverse("portal:person_edit", args=[member.pk])).content.decode()
