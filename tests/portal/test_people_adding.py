@@ -29,6 +29,17 @@ FORM = {
 }
 
 
+def choose_password(link):
+    """Follow an invitation's link and choose NEW_PASSWORD on its page."""
+    client = Client()
+    form = client.get(link, follow=True)
+    assert "Choose your password" in form.content.decode()
+    client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+
+
 def add(client, **changes):
     return client.post(reverse("portal:person_add"), FORM | changes)
 
@@ -50,13 +61,7 @@ def test_comms_add_someone_to_a_team_and_they_choose_their_password_from_the_e_m
     assert "nadia.rahman" in message.body and "Hello Nadia" in message.body
     assert "within 7 days" in message.body
     link = re.search(r"/password/welcome/\S+/", message.body).group(0)
-    client = Client()
-    form = client.get(link, follow=True)
-    assert "Choose your password" in form.content.decode()
-    client.post(
-        form.redirect_chain[-1][0],
-        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
-    )
+    choose_password(link)
     told = person.notifications.get(kind="portal.password_changed")
     assert told.title == "Your portal password was chosen"
     # The invitation's link works once.
@@ -185,13 +190,7 @@ def test_a_fresh_invitation_stops_the_links_in_earlier_ones(
     assert first != second
     stale = Client().get(first, follow=True).content.decode()
     assert "This link no longer works" in stale
-    client = Client()
-    form = client.get(second, follow=True)
-    assert "Choose your password" in form.content.decode()
-    client.post(
-        form.redirect_chain[-1][0],
-        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
-    )
+    choose_password(second)
     person.refresh_from_db()
     assert person.check_password(NEW_PASSWORD)
 
