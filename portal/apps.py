@@ -43,4 +43,12 @@ def check_production_settings(app_configs, **kwargs):
                 id="portal.W002",
             )
         )
+    if settings.PRODUCTION and not settings.CACHE_URL:
+        errors.append(
+            checks.Warning(
+                "Each web process keeps its own cache: set CACHE_URL so the limits on "
+                "password-reset requests hold across every process.",
+                id="portal.W003",
+            )
+        )
     return errors

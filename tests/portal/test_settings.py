@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_KEY = "k3y-" + "x7Qp9Lm2Vr8Tz4Wn6Ys1Bc5Df0Gh3Jk" * 2
 
@@ -13,7 +15,9 @@ GOOD_KEY = "k3y-" + "x7Qp9Lm2Vr8Tz4Wn6Ys1Bc5Df0Gh3Jk" * 2
 def manage(*args, **env):
     dropped = {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG"}
     clean = {k: v for k, v in os.environ.items() if k not in dropped}
+    # A name given as None is left out, even where this process has it.
     clean.update({"DJANGO_SETTINGS_MODULE": "portal.settings", **env})
+    clean = {name: value for name, value in clean.items() if value is not None}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -42,6 +46,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "portal.example.nhs.uk",
     "EMAIL_HOST": "smtp.example.nhs.uk",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
     "CREDENTIAL_KEYS": os.getenv(
         "TEST_CREDENTIAL_KEY", "ZmDfcTF7_60GrrY167zsiPd67pEvs0aGOv2oasOM1Pg="
     ),
@@ -52,6 +57,22 @@ def test_production_settings_pass_the_deploy_check_with_no_warnings():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues (0 silenced)" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "missing, warning",
+    [
+        ("EMAIL_HOST", "portal.W001"),
+        ("REDIS_URL", "portal.W002"),
+        ("CACHE_URL", "portal.W003"),
+    ],
+)
+def test_the_deploy_check_warns_of_what_production_should_not_run_without(missing, warning):
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", **{**PRODUCTION, missing: None}
+    )
+    assert result.returncode != 0
+    assert warning in result.stderr + result.stdout
 
 
 def production_settings(*names, **env):
@@ -94,7 +115,7 @@ def test_the_embedded_default_needs_nothing_set():
 
 
 def test_without_cache_url_each_process_keeps_its_own_work_in_memory():
-    backend = production_settings("CACHES")["CACHES"]["default"]["BACKEND"]
+    backend = production_settings("CACHES", CACHE_URL=None)["CACHES"]["default"]["BACKEND"]
     assert backend == "django.core.cache.backends.locmem.LocMemCache"
 
 
