@@ -85,9 +85,10 @@ def person_add(*, actor, first_name, last_name, email, team=None, role=Membershi
 
 def person_invite_again(*, actor, user):
     """Send someone who has not chosen a password yet a fresh invitation, for one whose
-    link has run out or gone astray. The links in earlier invitations stop working: the
+    link has run out or gone astray. Only the newest link works from then on: the
     placeholder that stands for "no password yet" is drawn afresh, and it is part of what
-    every invitation link signs. Returns the user."""
+    every invitation link signs (an invitation still waiting for the worker is written
+    with the new one). Returns the user."""
     if not rules.is_comms(actor):
         raise PeopleError("Only the communications team can send invitations.")
     with transaction.atomic():
