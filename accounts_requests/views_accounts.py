@@ -66,8 +66,6 @@ def account_list(request):
         {"account": a, "progress": checklist.progress(a)}
         for a in selectors.register_rows(list(page.object_list))
     ]
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "accounts_requests/account_list.html",
@@ -75,7 +73,6 @@ def account_list(request):
             "page": page,
             "rows": rows,
             "form": form,
-            "export_query": query.urlencode(),
             "can_register": rules.can_register_account(request.user),
             "showing_closed": filters.get("state") == ManagedAccount.State.CLOSED,
         },

@@ -6,7 +6,7 @@ import re
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
-from portal import rules
+from portal import passwords, rules
 from portal.models import Membership
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ def person_add(*, actor, first_name, last_name, email, team=None, role=Membershi
             user.save()
             if team is not None:
                 Membership.objects.create(team=team, user=user, role=role)
-            transaction.on_commit(lambda: _invite(user.pk))
+            transaction.on_commit(lambda: passwords.invite(user.pk))
     except IntegrityError:
         raise PeopleError(
             "Someone was given the same user name at this moment. Add them again."
@@ -93,21 +93,17 @@ def person_invite_again(*, actor, user):
         raise PeopleError("Only the communications team can send invitations.")
     with transaction.atomic():
         user = type(user).objects.select_for_update().get(pk=user.pk)
-        if not (user.is_active and user.awaits_first_password):
+        if not user.is_active:
+            raise PeopleError(f"{user} has been deactivated, so they cannot be invited.")
+        if not user.awaits_first_password:
             raise PeopleError(f"{user} has chosen a password already; they need no invitation.")
         if not user.email:
             raise PeopleError(f"{user} has no e-mail address to send the invitation to.")
         user.set_unusable_password()
         user.save(update_fields=["password"])
-        transaction.on_commit(lambda: _invite(user.pk))
+        transaction.on_commit(lambda: passwords.invite(user.pk))
     log.info("User %s invited again by %s", user.pk, actor.pk)
     return user
-
-
-def _invite(user_id):
-    from portal import passwords
-
-    passwords.invite(user_id)
 
 
 def person_update(*, actor, user, first_name, last_name, email):
@@ -130,19 +126,13 @@ def person_update(*, actor, user, first_name, last_name, email):
         )
         user.save(update_fields=["first_name", "last_name", "email"])
         if moved and user.awaits_first_password:
-            transaction.on_commit(lambda: _invite(user.pk))
+            transaction.on_commit(lambda: passwords.invite(user.pk))
         elif moved:
             _tell_of_new_address(user, actor)
             if old_email:
-                transaction.on_commit(lambda: _tell_old_address(user.pk, old_email))
+                transaction.on_commit(lambda: passwords.tell_old_address(user.pk, old_email))
     log.info("User %s details changed by %s", user.pk, actor.pk)
     return user
-
-
-def _tell_old_address(user_id, old_email):
-    from portal import passwords
-
-    passwords.tell_old_address(user_id, old_email)
 
 
 def _tell_of_new_address(user, actor):

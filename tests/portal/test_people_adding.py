@@ -204,6 +204,17 @@ def test_no_invitation_again_for_someone_with_a_password(comms, member, as_user)
     assert mail.outbox == []
 
 
+def test_no_invitation_for_someone_deactivated(comms, as_user):
+    person = services_people.person_add(
+        actor=comms, first_name="Nadia", last_name="Rahman", email="nadia@trust.example.nhs.uk"
+    )
+    services_people.user_deactivate(actor=comms, user=person)
+    mail.outbox.clear()
+    response = as_user(comms).post(reverse("portal:person_invite", args=[person.pk]), follow=True)
+    assert "has been deactivated, so they cannot be invited" in response.content.decode()
+    assert mail.outbox == []
+
+
 @pytest.mark.parametrize("role", ["member", "manager", "auditor", "staff"])
 def test_only_comms_send_invitations(people, role, as_user, comms):
     person = services_people.person_add(
