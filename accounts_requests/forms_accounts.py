@@ -405,6 +405,12 @@ CLOSED_LABEL = "Closed (the register's history)"
 
 
 class RegisterFilterForm(forms.Form):
+    search = forms.CharField(
+        label="Name or handle",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "spellcheck": "false"}),
+    )
     team = team_choice_field(queryset=Team.objects.none(), required=False)
     platform = forms.ChoiceField(
         required=False, choices=[("", "Any platform"), *Platform.choices], widget=FastSelect
@@ -425,5 +431,5 @@ class RegisterFilterForm(forms.Form):
                 for value, label in ManagedAccount.State.choices
             ),
         ]
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select"
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-control" if name == "search" else "form-select"

@@ -1,7 +1,7 @@
 """Reads for the account register, the account page and the public register."""
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, F, OuterRef
+from django.db.models import BooleanField, Exists, F, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -56,6 +56,9 @@ def register(user, filters):
     register shows, for the one page being read.
     """
     accounts = ManagedAccount.objects.visible_to(user)
+    search = (filters.get("search") or "").strip().lstrip("@")
+    if search:
+        accounts = accounts.filter(Q(name__icontains=search) | Q(handle__icontains=search))
     if filters.get("team"):
         accounts = accounts.filter(team=filters["team"])
     if filters.get("platform"):

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts_requests import checklist, rules, services_accounts
+from accounts_requests import checklist, official, rules, services_accounts
 from accounts_requests import selectors_accounts as selectors
 from accounts_requests.forms_accounts import (
     AccountRegisterForm,
@@ -294,11 +294,14 @@ def incident_resolve(request, pk):
 def public_register(request):
     """The trust's official accounts, for anyone: nothing internal."""
     accounts = list(selectors.public_register())
+    asked = request.GET.get("account", "")
     return render(
         request,
         "accounts_requests/public_register.html",
         {
             "corporate": [a for a in accounts if a.team.is_communications],
             "services": [a for a in accounts if not a.team.is_communications],
+            "check": official.check(asked, accounts) if asked.strip() else None,
+            "longest": official.LONGEST,
         },
     )

@@ -69,9 +69,11 @@
     stackTables(event.target.parentNode || document);
   });
 
-  // Move focus to an error summary so keyboard and screen reader users hear it first.
+  // Move focus to an error summary, or to the answer to a check on the public register,
+  // so keyboard and screen reader users hear it first.
   document.addEventListener("DOMContentLoaded", function () {
-    var summary = document.getElementById("error-summary");
+    var summary =
+      document.getElementById("error-summary") || document.getElementById("check-result");
     if (summary) {
       summary.focus();
     }

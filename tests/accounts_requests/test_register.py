@@ -97,3 +97,41 @@ def test_a_teams_register_costs_the_same_at_any_size(
     with django_assert_max_num_queries(13):
         response = client.get(URL)
     assert len(response.context["rows"]) == size // 2
+
+
+def test_searches_by_name_or_handle_among_what_the_person_may_see(
+    accounts, comms, member, as_user
+):
+    ManagedAccount.objects.filter(pk=accounts["theirs"].pk).update(handle="@Their_Page")
+    client = as_user(comms)
+    assert set(_names(client.get(URL, {"search": "ours"}))) == {"Ours", "Ours in set-up"}
+    # A handle is found typed with or without its @, in any case.
+    assert _names(client.get(URL, {"search": "@their_PAGE"})) == ["Theirs"]
+    assert _names(client.get(URL, {"search": "  their_page "})) == ["Theirs"]
+    assert _names(client.get(URL, {"search": "ours", "state": State.SETTING_UP})) == [
+        "Ours in set-up"
+    ]
+    assert (
+        "No accounts match these filters."
+        in client.get(URL, {"search": "nobody"}).content.decode()
+    )
+    # Searching does not reach past a team's own accounts.
+    assert _names(as_user(member).get(URL, {"search": "their"})) == []
+
+
+def test_the_download_keeps_the_search(accounts, comms, as_user):
+    client = as_user(comms)
+    page = client.get(URL, {"search": "ours"}).content.decode()
+    assert 'href="/accounts/export/?search=ours"' in page
+    response = client.get(reverse("accounts_requests:account_export"), {"search": "ours"})
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "Ours in set-up" in body and "Theirs" not in body and "Corporate" not in body
+
+
+def test_a_search_too_long_says_so_and_shows_every_account(accounts, comms, as_user):
+    response = as_user(comms).get(URL, {"search": "x" * 101})
+    assert response.status_code == 200
+    assert "Ensure this value has at most 100 characters (it has 101)." in (
+        response.content.decode()
+    )
+    assert len(_names(response)) == 4

@@ -3,7 +3,7 @@ stay tables for screen readers and on wider screens."""
 
 from django.urls import reverse
 
-from accounts_requests.models import AccountRequest, ManagedAccount
+from accounts_requests.models import AccountRequest, ManagedAccount, Platform
 from tests import factories
 from tests.browser.conftest import assert_accessible
 from tests.moderation.helpers import log_entry
@@ -111,3 +111,32 @@ def test_an_empty_cell_on_a_phone_shows_no_label(open_as, comms, team):
     assert attention.count() == 1
     assert not attention.is_visible()
     assert row.locator("td[data-label='State']").is_visible()
+
+
+def test_someone_checks_an_account_they_saw_on_a_phone(open_as, comms_team):
+    url = "https://www.instagram.com/riversidenhs"
+    factories.managed_account(
+        team=comms_team, platform=Platform.INSTAGRAM, handle="@riversidenhs", url=url
+    )
+    page = open_as(None, viewport=PHONE)
+    page.goto(reverse("accounts_requests:public_register"))
+    field = page.get_by_label("Its address, handle or name")
+    field.fill("https://www.instagram.com/riversidenhs_support/?igsh=abc")
+    page.get_by_role("button", name="Check").click()
+    answer = page.locator("#check-result")
+    # The answer has the focus, so it is read out first.
+    assert page.evaluate("document.activeElement.id") == "check-result"
+    assert answer.get_by_role("heading").inner_text() == (
+        "No: that address is not one of our accounts"
+    )
+    assert answer.get_by_role("link", name="@riversidenhs").is_visible()
+    assert_accessible(page)
+    answer.get_by_role("link", name="report it").click()
+    assert page.url.endswith("#imitation-heading")
+    field.fill("@RiversideNHS")
+    field.press("Enter")
+    assert (
+        page.locator("#check-result h3").inner_text() == "@RiversideNHS is our handle on Instagram"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert not page.js_errors

@@ -1,0 +1,168 @@
+"""Whether an account someone has seen is one of the trust's: the check on the public
+register.
+
+People paste an address or type a handle. An address names its platform, so it matches
+only the account at that address. A handle alone does not: the same handle can be the
+trust's on one platform and an impostor's on another, so a match says on which platforms
+it is the trust's. Impostors copy a name and change a letter, so an account is official
+only on an exact match, never a near one; near ones are listed as similar, to compare.
+"""
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlsplit
+
+from accounts_requests.forms_accounts import PLATFORM_DOMAINS
+from accounts_requests.models import Platform
+
+LONGEST = 200
+SIMILAR_SHOWN = 10
+# A handle this short is held by too many words to say an account is like it.
+SHORTEST_HELD = 4
+# Path parts that come before the account's own name in some platforms' addresses.
+_PREFIXES = frozenset({"company", "school", "showcase", "in", "profile", "c", "user", "channel"})
+_PAGE_HOSTS = ("www.", "m.", "mobile.")
+_DOMAIN_FIRST = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)+(/|$)", re.IGNORECASE)
+
+
+@dataclass
+class Check:
+    asked: str
+    # The platform an address given is on; None for a handle or name, or another site.
+    platform: str | None = None
+    is_address: bool = False
+    official: list = field(default_factory=list)
+    similar: list = field(default_factory=list)
+
+    @property
+    def is_name(self):
+        """A name typed (words), not a handle or an address: names are not unique."""
+        return not self.is_address and " " in self.asked
+
+    @property
+    def platform_label(self):
+        return Platform(self.platform).label if self.platform else ""
+
+    @property
+    def official_platforms(self):
+        """The platforms of the accounts found, in words: "Instagram, X and YouTube"."""
+        names = sorted({account.get_platform_display() for account in self.official})
+        return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+
+
+def _host_platform(host):
+    for platform, domains in PLATFORM_DOMAINS.items():
+        if any(host == domain or host.endswith(f".{domain}") for domain in domains):
+            return platform
+    return None
+
+
+def _bare_host(host):
+    host = host.lower().rstrip(".")
+    for prefix in _PAGE_HOSTS:
+        if host.startswith(prefix):
+            return host[len(prefix) :]
+    return host
+
+
+def _name_in_path(path):
+    """The account's own name in an address's path: ``/@RiversideNHS``, ``/RiversideNHSFT``,
+    ``/company/riverside-nhs``; '' when there is none."""
+    parts = [part for part in path.split("/") if part]
+    while parts and parts[0].lower() in _PREFIXES and len(parts) > 1:
+        parts = parts[1:]
+    if not parts or parts[0].lower().endswith(".php"):  # a page by its number: no name
+        return ""
+    return _plain(parts[0])
+
+
+def _plain(handle):
+    return handle.strip().lstrip("@").lower()
+
+
+def looks_like_address(text):
+    """Whether ``text`` is a web address: a scheme, or a domain name first."""
+    return "://" in text or _DOMAIN_FIRST.match(text) is not None
+
+
+def _address(text):
+    """(bare host, the account's name in the path, the whole page) of an address, or
+    None. The whole page (path and query) tells apart addresses with no name in them,
+    such as Facebook's ``profile.php?id=...``."""
+    try:
+        parts = urlsplit(text if "://" in text else f"https://{text}")
+        host = _bare_host(parts.hostname or "")
+    except ValueError:  # not an address after all, such as a broken [IPv6] host
+        return None
+    if not host:
+        return None
+    path = parts.path.rstrip("/").lower()
+    number = parse_qs(parts.query).get("id", [""])[0]
+    # What a share button adds (?igsh=..., ?si=...) changes nothing; a page known only by
+    # its number is that number.
+    page = f"{path}?id={number}" if path.endswith(".php") and number else path
+    return host, _name_in_path(parts.path), page
+
+
+def _account_address(account):
+    """(its name, its whole page) as the account's address gives them ('' without one)."""
+    found = _address(account.url) if account.url else None
+    return (found[1], found[2]) if found else ("", "")
+
+
+def check(text, accounts):
+    """What the public register says about ``text`` (an address, a handle or a name) among
+    ``accounts`` (the live official ones)."""
+    asked = " ".join(text.split())[:LONGEST]
+    result = Check(asked=asked)
+    if not asked:
+        return result
+    if looks_like_address(asked):
+        result.is_address = True
+        found = _address(asked)
+        if found is None:
+            return result
+        host, name, page = found
+        result.platform = _host_platform(host)
+        if result.platform is None or not (name or page):
+            return result
+        result.official = [
+            account
+            for account in accounts
+            if account.platform == result.platform and _at(account, name, page)
+        ]
+        term = name
+        if not term:
+            return result
+    else:
+        term = _plain(asked)
+        if not term:
+            return result
+        result.official = [
+            account
+            for account in accounts
+            if term in {_plain(account.handle), _account_address(account)[0]} - {""}
+        ]
+    result.similar = [
+        account for account in accounts if account not in result.official and _alike(term, account)
+    ][:SIMILAR_SHOWN]
+    return result
+
+
+def _at(account, name, page):
+    """Whether an address with ``name`` in it, or for ``page``, is the account's."""
+    own_name, own_page = _account_address(account)
+    if name and name in {_plain(account.handle), own_name}:
+        return True
+    return bool(own_page) and page == own_page
+
+
+def _alike(term, account):
+    """Whether the account's handle or name holds ``term``, or ``term`` holds its handle (an
+    impostor's ``RiversideNHS_Help`` holds the trust's ``RiversideNHS``)."""
+    handle = _plain(account.handle)
+    return (
+        term in handle
+        or term in account.name.lower()
+        or (len(handle) >= SHORTEST_HELD and handle in term)
+    )

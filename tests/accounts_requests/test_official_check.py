@@ -1,0 +1,176 @@
+"""Checking an account someone has seen against the public register."""
+
+import pytest
+from django.urls import reverse
+
+from accounts_requests import official
+from accounts_requests.models import ManagedAccount, Platform
+from tests import factories
+
+URL = reverse("accounts_requests:public_register")
+
+
+def _account(platform, name, handle, url=""):
+    return ManagedAccount(platform=platform, name=name, handle=handle, url=url)
+
+
+ACCOUNTS = [
+    _account(Platform.X, "Riverside NHS", "@RiversideNHS", "https://x.com/RiversideNHS"),
+    _account(
+        Platform.INSTAGRAM,
+        "Riverside NHS",
+        "@riversidenhs",
+        "https://www.instagram.com/riversidenhs",
+    ),
+    _account(
+        Platform.YOUTUBE, "Riverside NHS", "@RiversideNHS", "https://www.youtube.com/@RiversideNHS"
+    ),
+    _account(
+        Platform.LINKEDIN,
+        "Riverside NHS Foundation Trust",
+        "riverside-nhs",
+        "https://www.linkedin.com/company/riverside-nhs/",
+    ),
+    _account(
+        Platform.FACEBOOK,
+        "Recovery College Courses",
+        "",
+        "https://www.facebook.com/profile.php?id=100064",
+    ),
+]
+X, INSTAGRAM, YOUTUBE, LINKEDIN, COLLEGE = ACCOUNTS
+
+
+def _check(text):
+    return official.check(text, ACCOUNTS)
+
+
+@pytest.mark.parametrize(
+    ("address", "account"),
+    [
+        ("https://www.instagram.com/riversidenhs/?igsh=MWQ1ZGUxMzBkMA==", INSTAGRAM),
+        ("instagram.com/RiversideNHS", INSTAGRAM),
+        ("https://twitter.com/RiversideNHS/status/1789", X),
+        ("https://mobile.x.com/riversidenhs", X),
+        ("https://m.youtube.com/@RiversideNHS/videos?si=abc", YOUTUBE),
+        ("https://uk.linkedin.com/company/riverside-nhs", LINKEDIN),
+        ("https://www.facebook.com/profile.php?id=100064&mibextid=ZbWKwL", COLLEGE),
+    ],
+)
+def test_an_address_of_ours_is_official_on_its_own_platform(address, account):
+    check = _check(address)
+    assert check.is_address
+    assert check.official == [account]
+    assert check.platform == account.platform
+
+
+@pytest.mark.parametrize(
+    ("address", "platform"),
+    [
+        # Our handle, on a platform where the trust has no account.
+        ("https://www.tiktok.com/@riversidenhs", Platform.TIKTOK),
+        # One letter more.
+        ("https://www.instagram.com/riversidenhs_help", Platform.INSTAGRAM),
+        # Another page known only by its number.
+        ("https://www.facebook.com/profile.php?id=999", Platform.FACEBOOK),
+        # Not a platform at all.
+        ("https://riversidenhs.facebook-support.com/riversidenhs", None),
+        ("www.facebook.com.riverside-help.net/RiversideNHS", None),
+    ],
+)
+def test_an_address_not_ours_is_not_official(address, platform):
+    check = _check(address)
+    assert check.is_address
+    assert check.official == []
+    assert check.platform == platform
+
+
+def test_our_handle_on_another_platform_lists_ours_to_compare():
+    check = _check("https://www.tiktok.com/@riversidenhs")
+    assert check.similar == [X, INSTAGRAM, YOUTUBE]
+
+
+def test_a_handle_alone_names_every_platform_it_is_ours_on():
+    check = _check("@RIVERSIDENHS")
+    assert not check.is_address
+    assert check.official == [X, INSTAGRAM, YOUTUBE]
+    assert check.official_platforms == "Instagram, X (Twitter) and YouTube"
+    assert _check("riverside-nhs").official_platforms == "LinkedIn"
+
+
+def test_a_handle_like_ours_is_not_official_and_lists_ours_to_compare():
+    check = _check("@RiversideNHS_Help")
+    assert check.official == []
+    assert check.similar == [X, INSTAGRAM, YOUTUBE]
+    assert _check("@riversidenh").official == []
+
+
+def test_a_name_is_never_enough_for_official():
+    check = _check("Recovery College")
+    assert check.is_name
+    assert check.official == []
+    assert check.similar == [COLLEGE]
+    assert _check("Mums / Carers").is_name
+
+
+@pytest.mark.parametrize("text", ["", "   ", "@", "https://", "http://[::1", "x" * 500])
+def test_nothing_to_go_on_finds_nothing_and_breaks_nothing(text):
+    check = _check(text)
+    assert check.official == []
+    assert len(check.asked) <= official.LONGEST
+
+
+def test_a_short_handle_of_ours_does_not_make_every_word_look_like_it():
+    short = _account(Platform.X, "Ops", "@ops")
+    assert official.check("@cyclops_fan", [short]).similar == []
+
+
+# The page
+
+
+def test_anyone_can_check_an_account_on_the_public_register(client, db, comms_team):
+    factories.managed_account(
+        team=comms_team,
+        name="Riverside NHS",
+        platform=Platform.X,
+        handle="@RiversideNHS",
+        url="https://x.com/RiversideNHS",
+    )
+    page = client.get(URL, {"account": "https://x.com/riversidenhs?s=20"}).content.decode()
+    assert "Yes: that address is one of our official accounts" in page
+    assert 'value="https://x.com/riversidenhs?s=20"' in page
+    page = client.get(URL, {"account": "@RiversideNHS"}).content.decode()
+    assert "@RiversideNHS is our handle on X (Twitter)" in page
+    page = client.get(URL, {"account": "@RiversideNHS1"}).content.decode()
+    assert "No: we have no account with the handle @RiversideNHS1" in page
+    assert 'href="#imitation-heading">report it</a>' in page
+    assert "compare the handle exactly" in page
+
+
+def test_a_check_is_answered_only_from_the_live_accounts(client, db, team):
+    for state in (ManagedAccount.State.SETTING_UP, ManagedAccount.State.CLOSED):
+        factories.managed_account(team=team, state=state, handle=f"@{state}", name=state)
+    for state in ("setting_up", "closed"):
+        page = client.get(URL, {"account": f"@{state}"}).content.decode()
+        assert f"No: we have no account with the handle @{state}" in page
+
+
+def test_what_was_typed_is_written_back_escaped(client, db):
+    page = client.get(URL, {"account": '<script>alert("x")</script>'}).content.decode()
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+
+
+def test_no_check_without_something_to_check(client, db):
+    response = client.get(URL, {"account": "   "})
+    assert response.context["check"] is None
+    assert 'id="check-result"' not in response.content.decode()
+
+
+def test_a_check_costs_no_query_more(client, team, comms_team, django_assert_max_num_queries):
+    for i in range(5):
+        factories.managed_account(team=team if i % 2 else comms_team, name=f"Account {i}")
+    client.get(URL)
+    with django_assert_max_num_queries(2):
+        response = client.get(URL, {"account": "@teampage"})
+    assert len(response.context["check"].official) == 5
