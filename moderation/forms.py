@@ -26,6 +26,7 @@ from moderation.models import (
 from portal import rules as portal_rules
 from portal import selectors as portal_selectors
 from portal.fields import (
+    LARGEST_ID,
     RowsChoiceField,
     category_choice_field,
     person_choice_field,
@@ -310,7 +311,9 @@ class TeamThenAccountMixin:
 
 
 def _an_id(value):
-    return isinstance(value, int) or is_plain_number(value)
+    """Whether ``value`` could be a row's id: a whole number no row's id is too small for.
+    SQLite refuses a larger number in a query outright rather than finding nothing."""
+    return (isinstance(value, int) or is_plain_number(value)) and int(value) <= LARGEST_ID
 
 
 class LogFilterForm(TeamThenAccountMixin, forms.Form):

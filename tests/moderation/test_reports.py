@@ -166,3 +166,21 @@ def test_the_log_query_count_is_the_same_at_two_sizes(comms, team, as_user):
     bulk_entries(account, comms, 150, handle="large")
     large = _queries(client, reverse("moderation:log"))
     assert small == large
+
+
+@pytest.mark.parametrize("route", ["moderation:report", "moderation:log"])
+@pytest.mark.parametrize(
+    "chosen",
+    [{"team": "9" * 30}, {"account": "9" * 30}, {"team": "9" * 30, "account": "9" * 30}],
+)
+def test_an_id_larger_than_any_row_has_is_no_choice_not_an_error(
+    route, chosen, comms, team, as_user
+):
+    # SQLite refuses such a number in a query outright; PostgreSQL finds nothing.
+    account = factories.managed_account(team=team, name="Perinatal page")
+    log_entry(comms, account)
+    response = as_user(comms).get(reverse(route), chosen)
+    assert response.status_code == 200
+    assert "Perinatal page" not in [
+        label for _, label in response.context["form"].fields["account"].choices
+    ]
