@@ -45,6 +45,7 @@ FORMS = {
     "accounts_requests:moderator_remove": ("accounts_requests:account_detail", "comms"),
     "accounts_requests:notice_acknowledge": ("accounts_requests:account_detail", "comms"),
     "accounts_requests:notice_create": ("accounts_requests:notice_create", "member"),
+    "accounts_requests:public_register": ("accounts_requests:public_register", "anonymous"),
     "accounts_requests:queue": ("accounts_requests:queue", "comms"),
     "accounts_requests:review_decide": ("accounts_requests:review_detail", "comms"),
     "accounts_requests:review_respond": ("accounts_requests:review_detail", "manager"),
