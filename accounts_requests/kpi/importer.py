@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from accounts_requests.kpi.months import month_end, month_label, month_start
 from portal.csvsafe import FORMULA_STARTS
+from portal.fields import LARGEST_ID
 from portal.numbers import is_plain_number
 
 # (column, what it holds, required)
@@ -343,6 +344,8 @@ def _parse_row(cells, index, *, several_accounts, latest_allowed):
             messages.append("account_id is missing")
         elif not is_plain_number(raw):
             messages.append(f"account_id must be the account's number, not '{_shown(raw)}'")
+        elif int(raw) > LARGEST_ID:  # SQLite would refuse the query rather than find none
+            messages.append(f"there is no account number {_shown(raw)}")
         else:
             account_id = int(raw)
     month, error = parse_month(_cell(cells, index, "month"), latest_allowed=latest_allowed)

@@ -166,6 +166,7 @@ def test_several_accounts_need_an_account_number():
         ",Page,2025-01,1,1,1,1\n"
         "seven,Page,2025-02,1,1,1,1\n"
         "7,Page,2025-01,2,2,2,2\n"
+        "99999999999999999999,Page,2025-03,1,1,1,1\n"
     )
     result = parse(text, several=True)
     assert result.rows[0].account_id == 7
@@ -173,6 +174,8 @@ def test_several_accounts_need_an_account_number():
         {"line": 3, "messages": ["account_id is missing"]},
         {"line": 4, "messages": ["account_id must be the account's number, not 'seven'"]},
         {"line": 5, "messages": ["Jan 2025 is already given on line 2"]},
+        # Larger than any row's id: no account has it (and no query is asked).
+        {"line": 6, "messages": ["there is no account number 99999999999999999999"]},
     ]
 
 
