@@ -124,13 +124,13 @@ def check(text, accounts):
             return result
         host, name, page = found
         result.platform = _host_platform(host)
-        if result.platform is None or not (name or page):
-            return result
-        result.official = [
-            account
-            for account in accounts
-            if account.platform == result.platform and _at(account, name, page)
-        ]
+        if result.platform is not None:
+            result.official = [
+                account
+                for account in accounts
+                if account.platform == result.platform and _at(account, name, page)
+            ]
+        # On another site too, ours with a name like the one in the address, to compare.
         term = name
         if not term:
             return result

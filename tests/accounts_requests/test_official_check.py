@@ -85,9 +85,13 @@ def test_an_address_not_ours_is_not_official(address, platform):
     assert check.platform == platform
 
 
-def test_our_handle_on_another_platform_lists_ours_to_compare():
+def test_our_handle_on_another_platform_or_site_lists_ours_to_compare():
     check = _check("https://www.tiktok.com/@riversidenhs")
     assert check.similar == [X, INSTAGRAM, YOUTUBE]
+    check = _check("https://riversidenhs-support.com/riversidenhs")
+    assert check.platform is None
+    assert check.similar == [X, INSTAGRAM, YOUTUBE]
+    assert _check("https://www.facebook.com/").similar == []
 
 
 def test_a_handle_alone_names_every_platform_it_is_ours_on():
