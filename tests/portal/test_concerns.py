@@ -260,6 +260,29 @@ def test_other_reports_of_the_same_link_are_shown_to_comms(as_user, staff, membe
     assert "Other reports of the same link" in page
 
 
+def test_an_imitation_can_be_checked_against_the_official_accounts(
+    as_user, staff, comms, comms_team
+):
+    factories.managed_account(
+        team=comms_team, handle="RiversideNHSFT", url="https://www.facebook.com/RiversideNHSFT"
+    )
+    link = "https://www.facebook.com/RiversideNHSFT.help?ref=x&id=1"
+    imitation = _report(staff, kind=Concern.Kind.IMITATION, link=link)
+    page = as_user(comms).get(imitation.get_absolute_url()).content.decode()
+    check = (
+        reverse("accounts_requests:public_register")
+        + "?account=https%3A%2F%2Fwww.facebook.com%2FRiversideNHSFT.help%3Fref%3Dx%26id%3D1"
+    )
+    assert f'<a href="{check}">Check it against our official accounts</a>' in page
+    answer = as_user(comms).get(check).content.decode()
+    assert "No: that address is not one of our accounts" in answer
+    assert "compare the handle exactly" in answer
+    # Other kinds of report are about posts and comments, not accounts.
+    comment = _report(staff)
+    page = as_user(comms).get(comment.get_absolute_url()).content.decode()
+    assert "Check it against our official accounts" not in page
+
+
 # The hook for the moderation log
 
 
