@@ -63,6 +63,13 @@ STATE_STYLES = {
 }
 
 
+@register.filter
+def filters_on(form):
+    """Whether any of a filter form's visible fields was given a value (a page number or
+    a sort order is not a filter)."""
+    return form.is_bound and any(form.data.get(field.name) for field in form.visible_fields())
+
+
 # Where a handle or address may wrap: between a small letter and a capital
 # ("Riverside|Community"), and after "_", "." or "-".
 _SOFT_BREAK = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[_.-])(?=.)")

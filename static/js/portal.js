@@ -69,6 +69,19 @@
     stackTables(event.target.parentNode || document);
   });
 
+  // Filters above a list fold away on a phone unless some are on, so the list starts on
+  // the first screen; on a wider screen, where the button that opens them is hidden
+  // (portal.css, .filter-panel--wide-open), they are always open. Without this script
+  // they are always open.
+  var narrow = window.matchMedia("(max-width: 575.98px)");
+  function foldFilters() {
+    document.querySelectorAll("details.filter-panel--wide-open").forEach(function (panel) {
+      panel.open = !narrow.matches || panel.hasAttribute("data-filters-on");
+    });
+  }
+  document.addEventListener("DOMContentLoaded", foldFilters);
+  narrow.addEventListener("change", foldFilters);
+
   // Move focus to an error summary, or to the answer to a check on the public register,
   // so keyboard and screen reader users hear it first.
   document.addEventListener("DOMContentLoaded", function () {

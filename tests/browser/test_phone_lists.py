@@ -2,6 +2,7 @@
 stay tables for screen readers and on wider screens."""
 
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from accounts_requests.models import AccountRequest, ManagedAccount, Platform
 from tests import factories
@@ -140,3 +141,39 @@ def test_someone_checks_an_account_they_saw_on_a_phone(open_as, comms_team):
     )
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert not page.js_errors
+
+
+def test_filters_fold_away_on_a_phone_until_wanted(open_as, comms, team):
+    factories.proposal_in_state(AccountRequest.State.SUBMITTED, team=team)
+    page = open_as(comms, viewport=PHONE)
+    page.goto(reverse("accounts_requests:queue"))
+    show = page.locator("summary", has_text="Filter the queue")
+    state = page.get_by_label("State")
+    assert show.inner_text() == "Filter the queue"
+    assert not state.is_visible()
+    # The list starts on the first screen.
+    first = page.locator("table.table-stacked tbody tr").first
+    assert first.bounding_box()["y"] < PHONE["height"]
+    show.click()
+    state.select_option(label="Submitted")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url("**state=submitted**")
+    # With a filter on, the filters stay open and say so.
+    assert state.is_visible()
+    assert show.inner_text() == "Filter the queue (filters on)"
+    assert_accessible(page)
+
+
+def test_filters_are_always_open_on_a_wider_screen(open_as, comms):
+    page = open_as(comms, viewport=DESKTOP)
+    page.goto(reverse("accounts_requests:account_list"))
+    assert page.get_by_label("Name or handle").is_visible()
+    assert not page.locator("summary", has_text="Search and filter").is_visible()
+    # Turned to a phone's width, they fold away; back, they open again.
+    panel = page.locator("details.filter-panel")
+    page.set_viewport_size(PHONE)
+    expect(panel).not_to_have_attribute("open", "")
+    assert page.locator("summary", has_text="Search and filter").is_visible()
+    page.set_viewport_size(DESKTOP)
+    expect(panel).to_have_attribute("open", "")
+    assert page.get_by_label("Name or handle").is_visible()
