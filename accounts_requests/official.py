@@ -81,8 +81,9 @@ def _plain(handle):
 
 
 def looks_like_address(text):
-    """Whether ``text`` is a web address: a scheme, or a domain name first."""
-    return "://" in text or _DOMAIN_FIRST.match(text) is not None
+    """Whether ``text`` is a web address: a scheme, or a domain name and a path. A domain
+    name alone is a handle on Bluesky (``riverside.bsky.social``)."""
+    return "://" in text or (_DOMAIN_FIRST.match(text) is not None and "/" in text)
 
 
 def _address(text):

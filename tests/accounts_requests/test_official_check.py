@@ -109,6 +109,21 @@ def test_a_handle_like_ours_is_not_official_and_lists_ours_to_compare():
     assert _check("@riversidenh").official == []
 
 
+def test_a_bluesky_handle_is_a_handle_not_an_address():
+    bluesky = _account(
+        Platform.BLUESKY,
+        "Riverside NHS",
+        "@riverside.bsky.social",
+        "https://bsky.app/profile/riverside.bsky.social",
+    )
+    for text in ("riverside.bsky.social", "@Riverside.bsky.social"):
+        check = official.check(text, [bluesky])
+        assert not check.is_address
+        assert check.official == [bluesky]
+    address = official.check("https://bsky.app/profile/riverside.bsky.social", [bluesky])
+    assert address.official == [bluesky]
+
+
 def test_a_name_is_never_enough_for_official():
     check = _check("Recovery College")
     assert check.is_name
