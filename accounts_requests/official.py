@@ -20,7 +20,24 @@ SIMILAR_SHOWN = 10
 # A handle this short is held by too many words to say an account is like it.
 SHORTEST_HELD = 4
 # Path parts that come before the account's own name in some platforms' addresses.
-_PREFIXES = frozenset({"company", "school", "showcase", "in", "profile", "c", "user", "channel"})
+_PREFIXES = frozenset(
+    {"company", "school", "showcase", "in", "profile", "c", "user", "channel", "stories"}
+)
+# Path parts that begin the address of a post, a video or a platform's own page, which do
+# not name the account behind them: Instagram's /p/..., Facebook's /share/..., YouTube's
+# /watch?v=... and the like.
+_CONTENT = frozenset(
+    {
+        "p", "reel", "reels", "tv", "watch", "shorts", "live", "share", "sharer.php",
+        "story.php", "permalink.php", "photo", "photo.php", "photos", "video", "videos",
+        "posts", "groups", "events", "hashtag", "explore", "search", "results", "i",
+        "feed", "embed", "playlist", "t",
+    }
+)  # fmt: skip
+# Hosts whose every address is a post, a video or a short link to one.
+_CONTENT_HOSTS = frozenset(
+    {"youtu.be", "fb.watch", "fb.me", "vm.tiktok.com", "vt.tiktok.com", "t.co", "lnkd.in"}
+)
 _PAGE_HOSTS = ("www.", "m.", "mobile.")
 _DOMAIN_FIRST = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)+(/|$)", re.IGNORECASE)
 
@@ -31,6 +48,8 @@ class Check:
     # The platform an address given is on; None for a handle or name, or another site.
     platform: str | None = None
     is_address: bool = False
+    # An address of a post or a video, which does not say whose it is.
+    is_content: bool = False
     official: list = field(default_factory=list)
     similar: list = field(default_factory=list)
 
@@ -74,6 +93,13 @@ def _name_in_path(path):
     if not parts or parts[0].lower().endswith(".php"):  # a page by its number: no name
         return ""
     return _plain(parts[0])
+
+
+def _is_content(path):
+    """Whether a platform's address is a post, a video or another page that names no
+    account."""
+    parts = [part for part in path.split("/") if part]
+    return bool(parts) and parts[0] in _CONTENT
 
 
 def _plain(handle):
@@ -125,6 +151,11 @@ def check(text, accounts):
             return result
         host, name, page = found
         result.platform = _host_platform(host)
+        if host in _CONTENT_HOSTS or (
+            result.platform is not None and _is_content(page.split("?")[0])
+        ):
+            result.is_content = True
+            return result
         if result.platform is not None:
             result.official = [
                 account

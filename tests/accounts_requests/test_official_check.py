@@ -50,7 +50,6 @@ def _check(text):
     [
         ("https://www.instagram.com/riversidenhs/?igsh=MWQ1ZGUxMzBkMA==", INSTAGRAM),
         ("instagram.com/RiversideNHS", INSTAGRAM),
-        ("https://twitter.com/RiversideNHS/status/1789", X),
         ("https://mobile.x.com/riversidenhs", X),
         ("https://m.youtube.com/@RiversideNHS/videos?si=abc", YOUTUBE),
         ("https://uk.linkedin.com/company/riverside-nhs", LINKEDIN),
@@ -83,6 +82,34 @@ def test_an_address_not_ours_is_not_official(address, platform):
     assert check.is_address
     assert check.official == []
     assert check.platform == platform
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "https://www.instagram.com/p/C1a2b3c4d5/?igsh=abc",
+        "https://www.instagram.com/reel/C1a2b3c4d5/",
+        "https://www.facebook.com/share/p/1AbCdEf/",
+        "https://www.facebook.com/permalink.php?story_fbid=1&id=100064",
+        "https://fb.watch/abcDEF/",
+        "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+        "https://youtu.be/dQw4w9WgXcQ?si=abc",
+        "https://vm.tiktok.com/ZMabc123/",
+        "https://t.co/AbCdEf",
+        "https://x.com/i/web/status/1789",
+    ],
+)
+def test_a_post_or_a_short_link_gets_no_verdict(address):
+    # It does not name the account behind it: neither ours nor not ours.
+    check = _check(address)
+    assert check.is_content
+    assert check.official == [] and check.similar == []
+
+
+def test_an_address_that_names_the_account_is_judged_with_its_post():
+    assert _check("https://x.com/RiversideNHS/status/1789").official == [X]
+    assert _check("https://www.instagram.com/stories/riversidenhs/123/").official == [INSTAGRAM]
+    assert not _check("https://x.com/RiversideNHS/status/1789").is_content
 
 
 def test_our_handle_on_another_platform_or_site_lists_ours_to_compare():
@@ -164,6 +191,9 @@ def test_anyone_can_check_an_account_on_the_public_register(client, db, comms_te
     assert "No: we have no account with the handle @RiversideNHS1" in page
     assert 'href="#imitation-heading">report it</a>' in page
     assert "compare the handle exactly" in page
+    page = client.get(URL, {"account": "https://youtu.be/dQw4w9WgXcQ"}).content.decode()
+    assert "That address does not say which account it belongs to" in page
+    assert "report it" not in page
 
 
 def test_a_check_is_answered_only_from_the_live_accounts(client, db, team):
