@@ -19,23 +19,10 @@ from accounts_requests.models import (
     ManagedAccount,
     Platform,
 )
+from accounts_requests.models.platform import PLATFORM_DOMAINS, is_on
 from portal.fields import person_choice_field, team_choice_field
 from portal.models import Team
 from portal.widgets import FastSelect
-
-# Where each platform's accounts live, so a link on the public register can only point
-# at the real platform and never at a look-alike site.
-PLATFORM_DOMAINS = {
-    Platform.X: ("x.com", "twitter.com"),
-    Platform.FACEBOOK: ("facebook.com", "fb.com"),
-    Platform.INSTAGRAM: ("instagram.com",),
-    Platform.YOUTUBE: ("youtube.com", "youtu.be"),
-    Platform.LINKEDIN: ("linkedin.com",),
-    Platform.TIKTOK: ("tiktok.com",),
-    Platform.THREADS: ("threads.net", "threads.com"),
-    Platform.BLUESKY: ("bsky.app",),
-    Platform.VIMEO: ("vimeo.com",),
-}
 
 
 def check_platform_url(platform, url):
@@ -47,7 +34,7 @@ def check_platform_url(platform, url):
         raise forms.ValidationError("Use the secure address, starting https://.", code="not_https")
     domains = PLATFORM_DOMAINS.get(platform)
     host = (parts.hostname or "").lower()
-    if domains and not any(host == d or host.endswith(f".{d}") for d in domains):
+    if domains and not is_on(host, domains):
         raise forms.ValidationError(
             "This address is not on %(platform)s. Copy it from the account's page on %(site)s.",
             code="wrong_platform",

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
-from accounts_requests.forms_accounts import PLATFORM_DOMAINS
 from accounts_requests.models import Platform
+from accounts_requests.models.platform import platform_of_host
 
 LONGEST = 200
 SIMILAR_SHOWN = 10
@@ -67,13 +67,6 @@ class Check:
         """The platforms of the accounts found, in words: "Instagram, X and YouTube"."""
         names = sorted({account.get_platform_display() for account in self.official})
         return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
-
-
-def _host_platform(host):
-    for platform, domains in PLATFORM_DOMAINS.items():
-        if any(host == domain or host.endswith(f".{domain}") for domain in domains):
-            return platform
-    return None
 
 
 def _bare_host(host):
@@ -150,7 +143,7 @@ def check(text, accounts):
         if found is None:
             return result
         host, name, page = found
-        result.platform = _host_platform(host)
+        result.platform = platform_of_host(host)
         if host in _CONTENT_HOSTS or (
             result.platform is not None and _is_content(page.split("?")[0])
         ):

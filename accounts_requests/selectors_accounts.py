@@ -56,7 +56,7 @@ def register(user, filters):
     register shows, for the one page being read.
     """
     accounts = ManagedAccount.objects.visible_to(user)
-    search = (filters.get("search") or "").strip().lstrip("@")
+    search = (filters.get("search") or "").lstrip("@")  # the form has trimmed it
     if search:
         accounts = accounts.filter(Q(name__icontains=search) | Q(handle__icontains=search))
     if filters.get("team"):

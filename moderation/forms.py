@@ -26,14 +26,13 @@ from moderation.models import (
 from portal import rules as portal_rules
 from portal import selectors as portal_selectors
 from portal.fields import (
-    LARGEST_ID,
     RowsChoiceField,
     category_choice_field,
     person_choice_field,
     team_choice_field,
 )
 from portal.models import Team
-from portal.numbers import is_plain_number
+from portal.numbers import is_row_id
 from portal.widgets import FastSelect
 
 WEB_ONLY = [URLValidator(schemes=["http", "https"])]
@@ -287,7 +286,7 @@ class TeamThenAccountMixin:
             visible.filter(team_id=team)
             .only("pk", "team_id", "name", "platform", "state")
             .order_by("name", "platform")
-            if _an_id(team)
+            if is_row_id(team)
             else visible.none()
         )
 
@@ -295,7 +294,7 @@ class TeamThenAccountMixin:
         if not self.is_bound:
             return None
         account, team = self.data.get("account"), self.data.get("team")
-        if not _an_id(account):
+        if not is_row_id(account):
             return None
         of_account = visible.filter(pk=account).values_list("team_id", flat=True).first()
         if of_account is None:
@@ -308,12 +307,6 @@ class TeamThenAccountMixin:
             of_account = team
         self.data = data
         return of_account
-
-
-def _an_id(value):
-    """Whether ``value`` could be a row's id: a whole number no row's id is too small for.
-    SQLite refuses a larger number in a query outright rather than finding nothing."""
-    return (isinstance(value, int) or is_plain_number(value)) and int(value) <= LARGEST_ID
 
 
 class LogFilterForm(TeamThenAccountMixin, forms.Form):

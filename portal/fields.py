@@ -4,11 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 
-from portal.numbers import is_plain_number
+from portal.numbers import is_row_id
 from portal.widgets import FastSelect
-
-# The largest id a row can have (a 64-bit primary key).
-LARGEST_ID = 2**63 - 1
 
 
 class ValuesChoiceIterator(ModelChoiceIterator):
@@ -78,7 +75,7 @@ class RowsChoiceField(forms.ModelMultipleChoiceField):
         if isinstance(value, list | tuple):
             for pk in value:
                 text = str(pk)
-                if not (is_plain_number(text) and int(text) <= LARGEST_ID):
+                if not is_row_id(text):
                     raise ValidationError(
                         self.error_messages["invalid_choice"],
                         code="invalid_choice",

@@ -14,8 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from accounts_requests.kpi.months import month_end, month_label, month_start
 from portal.csvsafe import FORMULA_STARTS
-from portal.fields import LARGEST_ID
-from portal.numbers import is_plain_number
+from portal.numbers import is_plain_number, is_row_id
 
 # (column, what it holds, required)
 COLUMNS = [
@@ -344,7 +343,7 @@ def _parse_row(cells, index, *, several_accounts, latest_allowed):
             messages.append("account_id is missing")
         elif not is_plain_number(raw):
             messages.append(f"account_id must be the account's number, not '{_shown(raw)}'")
-        elif int(raw) > LARGEST_ID:  # SQLite would refuse the query rather than find none
+        elif not is_row_id(raw):  # larger than any id: SQLite would refuse the query
             messages.append(f"there is no account number {_shown(raw)}")
         else:
             account_id = int(raw)

@@ -37,9 +37,9 @@
     });
     table.querySelectorAll("tr").forEach(function (row) {
       row.setAttribute("role", "row");
+      var inHead = row.parentNode.tagName === "THEAD";
       var column = 0;
       Array.prototype.forEach.call(row.cells, function (cell) {
-        var inHead = row.parentNode.tagName === "THEAD";
         if (inHead) {
           cell.setAttribute("role", "columnheader");
         } else if (cell.tagName === "TH") {

@@ -5,8 +5,9 @@ from django import forms
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from portal.fields import LARGEST_ID, RowsChoiceField
+from portal.fields import RowsChoiceField
 from portal.models import Team
+from portal.numbers import LARGEST_ID
 
 pytestmark = pytest.mark.django_db
 
