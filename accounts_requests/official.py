@@ -50,6 +50,8 @@ class Check:
     is_address: bool = False
     # An address of a post or a video, which does not say whose it is.
     is_content: bool = False
+    # The name such an address shows a post under, which proves nothing.
+    named: str = ""
     official: list = field(default_factory=list)
     similar: list = field(default_factory=list)
 
@@ -77,22 +79,41 @@ def _bare_host(host):
     return host
 
 
+def _path_parts(path):
+    """(the prefixes, the account's own name, what follows the name) of an address's path:
+    ``/company/riverside-nhs/posts`` is (["company"], "riverside-nhs", ["posts"])."""
+    parts = [part for part in path.split("/") if part]
+    prefixes = []
+    while parts and parts[0].lower() in _PREFIXES and len(parts) > 1:
+        prefixes.append(parts.pop(0).lower())
+    return prefixes, (parts[0] if parts else ""), parts[1:]
+
+
 def _name_in_path(path):
     """The account's own name in an address's path: ``/@RiversideNHS``, ``/RiversideNHSFT``,
     ``/company/riverside-nhs``; '' when there is none."""
-    parts = [part for part in path.split("/") if part]
-    while parts and parts[0].lower() in _PREFIXES and len(parts) > 1:
-        parts = parts[1:]
-    if not parts or parts[0].lower().endswith(".php"):  # a page by its number: no name
+    _, name, _ = _path_parts(path)
+    if not name or name.lower().endswith(".php"):  # a page by its number: no name
         return ""
-    return _plain(parts[0])
+    return _plain(name)
 
 
-def _is_content(path):
-    """Whether a platform's address is a post, a video or another page that names no
-    account."""
-    parts = [part for part in path.split("/") if part]
-    return bool(parts) and parts[0] in _CONTENT
+def _content(path):
+    """Whether a platform's address is a post, a video or another page that does not say
+    whose it is: "named" for a post shown under a name, "unnamed" for the others, and ""
+    for an account's own page.
+
+    A post under a name (``/RiversideNHS/status/1789``, ``/riversidenhs/p/C1a2/``,
+    ``/stories/riversidenhs/123``) is as unsure as one without: X, for one, opens any post
+    under whatever name the address gives, so an impostor's post can be linked under ours.
+    One word after the name is a tab of the account's own page (``/@RiversideNHS/videos``).
+    """
+    prefixes, name, rest = _path_parts(path.lower())
+    if not name:
+        return ""
+    if not prefixes and name in _CONTENT:
+        return "unnamed"
+    return "named" if len(rest) > 1 or ("stories" in prefixes and rest) else ""
 
 
 def _plain(handle):
@@ -144,10 +165,12 @@ def check(text, accounts):
             return result
         host, name, page = found
         result.platform = platform_of_host(host)
-        if host in _CONTENT_HOSTS or (
-            result.platform is not None and _is_content(page.split("?")[0])
-        ):
+        content = "unnamed" if host in _CONTENT_HOSTS else ""
+        if result.platform is not None and not content:
+            content = _content(page.split("?")[0])
+        if content:
             result.is_content = True
+            result.named = name if content == "named" else ""
             return result
         if result.platform is not None:
             result.official = [

@@ -103,13 +103,44 @@ def test_a_post_or_a_short_link_gets_no_verdict(address):
     # It does not name the account behind it: neither ours nor not ours.
     check = _check(address)
     assert check.is_content
+    assert not check.named
     assert check.official == [] and check.similar == []
 
 
-def test_an_address_that_names_the_account_is_judged_with_its_post():
-    assert _check("https://x.com/RiversideNHS/status/1789").official == [X]
-    assert _check("https://www.instagram.com/stories/riversidenhs/123/").official == [INSTAGRAM]
-    assert not _check("https://x.com/RiversideNHS/status/1789").is_content
+@pytest.mark.parametrize(
+    "address",
+    [
+        "https://x.com/RiversideNHS/status/1789",
+        "https://twitter.com/riversidenhs/status/1789/photo/1",
+        "https://www.instagram.com/riversidenhs/p/C1a2b3c4d5/",
+        "https://www.instagram.com/stories/riversidenhs/3301/",
+        "https://www.facebook.com/RiversideNHSFT/posts/pfbid02abc",
+        "https://www.tiktok.com/@riversidenhs/video/7301",
+        "https://bsky.app/profile/riverside.bsky.social/post/3kabc",
+    ],
+)
+def test_a_post_under_our_name_gets_no_verdict(address):
+    # X opens any post under whatever name its address gives, so an impostor's post can be
+    # linked as x.com/RiversideNHS/status/<its number>: the name proves nothing.
+    check = _check(address)
+    assert check.is_content
+    assert check.named
+    assert check.official == [] and check.similar == []
+
+
+@pytest.mark.parametrize(
+    ("address", "account"),
+    [
+        ("https://x.com/RiversideNHS/media", X),
+        ("https://www.instagram.com/riversidenhs/reels/", INSTAGRAM),
+        ("https://www.instagram.com/stories/riversidenhs/", INSTAGRAM),
+        ("https://www.linkedin.com/company/riverside-nhs/posts/?feedView=all", LINKEDIN),
+    ],
+)
+def test_a_tab_of_our_own_page_is_ours(address, account):
+    check = _check(address)
+    assert not check.is_content
+    assert check.official == [account]
 
 
 def test_our_handle_on_another_platform_or_site_lists_ours_to_compare():
@@ -194,6 +225,11 @@ def test_anyone_can_check_an_account_on_the_public_register(client, db, comms_te
     page = client.get(URL, {"account": "https://youtu.be/dQw4w9WgXcQ"}).content.decode()
     assert "That address does not say which account it belongs to" in page
     assert "report it" not in page
+    assert "The name in it does not prove who posted it" not in page
+    page = client.get(URL, {"account": "https://x.com/RiversideNHS/status/1"}).content.decode()
+    assert "That address does not say which account it belongs to" in page
+    assert "The name in it does not prove who posted it" in page
+    assert "Yes:" not in page
 
 
 def test_a_check_is_answered_only_from_the_live_accounts(client, db, team):
