@@ -82,6 +82,7 @@ class OrganisationProfileForm(forms.ModelForm):
             "trust_name",
             "short_name",
             "website",
+            "privacy_url",
             "comms_email",
             "comms_phone",
             "office_opens",
@@ -93,11 +94,15 @@ class OrganisationProfileForm(forms.ModelForm):
             "complaints_contact",
             "complaints_url",
             "policy_review_due",
+            "accessibility_reviewed_on",
         ]
         widgets = {
             "office_opens": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "office_closes": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "policy_review_due": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "accessibility_reviewed_on": forms.DateInput(
+                attrs={"type": "date"}, format="%Y-%m-%d"
+            ),
         }
 
     def __init__(self, *args, **kwargs):
@@ -105,7 +110,7 @@ class OrganisationProfileForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Fieldset("The trust", "trust_name", "short_name", "website"),
+            Fieldset("The trust", "trust_name", "short_name", "website", "privacy_url"),
             Fieldset("Communications team", "comms_email", "comms_phone"),
             Fieldset("Office hours", "office_opens", "office_closes"),
             Fieldset(
@@ -117,7 +122,7 @@ class OrganisationProfileForm(forms.ModelForm):
                 "complaints_contact",
                 "complaints_url",
             ),
-            Fieldset("Policy review", "policy_review_due"),
+            Fieldset("Reviews", "policy_review_due", "accessibility_reviewed_on"),
             Submit("save", "Save profile"),
         )
         when = policy_reminder_waits()

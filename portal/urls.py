@@ -124,6 +124,7 @@ portal_patterns = [
     # Public pages
     path("help/", public.get_help, name="get_help"),
     path("welcome/", public.welcome, name="welcome"),
+    path("accessibility/", public.accessibility, name="accessibility"),
 ]
 
 urlpatterns = [

@@ -35,12 +35,24 @@ class OrganisationProfile(models.Model):
     complaints_contact = models.CharField(max_length=200, blank=True)
     complaints_url = models.URLField("complaints page", blank=True)
     website = models.URLField("trust website", blank=True)
+    privacy_url = models.URLField(
+        "privacy notice page",
+        blank=True,
+        help_text="The trust's privacy notice, linked at the foot of every page.",
+    )
     policy_review_due = models.DateField(
         "social media policy review due",
         null=True,
         blank=True,
         help_text="When the social media policy is next due for review. The head of "
         "communications is reminded as the date approaches.",
+    )
+    accessibility_reviewed_on = models.DateField(
+        "accessibility statement last reviewed",
+        null=True,
+        blank=True,
+        help_text="The day the trust last reviewed the portal's accessibility statement, "
+        "shown on the statement.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -92,6 +92,8 @@ def _pages(world):
             reverse("portal:login"),
             reverse("portal:welcome"),
             reverse("portal:get_help"),
+            reverse("portal:accessibility"),
+            reverse("moderation:guidelines"),
         ],
         "member": [
             reverse("portal:home"),

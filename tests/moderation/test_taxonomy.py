@@ -162,3 +162,22 @@ def test_the_public_guidelines_page_is_open_to_anyone_and_signposts_help(as_user
         assert found.public_wording.split(".")[0].replace("'", "&#x27;") in page
     # Written for the public: the moderators' notes are not on it.
     assert category("safeguarding-concern").description not in page
+
+
+@pytest.mark.django_db
+def test_the_guidelines_say_which_accounts_are_ours_and_what_happens_to_messages(as_user):
+    from portal.models import OrganisationProfile
+
+    page = as_user(None).get(reverse("moderation:guidelines")).content.decode()
+    assert (
+        f'href="{reverse("accounts_requests:public_register")}">list of official accounts' in page
+    )
+    assert "privacy policy and terms" in page
+    assert "#MentalHealthAwareness" in page
+    assert "does not mean we endorse it" in page
+    assert "Privacy notice" not in page and "privacy notice</a>" not in page
+    profile = OrganisationProfile.load()
+    profile.privacy_url = "https://riverside.example/privacy"
+    profile.save()
+    page = as_user(None).get(reverse("moderation:guidelines")).content.decode()
+    assert '<a href="https://riverside.example/privacy">privacy notice</a>' in page

@@ -97,6 +97,7 @@ ROUTES = {
     # Public pages
     "portal:get_help": Route(public()),
     "portal:welcome": Route(public()),
+    "portal:accessibility": Route(public()),
 }
 
 assert LOGIN  # re-exported for app tables that import from here

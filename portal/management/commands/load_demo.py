@@ -65,6 +65,7 @@ class Command(BaseCommand):
             profile.pals_contact = "pals@riverside.example.nhs.uk, 020 7946 0001"
             profile.complaints_contact = "complaints@riverside.example.nhs.uk"
             profile.website = "https://riverside.example.nhs.uk"
+            profile.privacy_url = "https://riverside.example.nhs.uk/privacy"
             profile.save()
 
         teams = {}
