@@ -1,7 +1,8 @@
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.utils.functional import SimpleLazyObject
 
-from portal import rules
+from portal import rules, sessions
 from portal.models import Notification, OrganisationProfile
 
 # The badge counts unread notifications up to this many and then shows "99+": every page
@@ -24,7 +25,17 @@ def portal(request):
         "unread_count": SimpleLazyObject(unread),
         "unread_limit": UNREAD_BADGE_LIMIT,
         "role": SimpleLazyObject(lambda: Roles(user)),
+        "idle": SimpleLazyObject(lambda: IdleLimit(request)),
     }
+
+
+class IdleLimit:
+    """When a signed-in page should warn of the idle sign-out, for its script."""
+
+    def __init__(self, request):
+        session = getattr(request, "session", None)
+        self.ends_in = sessions.seconds_left(session) if session is not None else 0
+        self.warn_before = min(settings.SESSION_WARN_SECONDS, settings.SESSION_COOKIE_AGE // 2)
 
 
 class Roles:

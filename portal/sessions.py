@@ -28,6 +28,19 @@ from django.db import InterfaceError, OperationalError
 RENEWED_KEY = "_renewed_at"
 
 
+def seconds_left(session):
+    """How long a signed-in session has before its idle limit, as last moved on."""
+    renewed = session.get(RENEWED_KEY)
+    if not isinstance(renewed, int):
+        return settings.SESSION_COOKIE_AGE
+    return max(0, renewed + settings.SESSION_COOKIE_AGE - int(time.time()))
+
+
+def renew(session):
+    """Move the idle limit on now, whenever it was last moved."""
+    session[RENEWED_KEY] = int(time.time())
+
+
 class SessionStore(db.SessionStore):
     @classmethod
     def get_model_class(cls):
@@ -70,5 +83,5 @@ class RenewIdleSessionMiddleware:
             if not isinstance(renewed, int) or not (
                 0 <= now - renewed < settings.SESSION_RENEW_SECONDS
             ):
-                session[RENEWED_KEY] = now
+                renew(session)
         return self.get_response(request)

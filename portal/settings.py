@@ -246,6 +246,9 @@ SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", str(8 * 60 * 60))
 # The idle limit moves on with use, at most once a minute (portal.sessions).
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_RENEW_SECONDS = 60
+# A signed-in page warns this long before the idle sign-out, offering to stay signed in
+# (at most half the idle limit).
+SESSION_WARN_SECONDS = envint("SESSION_WARN_SECONDS", "300")
 # Database sessions that report an outage as one, not as a deleted session (a 400).
 SESSION_ENGINE = "portal.sessions"
 SECURE_CONTENT_TYPE_NOSNIFF = True

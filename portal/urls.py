@@ -35,6 +35,7 @@ portal_patterns = [
     path("", home.home, name="home"),
     path("sign-in/", auth.SignInView.as_view(), name="login"),
     path("sign-out/", auth.SignOutView.as_view(), name="logout"),
+    path("stay-signed-in/", auth.stay_signed_in, name="stay_signed_in"),
     path("password/", auth.ChangePasswordView.as_view(), name="password_change"),
     path("password/forgotten/", auth.ResetPasswordView.as_view(), name="password_reset"),
     path(

@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponseRedirect
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import reverse_lazy
+from django.views.decorators.http import require_POST
 
-from portal import passwords
+from portal import passwords, sessions
 from portal.forms import (
     ChangePasswordForm,
     FirstPasswordForm,
@@ -23,6 +25,15 @@ class SignInView(auth_views.LoginView):
 
 class SignOutView(auth_views.LogoutView):
     pass
+
+
+@require_POST
+@login_required
+def stay_signed_in(request):
+    """The idle warning's "Stay signed in": move the idle limit on now, and say how long it
+    is. A page open in the browser makes no request while someone reads or types in it."""
+    sessions.renew(request.session)
+    return JsonResponse({"ends_in": sessions.seconds_left(request.session)})
 
 
 class _TellsTheOwner:

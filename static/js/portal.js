@@ -82,6 +82,131 @@
   document.addEventListener("DOMContentLoaded", foldFilters);
   narrow.addEventListener("change", foldFilters);
 
+  // Warn before the idle sign-out (templates/includes/idle_warning.html), so nobody loses
+  // what they are typing without notice: a page makes no request while someone reads or
+  // types in it. When the session ends is kept in localStorage, so a page used in another
+  // tab moves it on for every tab, and a warning already shown closes by itself.
+  function idleWarning() {
+    var box = document.getElementById("idle-warning");
+    if (!box || !window.bootstrap) {
+      return;
+    }
+    var key = "portal:session-ends-at";
+    var warnBefore = Number(box.dataset.warnBefore) * 1000;
+    var modal = bootstrap.Modal.getOrCreateInstance(box);
+    var countdown = box.querySelector("[data-idle-countdown]");
+    var warning = box.querySelector('[data-idle-state="warning"]');
+    var ended = box.querySelector('[data-idle-state="ended"]');
+    var state = "";
+    var ownEnd = 0;
+    var timer = null;
+    var focusBefore = null;
+
+    function stored() {
+      try {
+        return Number(window.localStorage.getItem(key)) || 0;
+      } catch (error) {
+        return 0;
+      }
+    }
+    function endsAt() {
+      return Math.max(ownEnd, stored());
+    }
+    function movedOn(seconds) {
+      ownEnd = Date.now() + seconds * 1000;
+      try {
+        if (ownEnd > stored()) {
+          window.localStorage.setItem(key, String(ownEnd));
+        }
+      } catch (error) {
+        // Storage turned off: this tab keeps its own time.
+      }
+    }
+    function inWords(ms) {
+      var seconds = Math.max(0, Math.ceil(ms / 1000));
+      if (seconds >= 60) {
+        var minutes = Math.ceil(seconds / 60);
+        return minutes + (minutes === 1 ? " minute" : " minutes");
+      }
+      return seconds + (seconds === 1 ? " second" : " seconds");
+    }
+    function show(which) {
+      state = which;
+      warning.hidden = which !== "warning";
+      ended.hidden = which !== "ended";
+      box.setAttribute("aria-labelledby", which === "warning" ? "idle-warning-heading" : "idle-ended-heading");
+      box.setAttribute("aria-describedby", which === "warning" ? "idle-warning-text" : "idle-ended-text");
+      if (!box.classList.contains("show")) {
+        focusBefore = document.activeElement;
+        modal.show();
+      } else {
+        focusOn();
+      }
+    }
+    function focusOn() {
+      box.setAttribute("role", "alertdialog");
+      var first = box.querySelector(
+        state === "warning" ? "[data-idle-keep]" : '[data-idle-state="ended"] .btn-primary'
+      );
+      if (first) {
+        first.focus();
+      }
+    }
+    function tick() {
+      var left = endsAt() - Date.now();
+      if (left <= 0) {
+        if (state !== "ended") {
+          show("ended");
+        }
+        window.clearInterval(timer);
+        return;
+      }
+      if (left <= warnBefore) {
+        countdown.textContent = inWords(left);
+        if (state !== "warning") {
+          show("warning");
+        }
+      } else if (state === "warning") {
+        state = "";
+        modal.hide();  // moved on in another tab
+      }
+    }
+    box.addEventListener("shown.bs.modal", focusOn);
+    box.addEventListener("hidden.bs.modal", function () {
+      if (focusBefore && document.contains(focusBefore)) {
+        focusBefore.focus();
+      }
+    });
+    box.querySelector("[data-idle-keep]").addEventListener("click", function () {
+      var token = box.querySelector("input[name=csrfmiddlewaretoken]").value;
+      window
+        .fetch(box.dataset.keepUrl, {
+          method: "POST",
+          headers: { "X-CSRFToken": token },
+          credentials: "same-origin",
+          redirect: "manual",
+        })
+        .then(function (response) {
+          if (!response.ok) {
+            throw new Error("signed out");
+          }
+          return response.json();
+        })
+        .then(function (answer) {
+          movedOn(answer.ends_in);
+          state = "";
+          modal.hide();
+        })
+        .catch(function () {
+          show("ended");
+          window.clearInterval(timer);
+        });
+    });
+    movedOn(Number(box.dataset.endsIn));
+    timer = window.setInterval(tick, 1000);
+  }
+  document.addEventListener("DOMContentLoaded", idleWarning);
+
   // Move focus to an error summary, or to the answer to a check on the public register,
   // so keyboard and screen reader users hear it first.
   document.addEventListener("DOMContentLoaded", function () {

@@ -17,6 +17,7 @@ ROUTES = {
     "portal:home": Route(answers(200)),
     "portal:login": Route(answers(REDIRECT, anonymous=200)),
     "portal:logout": Route(post_only()),
+    "portal:stay_signed_in": Route(post_only()),
     "portal:password_change": Route(answers(200)),
     "portal:password_reset": Route(public(200)),
     "portal:password_reset_done": Route(public(200)),

@@ -92,10 +92,10 @@ def test_the_statement_gives_the_idle_limit_in_force_and_the_review_date(client,
     settings.SESSION_COOKIE_AGE = 90 * 60
     _profile(accessibility_reviewed_on=datetime.date(2026, 11, 30))
     page = client.get(reverse("portal:accessibility")).content.decode()
-    assert "for 90 minutes, you are signed out" in page
+    assert "signed out only after 90 minutes without using the portal" in page
     assert "The trust last reviewed this statement on 30 November 2026." in page
     settings.SESSION_COOKIE_AGE = 8 * 60 * 60
-    assert "for 8 hours, you are signed out" in (
+    assert "signed out only after 8 hours without using the portal" in (
         client.get(reverse("portal:accessibility")).content.decode()
     )
 

@@ -2,6 +2,7 @@
 person is deactivated; and the cookie that carries them cannot be read or sent astray."""
 
 import datetime
+import re
 
 import pytest
 from django.test import Client
@@ -117,6 +118,75 @@ def test_a_session_is_written_at_most_once_a_minute_while_in_use(member, setting
     assert response.status_code == 200
     assert expiry() == later + datetime.timedelta(hours=1)
     assert response.cookies["sessionid"]["max-age"] == 60 * 60
+
+
+def _idle_box(page):
+    """The idle warning's element on a page: its data attributes, or None."""
+    found = re.search(r'<div class="modal" id="idle-warning"[^>]*>', page)
+    if found is None:
+        return None
+    return dict(re.findall(r'data-([a-z-]+)="([^"]*)"', found.group(0)))
+
+
+def test_a_signed_in_page_says_when_to_warn_of_the_idle_sign_out(member, settings):
+    settings.SESSION_COOKIE_AGE = 60 * 60
+    settings.SESSION_RENEW_SECONDS = 60
+    settings.SESSION_WARN_SECONDS = 300
+    start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    with freeze_time(start):
+        client = signed_in_client(member)
+        box = _idle_box(client.get(reverse("portal:home")).content.decode())
+    assert box["ends-in"] == "3600"
+    assert box["warn-before"] == "300"
+    assert box["keep-url"] == reverse("portal:stay_signed_in")
+    # Within the minute the limit is not moved on, and the page says what is left of it.
+    with freeze_time(start + datetime.timedelta(seconds=50)):
+        box = _idle_box(client.get(reverse("portal:playbook")).content.decode())
+    assert box["ends-in"] == "3550"
+    # A limit shorter than twice the warning is warned of half way.
+    settings.SESSION_COOKIE_AGE = 400
+    with freeze_time(start + datetime.timedelta(seconds=120)):
+        box = _idle_box(client.get(reverse("portal:home")).content.decode())
+    assert box["warn-before"] == "200"
+
+
+def test_a_signed_out_page_has_no_idle_warning(client):
+    assert _idle_box(client.get(reverse("portal:welcome")).content.decode()) is None
+    assert _idle_box(client.get(reverse("portal:login")).content.decode()) is None
+
+
+def test_staying_signed_in_moves_the_idle_limit_on_at_once(member, settings):
+    settings.SESSION_COOKIE_AGE = 60 * 60
+    settings.SESSION_RENEW_SECONDS = 60
+    start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    with freeze_time(start):
+        client = signed_in_client(member)
+        assert is_signed_in(client)
+    key = client.cookies["sessionid"].value
+    # Within the minute a page would not move it on; staying signed in does.
+    later = start + datetime.timedelta(seconds=30)
+    with freeze_time(later):
+        response = client.post(reverse("portal:stay_signed_in"))
+    assert response.status_code == 200
+    assert response.json() == {"ends_in": 3600}
+    expiry = Session.objects.get(session_key=key).expire_date
+    assert expiry == later + datetime.timedelta(hours=1)
+    with freeze_time(later + datetime.timedelta(minutes=59)):
+        assert is_signed_in(client)
+
+
+def test_staying_signed_in_needs_a_session_and_a_post(client, member):
+    response = client.post(reverse("portal:stay_signed_in"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("portal:login"))
+    assert Session.objects.count() == 0
+    assert signed_in_client(member).get(reverse("portal:stay_signed_in")).status_code == 405
+
+
+def test_staying_signed_in_needs_the_csrf_token(member):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    assert client.post(reverse("portal:stay_signed_in")).status_code == 403
 
 
 def test_a_visitor_who_has_not_signed_in_gets_no_session(client):
