@@ -239,6 +239,7 @@ CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER")
 
 # Security headers. The CSP allows no inline script anywhere in the portal.
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "portal.views.errors.csrf_failure"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

@@ -11,6 +11,7 @@ import sys
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponseServerError
+from django.shortcuts import render
 from django.template import loader
 from django.views import defaults
 from django.views.decorators.csrf import requires_csrf_token
@@ -43,3 +44,14 @@ def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
         log.warning("Database unavailable; answered 503: %s", type(error).__name__)
         return database_unavailable()
     return defaults.server_error(request, template_name)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent with a token its session no longer holds: most often one opened before
+    its author signed out, or signed in again in another tab, which gives a new token.
+    Django's own page speaks of "CSRF verification" and is unstyled under the portal's
+    content policy; this one says what happened, that nothing was saved, and how to send
+    the form again without losing what was typed."""
+    response = render(request, "403_csrf.html", status=403)
+    response["Cache-Control"] = "no-store"
+    return response
