@@ -5,6 +5,7 @@ from portal.views import (
     auth,
     concerns,
     content,
+    health,
     home,
     notifications,
     organisation,
@@ -126,6 +127,7 @@ portal_patterns = [
     path("help/", public.get_help, name="get_help"),
     path("welcome/", public.welcome, name="welcome"),
     path("accessibility/", public.accessibility, name="accessibility"),
+    path("health/", health.health, name="health"),
 ]
 
 urlpatterns = [

@@ -99,6 +99,7 @@ ROUTES = {
     "portal:get_help": Route(public()),
     "portal:welcome": Route(public()),
     "portal:accessibility": Route(public()),
+    "portal:health": Route(public()),
 }
 
 assert LOGIN  # re-exported for app tables that import from here

@@ -97,6 +97,7 @@ def test_no_check_is_silenced_and_production_cookies_are_secure_httponly_and_sam
         "SECURE_HSTS_SECONDS",
         "SECURE_SSL_REDIRECT",
         "TRUSTED_PROXY_COUNT",
+        "SECURE_REDIRECT_EXEMPT",
     )
     assert got["SILENCED_SYSTEM_CHECKS"] == []
     assert got["SESSION_COOKIE_SECURE"] and got["CSRF_COOKIE_SECURE"]
@@ -105,6 +106,8 @@ def test_no_check_is_silenced_and_production_cookies_are_secure_httponly_and_sam
     assert got["CSRF_COOKIE_SAMESITE"] in ("Lax", "Strict")
     assert got["SECURE_HSTS_SECONDS"] >= 365 * 24 * 60 * 60
     assert got["SECURE_SSL_REDIRECT"]
+    # Only the health check may be asked over plain HTTP.
+    assert got["SECURE_REDIRECT_EXEMPT"] == [r"^health/$"]
     # A client's own X-Forwarded-For is believed only when proxies are declared.
     assert got["TRUSTED_PROXY_COUNT"] == 0
 
