@@ -439,6 +439,20 @@ class LegalHoldForm(forms.Form):
     )
 
 
+class CommenterEraseForm(forms.Form):
+    reason = forms.CharField(
+        label="Why their details are being removed now",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example an erasure request upheld by information governance, with "
+        "its reference. Do not write their handle or name: it is taken out if you do.",
+    )
+    confirm = forms.BooleanField(
+        label="I understand that what is removed cannot be brought back",
+        error_messages={"required": "Tick the box to confirm."},
+    )
+
+
 def _comms_owner_field():
     return person_choice_field(
         label="Owner",

@@ -45,3 +45,9 @@ def can_export_subject_access(user):
 
 def can_export_log(user):
     return can_read_log(user)
+
+
+def can_erase_commenter(user):
+    """Removing what is held about a commenter before its time cannot be undone: the head
+    of communications decides."""
+    return portal_rules.is_head_of_comms(user)

@@ -330,6 +330,28 @@ def commenter_entries(user, commenter):
     )
 
 
+def erasure_summary(commenter):
+    """What removing a commenter's details would take away, and what stops it, for the
+    page that asks the head of communications to confirm."""
+    entries = Entry.objects.filter(commenter=commenter)
+    # Distinct: the join to the actions repeats an entry once for each of its actions.
+    counts = entries.aggregate(
+        total=Count("pk", distinct=True),
+        with_details=Count("pk", distinct=True, filter=Q(personal_data_removed_at__isnull=True)),
+        safeguarding=Count("pk", distinct=True, filter=Q(safeguarding=True)),
+        police=Count("pk", distinct=True, filter=Q(action_rows__action=Action.POLICE)),
+    )
+    return {
+        **counts,
+        "cleared_before": counts["total"] - counts["with_details"],
+        "files": EvidenceFile.objects.filter(entry__in=entries, removed_at__isnull=True).count(),
+        "held": list(entries.filter(legal_hold=True).order_by("pk").values_list("pk", flat=True)),
+        "open_plan": ManagementPlan.objects.filter(
+            commenter=commenter, status=ManagementPlan.Status.OPEN
+        ).first(),
+    }
+
+
 def commenter_plans(commenter):
     return (
         ManagementPlan.objects.filter(commenter=commenter)

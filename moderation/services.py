@@ -7,6 +7,7 @@ timeline, and the notifications it needs; e-mails leave only after the commit.
 import datetime
 import functools
 import logging
+import re
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -437,6 +438,17 @@ def _evidence_file_remove(pk, *, today):
     )
     if record is None:
         return False
+    _file_remove(
+        record,
+        actor=None,
+        why=f"its retention date, {local_day(record.entry.evidence_retain_until)}, had passed",
+    )
+    return True
+
+
+def _file_remove(record, *, actor, why, action="evidence_removed"):
+    """Remove one evidence file and its history rows, keep its row as a tombstone, and say
+    on the entry's timeline why it went."""
     # The file goes once its removal is committed: removed now, a transaction rolled back
     # afterwards would leave the row saying it is kept. A process that stops between the
     # commit and the removal leaves the folder to ``evidence_leftovers_remove``.
@@ -446,16 +458,14 @@ def _evidence_file_remove(pk, *, today):
     EvidenceFile.objects.filter(pk=record.pk).update(removed_at=timezone.now(), sha256="")
     EntryEvent.objects.create(
         entry_id=record.entry_id,
-        actor=None,
+        actor=actor,
         at=timezone.now(),
-        action="evidence_removed",
+        action=action,
         comment=(
             f"{record.get_content_type_display()} uploaded "
-            f"{local_day(record.uploaded_at)} removed: its retention "
-            f"date, {local_day(record.entry.evidence_retain_until)}, had passed."
+            f"{local_day(record.uploaded_at)} removed: {why}."
         ),
     )
-    return True
 
 
 # What an entry holds of the commenter besides who they are: their words, the link to
@@ -476,6 +486,18 @@ def _entry_personal_data_remove(pk, *, today):
     entry = _personal_data_due(today).select_for_update(skip_locked=True).filter(pk=pk).first()
     if entry is None:
         return False
+    _personal_data_remove(
+        pk,
+        actor=None,
+        why=f"its retention date, {local_day(entry.evidence_retain_until)}, had passed",
+    )
+    commenter_forget_if_nothing_kept(entry.commenter_id)
+    return True
+
+
+def _personal_data_remove(pk, *, actor, why, action="personal_data_removed"):
+    """Blank what one entry holds of the commenter (``PERSONAL_FIELDS``), here and in every
+    row of its history, and say on its timeline why."""
     now = timezone.now()
     blank = dict.fromkeys(PERSONAL_FIELDS, "")
     # Updates, not save(): the removal must not write a fresh history row of its own.
@@ -483,17 +505,14 @@ def _entry_personal_data_remove(pk, *, today):
     Entry.history.filter(id=pk).update(**blank)
     EntryEvent.objects.create(
         entry_id=pk,
-        actor=None,
+        actor=actor,
         at=now,
-        action="personal_data_removed",
+        action=action,
         comment=(
             "The excerpt, the link to the comment and the notes were removed, here and in "
-            f"the entry's history: its retention date, {local_day(entry.evidence_retain_until)},"
-            " had passed."
+            f"the entry's history: {why}."
         ),
     )
-    commenter_forget_if_nothing_kept(entry.commenter_id)
-    return True
 
 
 def commenter_forget_if_nothing_kept(commenter_id):
@@ -516,6 +535,70 @@ def commenter_forget_if_nothing_kept(commenter_id):
         handle="", handle_key=f"{FORGOTTEN_KEY}{commenter_id}", repeat_offender_since=None
     )
     return True
+
+
+def _without_handle(text, handle):
+    """``text`` with the commenter's handle (with or without @, any case) taken out, so
+    the record of removing their details does not keep them."""
+    bare = handle.strip().lstrip("@")
+    if not bare:
+        return text
+    return re.sub(rf"@?{re.escape(bare)}", "[the commenter]", text, flags=re.IGNORECASE)
+
+
+def commenter_erase(*, actor, commenter_id, reason):
+    """Remove now, on a decision recorded with its reason (a request to erase, an upheld
+    objection), what retention would remove later: every evidence file of the commenter's
+    entries, what each entry holds of them, and their handle. What the entries say was
+    breached and done, when and on which account, stays, so the log and its counts stay
+    true. Refused while an entry is on legal hold or a management plan is open: the hold
+    must be lifted or the plan closed first, each a decision of its own.
+
+    Returns (files removed, entries cleared).
+    """
+    if not rules.can_erase_commenter(actor):
+        raise ActionRefused(
+            "Only the head of communications can remove what is held about a commenter."
+        )
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ActionError(
+            "Say why their details are being removed.",
+            errors={"reason": "Say why, for the record."},
+        )
+    with transaction.atomic():
+        commenter = Commenter.objects.select_for_update().filter(pk=commenter_id).first()
+        if commenter is None or commenter.is_forgotten:
+            raise ActionConflict("Nothing that names this commenter is held any more.")
+        entries = list(
+            Entry.objects.select_for_update().filter(commenter_id=commenter_id).order_by("pk")
+        )
+        held = [entry.pk for entry in entries if entry.legal_hold]
+        if held:
+            raise ActionConflict(
+                "Entries on legal hold must be kept: "
+                + ", ".join(f"#{pk}" for pk in held)
+                + ". Lift the hold first if it is no longer needed."
+            )
+        if ManagementPlan.objects.filter(
+            commenter_id=commenter_id, status=ManagementPlan.Status.OPEN
+        ).exists():
+            raise ActionConflict("Close their open management plan first.")
+        why = f"removed early by decision: {_without_handle(reason, commenter.handle)}"[:500]
+        files = EvidenceFile.objects.filter(
+            entry__in=entries, removed_at__isnull=True
+        ).select_related("entry")
+        removed = 0
+        for record in files:
+            _file_remove(record, actor=actor, why=why, action="evidence_erased")
+            removed += 1
+        cleared = 0
+        for entry in entries:
+            if entry.personal_data_removed_at is None:
+                _personal_data_remove(entry.pk, actor=actor, why=why, action="details_erased")
+                cleared += 1
+        commenter_forget_if_nothing_kept(commenter_id)
+    return removed, cleared
 
 
 def entry_retention_expire(entry, *, today=None):

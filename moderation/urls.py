@@ -18,6 +18,7 @@ urlpatterns = [
     path("moderation/people/", people.repeat_offenders, name="repeat_offenders"),
     path("moderation/people/<int:pk>/", people.commenter_detail, name="commenter"),
     path("moderation/people/<int:pk>/export/", people.commenter_export, name="commenter_export"),
+    path("moderation/people/<int:pk>/remove/", people.commenter_erase, name="commenter_erase"),
     path("moderation/people/<int:pk>/plan/", people.plan_create, name="plan_create"),
     path("moderation/plans/<int:pk>/", people.plan_detail, name="plan"),
     path("moderation/reports/", reports.report, name="report"),

@@ -265,6 +265,8 @@ class EntryEvent(TransitionRecord):
         "legal_hold_lifted": "lifted the legal hold",
         "evidence_removed": "removed expired evidence",
         "personal_data_removed": "removed the commenter's details",
+        "evidence_erased": "removed evidence early, by decision",
+        "details_erased": "removed the commenter's details early, by decision",
     }
 
     class Meta(TransitionRecord.Meta):

@@ -25,6 +25,7 @@ def _gate(check):
 
 reader_required = _gate(rules.can_read_log)
 full_reader_required = _gate(rules.can_read_everything)
+eraser_required = _gate(rules.can_erase_commenter)
 writer_required = _gate(rules.can_write)
 
 

@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from moderation import evidence as evidence_store
 from moderation import rules, selectors, services
-from moderation.forms import PlanForm, PlanUpdateForm
+from moderation.forms import CommenterEraseForm, PlanForm, PlanUpdateForm
 from moderation.models import Commenter, EvidenceFile, ExportRecord, ManagementPlan
 from moderation.views.common import (
     apply_errors,
+    eraser_required,
     full_reader_required,
     problem,
     reader_required,
@@ -67,7 +68,48 @@ def commenter_detail(request, pk):
             "next_step": selectors.next_step(commenter) if commenter.is_repeat_offender else None,
             "can_write": rules.can_write(request.user),
             "can_export": rules.can_export_subject_access(request.user),
+            "can_erase": rules.can_erase_commenter(request.user),
         },
+    )
+
+
+@eraser_required
+def commenter_erase(request, pk):
+    """Remove now what is held about one commenter, once the head of communications has
+    seen what goes, what stays and what stops it, and given a reason."""
+    commenter = _get_commenter(request.user, pk)
+    if commenter.is_forgotten:
+        messages.info(request, "Nothing that names this commenter is held any more.")
+        return redirect(commenter)
+    form = CommenterEraseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            files, cleared = services.commenter_erase(
+                actor=request.user,
+                commenter_id=commenter.pk,
+                reason=form.cleaned_data["reason"],
+            )
+        except services.ActionError as error:
+            if not apply_errors(form, error):
+                return problem(request, error, back=commenter.get_absolute_url())
+        else:
+            messages.success(
+                request,
+                f"Their handle, the details of {cleared} entr{'y' if cleared == 1 else 'ies'} "
+                f"and {files} evidence file{'' if files == 1 else 's'} were removed. "
+                "Each entry's timeline says when, by whom and why.",
+            )
+            return redirect(commenter)
+    return render(
+        request,
+        "moderation/commenter_erase.html",
+        {
+            "commenter": commenter,
+            "form": form,
+            "summary": selectors.erasure_summary(commenter),
+            "retention_months": settings.MODERATION_EVIDENCE_RETENTION_MONTHS,
+        },
+        status=400 if form.is_bound else 200,
     )
 
 

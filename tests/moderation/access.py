@@ -26,6 +26,10 @@ ROUTES = {
         answers(403, readers=200, safeguarding=404), kwargs=lambda w: {"pk": w.plain_commenter.pk}
     ),
     "moderation:commenter_export": Route(FULL_READ, kwargs=lambda w: {"pk": w.plain_commenter.pk}),
+    # The commenter with no open plan, so the page offers its form.
+    "moderation:commenter_erase": Route(
+        answers(403, head=200), kwargs=lambda w: {"pk": w.entry.commenter_id}
+    ),
     "moderation:plan_create": Route(WRITE, kwargs=lambda w: {"pk": w.plain_commenter.pk}),
     "moderation:plan": Route(FULL_READ, kwargs=lambda w: {"pk": w.plan.pk}),
     "moderation:report": Route(READ),

@@ -1,0 +1,234 @@
+"""Removing what is held about a commenter before retention would: decided by the head of
+communications with a reason, refused while evidence is on legal hold or a plan is open,
+recorded on every entry, and leaving what was breached and done."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from moderation import evidence, services
+from moderation.evidence import clean_upload
+from moderation.models import Entry, EvidenceFile
+from portal.services.errors import ActionConflict, ActionError, ActionRefused
+from tests import factories
+from tests.moderation.helpers import entry_data, log_entry, pdf_bytes, png_bytes, upload
+
+pytestmark = pytest.mark.django_db
+
+WORDS = "Nurse Jo on ward 7 is useless"
+LINK = "https://www.facebook.com/trust/posts/1?comment_id=99"
+NOTE = "Posts under two names"
+
+
+@pytest.fixture
+def account(team):
+    return factories.managed_account(team=team)
+
+
+@pytest.fixture
+def logged(comms, account):
+    """Two entries about @troll_one, one with two files and an edit in its history."""
+    first = log_entry(
+        comms,
+        account,
+        files=[
+            clean_upload(upload("a.png", png_bytes())),
+            clean_upload(upload("b.pdf", pdf_bytes())),
+        ],
+        handle="@troll_one",
+        excerpt=WORDS,
+        comment_url=LINK,
+        notes=NOTE,
+    )
+    services.entry_update(
+        actor=comms,
+        entry_id=first.pk,
+        data=entry_data(
+            account, handle="@troll_one", excerpt=WORDS + "!", comment_url=LINK, notes=NOTE
+        ),
+    )
+    second = log_entry(comms, account, handle="@troll_one", excerpt="Second comment")
+    return first, second
+
+
+def _erase(head, commenter, reason="Erasure request IG-42 upheld"):
+    return services.commenter_erase(actor=head, commenter_id=commenter.pk, reason=reason)
+
+
+def test_the_head_removes_the_handle_words_links_notes_and_files_now(
+    head, logged, django_capture_on_commit_callbacks
+):
+    first, second = logged
+    commenter = first.commenter
+    files = list(first.evidence.all())
+    folders = [evidence.folder_for(item.key) for item in files]
+    categories = set(first.categories.values_list("pk", flat=True))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _erase(head, commenter) == (2, 2)
+
+    commenter.refresh_from_db()
+    assert commenter.is_forgotten
+    for folder in folders:
+        assert not folder.exists()
+    assert not EvidenceFile.history.filter(id__in=[f.pk for f in files]).exists()
+    assert all(f.removed_at for f in EvidenceFile.objects.filter(entry=first))
+    for entry in (first, second):
+        entry.refresh_from_db()
+        assert (entry.excerpt, entry.comment_url, entry.notes) == ("", "", "")
+        assert entry.personal_data_removed_at is not None
+        for row in Entry.history.filter(id=entry.pk):
+            assert (row.excerpt, row.comment_url, row.notes) == ("", "", "")
+        (event,) = entry.events.filter(action="details_erased")
+        assert event.actor == head
+        assert "Erasure request IG-42 upheld" in event.comment
+    assert first.events.filter(action="evidence_erased", actor=head).count() == 2
+    # What was breached and done stays.
+    assert set(first.categories.values_list("pk", flat=True)) == categories
+    assert first.action_rows.exists()
+    # Nothing is left to remove.
+    with pytest.raises(ActionConflict):
+        _erase(head, commenter)
+
+
+def test_the_handle_written_in_the_reason_is_not_kept(head, logged):
+    first, _ = logged
+    _erase(head, first.commenter, reason="@Troll_One asked us to delete; troll_one confirmed")
+    (event,) = first.events.filter(action="details_erased")
+    assert "troll_one" not in event.comment.lower()
+    assert "[the commenter] asked us to delete; [the commenter] confirmed" in event.comment
+
+
+def test_an_entry_already_past_retention_is_not_counted_again(as_user, head, logged):
+    def client_page(commenter):
+        url = reverse("moderation:commenter_erase", args=[commenter.pk])
+        return as_user(head).get(url).content.decode()
+
+    first, second = logged
+    Entry.objects.filter(pk=second.pk).update(
+        evidence_retain_until=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    services.retention_expire_all()
+    page = client_page(first.commenter)
+    assert "from 1 entry and its history (retention has already cleared the other 1)" in page
+    assert _erase(head, first.commenter) == (2, 1)
+    assert not second.events.filter(action="details_erased").exists()
+
+
+def test_legal_hold_an_open_plan_or_no_reason_stops_it_and_nothing_goes(head, comms, logged):
+    first, second = logged
+    commenter = first.commenter
+    services.entry_set_legal_hold(actor=comms, entry_id=second.pk, hold=True, reason="Claim 7")
+    with pytest.raises(ActionConflict, match=f"#{second.pk}"):
+        _erase(head, commenter)
+    services.entry_set_legal_hold(actor=comms, entry_id=second.pk, hold=False)
+    plan = services.plan_create(
+        actor=comms,
+        commenter=commenter,
+        summary="Persistent abuse.",
+        owner=comms,
+        review_on=timezone.localdate() + datetime.timedelta(days=30),
+        steps=["Message privately"],
+    )
+    with pytest.raises(ActionConflict, match="management plan"):
+        _erase(head, commenter)
+    services.plan_update(
+        actor=comms,
+        plan_id=plan.pk,
+        owner=comms,
+        review_on=plan.review_on,
+        done_steps=[],
+        outcome="Stopped.",
+        close=True,
+    )
+    with pytest.raises(ActionError) as refused:
+        _erase(head, commenter, reason="   ")
+    assert "reason" in refused.value.errors
+    first.refresh_from_db()
+    commenter.refresh_from_db()
+    assert first.excerpt == WORDS + "!" and commenter.handle == "@troll_one"
+    assert EvidenceFile.objects.filter(entry=first, removed_at__isnull=True).count() == 2
+
+
+def test_only_the_head_of_communications_may(comms, auditor, logged):
+    first, _ = logged
+    for person in (comms, auditor):
+        with pytest.raises(ActionRefused):
+            _erase(person, first.commenter)
+    first.refresh_from_db()
+    assert first.excerpt
+
+
+# The pages
+
+
+def test_the_page_says_what_goes_what_stays_and_asks_for_a_reason(as_user, head, logged):
+    first, _ = logged
+    commenter = first.commenter
+    client = as_user(head)
+    detail = client.get(commenter.get_absolute_url()).content.decode()
+    url = reverse("moderation:commenter_erase", args=[commenter.pk])
+    assert f'href="{url}"' in detail
+    page = client.get(url).content.decode()
+    assert "from 2 entries and their history;" in page
+    assert "retention has already cleared" not in page
+    assert "2 evidence files still kept" in page
+    assert 'name="reason"' in page and 'name="confirm"' in page
+
+    # Not confirmed: nothing goes, and the reason typed is kept.
+    response = client.post(url, {"reason": "Request IG-42"})
+    assert response.status_code == 400
+    assert "Tick the box to confirm." in response.content.decode()
+    assert "Request IG-42" in response.content.decode()
+    commenter.refresh_from_db()
+    assert not commenter.is_forgotten
+
+    response = client.post(url, {"reason": "Request IG-42", "confirm": "on"}, follow=True)
+    assert response.redirect_chain[-1][0] == commenter.get_absolute_url()
+    page = response.content.decode()
+    assert "the details of 2 entries and 2 evidence files were removed" in page
+    assert "(handle removed)" in page
+    assert f'href="{url}"' not in page
+    # Asked again, there is nothing left: back to their page.
+    again = client.get(url, follow=True)
+    assert "Nothing that names this commenter is held any more." in again.content.decode()
+
+
+def test_the_page_says_what_stops_it_and_offers_no_form(as_user, head, comms, logged):
+    first, second = logged
+    services.entry_set_legal_hold(actor=comms, entry_id=second.pk, hold=True, reason="Claim 7")
+    url = reverse("moderation:commenter_erase", args=[first.commenter.pk])
+    page = as_user(head).get(url).content.decode()
+    assert "This cannot be done yet" in page
+    assert f">#{second.pk}</a>" in page
+    assert 'name="reason"' not in page
+    response = as_user(head).post(url, {"reason": "Request", "confirm": "on"})
+    assert response.status_code == 409
+    first.refresh_from_db()
+    assert first.excerpt
+
+
+def test_comms_see_no_way_to_remove_and_are_refused(as_user, comms, logged):
+    first, _ = logged
+    url = reverse("moderation:commenter_erase", args=[first.commenter.pk])
+    client = as_user(comms)
+    assert f'href="{url}"' not in client.get(first.commenter.get_absolute_url()).content.decode()
+    assert client.post(url, {"reason": "x", "confirm": "on"}).status_code == 403
+    first.refresh_from_db()
+    assert first.excerpt
+
+
+def test_the_page_names_who_to_check_with_first(as_user, head, comms, account):
+    from moderation.models import Action
+
+    worrying = log_entry(comms, account, handle="@worrying", safeguarding=True)
+    url = reverse("moderation:commenter_erase", args=[worrying.commenter_id])
+    page = as_user(head).get(url).content.decode()
+    assert "1 entry is a safeguarding concern." in page
+    assert "Check with the safeguarding lead that nothing here is still needed" in page
+    log_entry(comms, account, handle="@worrying", actions=[Action.HIDE, Action.POLICE])
+    page = as_user(head).get(url).content.decode()
+    assert "1 entry was forwarded to the police." in page
+    assert "Check with the safeguarding lead and the police that" in page
