@@ -543,7 +543,9 @@ def _without_handle(text, handle):
     bare = handle.strip().lstrip("@")
     if not bare:
         return text
-    return re.sub(rf"@?{re.escape(bare)}", "[the commenter]", text, flags=re.IGNORECASE)
+    # Whole handles only: a short one ("@jo") must not eat into other words ("major").
+    pattern = rf"(?<![\w@])@?{re.escape(bare)}(?!\w)"
+    return re.sub(pattern, "[the commenter]", text, flags=re.IGNORECASE)
 
 
 def commenter_erase(*, actor, commenter_id, reason):

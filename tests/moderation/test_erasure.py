@@ -101,6 +101,22 @@ def test_the_handle_written_in_the_reason_is_not_kept(head, logged):
     assert "[the commenter] asked us to delete; [the commenter] confirmed" in event.comment
 
 
+@pytest.mark.parametrize(
+    ("handle", "reason", "kept"),
+    [
+        (
+            "@jo",
+            "Jo asked on a major site; @JO confirmed",
+            "[the commenter] asked on a major site; [the commenter] confirmed",
+        ),
+        ("@troll.one", "troll.one and trollXone", "[the commenter] and trollXone"),
+        ("", "Request IG-42", "Request IG-42"),
+    ],
+)
+def test_only_the_whole_handle_is_taken_out_of_a_reason(handle, reason, kept):
+    assert services._without_handle(reason, handle) == kept
+
+
 def test_an_entry_already_past_retention_is_not_counted_again(as_user, head, logged):
     def client_page(commenter):
         url = reverse("moderation:commenter_erase", args=[commenter.pk])
