@@ -248,3 +248,18 @@ def test_the_page_names_who_to_check_with_first(as_user, head, comms, account):
     page = as_user(head).get(url).content.decode()
     assert "1 entry was forwarded to the police." in page
     assert "Check with the safeguarding lead and the police that" in page
+
+
+def test_the_page_asks_the_same_few_queries_however_many_entries(
+    as_user, head, comms, account, django_assert_max_num_queries
+):
+    entry = log_entry(comms, account, handle="@many")
+    client = as_user(head)
+    url = reverse("moderation:commenter_erase", args=[entry.commenter_id])
+    client.get(url)
+    with django_assert_max_num_queries(16) as few:
+        client.get(url)
+    for _ in range(5):
+        log_entry(comms, account, handle="@many")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200

@@ -149,3 +149,13 @@ def test_comms_give_the_privacy_notice_and_the_review_date_on_the_profile(as_use
     saved = OrganisationProfile.objects.get()
     assert saved.privacy_url == "https://riverside.example.nhs.uk/privacy"
     assert saved.accessibility_reviewed_on == datetime.date(2026, 11, 30)
+
+
+def test_the_statement_and_the_health_check_ask_next_to_nothing(
+    client, db, django_assert_max_num_queries
+):
+    client.get(reverse("portal:accessibility"))
+    with django_assert_max_num_queries(1):
+        assert client.get(reverse("portal:accessibility")).status_code == 200
+    with django_assert_max_num_queries(1):
+        assert client.get(reverse("portal:health")).status_code == 200
