@@ -36,6 +36,11 @@ def seconds_left(session):
     return max(0, renewed + settings.SESSION_COOKIE_AGE - int(time.time()))
 
 
+# Each signed-in response says how long its session has left, so a page's script hears of
+# the limit moving on with requests it makes itself (htmx), not only with page loads.
+ENDS_IN_HEADER = "X-Session-Ends-In"
+
+
 def renew(session):
     """Move the idle limit on now, whenever it was last moved."""
     session[RENEWED_KEY] = int(time.time())
@@ -84,4 +89,8 @@ class RenewIdleSessionMiddleware:
                 0 <= now - renewed < settings.SESSION_RENEW_SECONDS
             ):
                 renew(session)
-        return self.get_response(request)
+        response = self.get_response(request)
+        # After the view: signing out leaves no session to speak of.
+        if SESSION_KEY in session:
+            response.headers.setdefault(ENDS_IN_HEADER, str(seconds_left(session)))
+        return response

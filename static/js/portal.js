@@ -202,6 +202,16 @@
           window.clearInterval(timer);
         });
     });
+    // A request the page makes itself (htmx) may move the limit on too; every signed-in
+    // answer says how long is left (portal/sessions.py).
+    document.body.addEventListener("htmx:afterRequest", function (event) {
+      var xhr = event.detail.xhr;
+      var left = xhr ? xhr.getResponseHeader("X-Session-Ends-In") : null;
+      if (left && state !== "ended") {
+        movedOn(Number(left));
+        tick();
+      }
+    });
     movedOn(Number(box.dataset.endsIn));
     timer = window.setInterval(tick, 1000);
   }

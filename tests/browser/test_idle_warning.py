@@ -77,3 +77,19 @@ def test_signing_out_in_another_tab_ends_the_warning_with_signed_out(
     page.get_by_role("button", name="Stay signed in").click()
     page.get_by_role("heading", name="You have been signed out").wait_for(state="visible")
     assert page.js_errors == []
+
+
+def test_a_request_the_page_makes_itself_moves_the_limit_on_for_the_page(
+    short_idle_limit, open_as, comms
+):
+    page = open_as(comms)
+    page.goto(reverse("moderation:create"))
+    ends = "Number(localStorage.getItem('portal:session-ends-at'))"
+    at_load = page.evaluate(ends)
+    page.wait_for_timeout(1_500)
+    # Typing the excerpt asks the portal what it holds (htmx), which renews the session.
+    with page.expect_response("**/moderation/detect/"):
+        page.get_by_label("Excerpt").fill("You are all useless")
+    page.wait_for_timeout(100)
+    assert page.evaluate(ends) >= at_load + 1_000
+    assert page.js_errors == []

@@ -150,6 +150,24 @@ def test_a_signed_in_page_says_when_to_warn_of_the_idle_sign_out(member, setting
     assert box["warn-before"] == "200"
 
 
+def test_every_signed_in_answer_says_how_long_its_session_has_left(member, settings, client):
+    settings.SESSION_COOKIE_AGE = 60 * 60
+    settings.SESSION_RENEW_SECONDS = 60
+    start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    with freeze_time(start):
+        signed_in = signed_in_client(member)
+    with freeze_time(start + datetime.timedelta(seconds=30)):
+        response = signed_in.get(reverse("portal:home"))
+        assert response["X-Session-Ends-In"] == _idle_box(response.content.decode())["ends-in"]
+        assert response["X-Session-Ends-In"] == "3600"
+    with freeze_time(start + datetime.timedelta(seconds=40)):
+        # Within the minute the limit is not moved on: ten seconds of it have gone.
+        assert signed_in.get(reverse("portal:playbook"))["X-Session-Ends-In"] == "3590"
+        signed_out = signed_in.post(reverse("portal:logout"))
+    assert "X-Session-Ends-In" not in signed_out
+    assert "X-Session-Ends-In" not in client.get(reverse("portal:welcome"))
+
+
 def test_a_signed_out_page_has_no_idle_warning(client):
     assert _idle_box(client.get(reverse("portal:welcome")).content.decode()) is None
     assert _idle_box(client.get(reverse("portal:login")).content.decode()) is None
