@@ -97,6 +97,7 @@
     var countdown = box.querySelector("[data-idle-countdown]");
     var warning = box.querySelector('[data-idle-state="warning"]');
     var ended = box.querySelector('[data-idle-state="ended"]');
+    var problem = box.querySelector("[data-idle-problem]");
     var state = "";
     var ownEnd = 0;
     var timer = null;
@@ -187,19 +188,25 @@
           redirect: "manual",
         })
         .then(function (response) {
-          if (!response.ok) {
-            throw new Error("signed out");
+          // Sent to sign in, or refused: the session has already gone.
+          if (response.type === "opaqueredirect" || response.status === 403) {
+            show("ended");
+            window.clearInterval(timer);
+            return;
           }
-          return response.json();
-        })
-        .then(function (answer) {
-          movedOn(answer.ends_in);
-          state = "";
-          modal.hide();
+          if (!response.ok) {
+            throw new Error("unavailable");
+          }
+          return response.json().then(function (answer) {
+            problem.hidden = true;
+            movedOn(answer.ends_in);
+            state = "";
+            modal.hide();
+          });
         })
         .catch(function () {
-          show("ended");
-          window.clearInterval(timer);
+          // The portal could not be reached for a moment: the session may still be there.
+          problem.hidden = false;
         });
     });
     // A request the page makes itself (htmx) may move the limit on too; every signed-in

@@ -93,3 +93,21 @@ def test_a_request_the_page_makes_itself_moves_the_limit_on_for_the_page(
     page.wait_for_timeout(100)
     assert page.evaluate(ends) >= at_load + 1_000
     assert page.js_errors == []
+
+
+def test_a_portal_briefly_unreachable_leaves_the_warning_to_try_again(
+    short_idle_limit, open_as, member
+):
+    page = open_as(member)
+    page.goto(reverse("portal:home"))
+    heading = page.get_by_role("heading", name="You will be signed out soon")
+    heading.wait_for(state="visible", timeout=8_000)
+    page.route("**/stay-signed-in/", lambda route: route.fulfill(status=503, body="busy"))
+    page.get_by_role("button", name="Stay signed in").click()
+    page.get_by_text("The portal could not be reached just now.").wait_for()
+    # Not said to be signed out: the session may still be there.
+    assert heading.is_visible()
+    page.unroute("**/stay-signed-in/")
+    page.get_by_role("button", name="Stay signed in").click()
+    heading.wait_for(state="hidden", timeout=3_000)
+    assert page.js_errors == []
