@@ -438,33 +438,39 @@ def _evidence_file_remove(pk, *, today):
     )
     if record is None:
         return False
-    _file_remove(
-        record,
+    _files_remove(
+        [record],
         actor=None,
         why=f"its retention date, {local_day(record.entry.evidence_retain_until)}, had passed",
     )
     return True
 
 
-def _file_remove(record, *, actor, why, action="evidence_removed"):
-    """Remove one evidence file and its history rows, keep its row as a tombstone, and say
-    on the entry's timeline why it went."""
-    # The file goes once its removal is committed: removed now, a transaction rolled back
-    # afterwards would leave the row saying it is kept. A process that stops between the
-    # commit and the removal leaves the folder to ``evidence_leftovers_remove``.
-    transaction.on_commit(functools.partial(evidence_store.remove, record.key), robust=True)
-    EvidenceFile.history.filter(id=record.pk).delete()
-    # An update, not save(): the tombstone must not write a fresh history row.
-    EvidenceFile.objects.filter(pk=record.pk).update(removed_at=timezone.now(), sha256="")
-    EntryEvent.objects.create(
-        entry_id=record.entry_id,
-        actor=actor,
-        at=timezone.now(),
-        action=action,
-        comment=(
-            f"{record.get_content_type_display()} uploaded "
-            f"{local_day(record.uploaded_at)} removed: {why}."
-        ),
+def _files_remove(records, *, actor, why, action="evidence_removed"):
+    """Remove evidence files and their history rows, keep their rows as tombstones, and say
+    on each entry's timeline why each went. The same few queries however many."""
+    # The files go once their removal is committed: removed now, a transaction rolled back
+    # afterwards would leave the rows saying they are kept. A process that stops between
+    # the commit and the removal leaves the folders to ``evidence_leftovers_remove``.
+    for record in records:
+        transaction.on_commit(functools.partial(evidence_store.remove, record.key), robust=True)
+    ids = [record.pk for record in records]
+    now = timezone.now()
+    EvidenceFile.history.filter(id__in=ids).delete()
+    # An update, not save(): the tombstones must not write fresh history rows.
+    EvidenceFile.objects.filter(pk__in=ids).update(removed_at=now, sha256="")
+    EntryEvent.objects.bulk_create(
+        EntryEvent(
+            entry_id=record.entry_id,
+            actor=actor,
+            at=now,
+            action=action,
+            comment=(
+                f"{record.get_content_type_display()} uploaded "
+                f"{local_day(record.uploaded_at)} removed: {why}."
+            ),
+        )
+        for record in records
     )
 
 
@@ -487,7 +493,7 @@ def _entry_personal_data_remove(pk, *, today):
     if entry is None:
         return False
     _personal_data_remove(
-        pk,
+        [pk],
         actor=None,
         why=f"its retention date, {local_day(entry.evidence_retain_until)}, had passed",
     )
@@ -495,23 +501,27 @@ def _entry_personal_data_remove(pk, *, today):
     return True
 
 
-def _personal_data_remove(pk, *, actor, why, action="personal_data_removed"):
-    """Blank what one entry holds of the commenter (``PERSONAL_FIELDS``), here and in every
-    row of its history, and say on its timeline why."""
+def _personal_data_remove(ids, *, actor, why, action="personal_data_removed"):
+    """Blank what entries hold of the commenter (``PERSONAL_FIELDS``), in them and in every
+    row of their history, and say on each timeline why. The same few queries however
+    many."""
     now = timezone.now()
     blank = dict.fromkeys(PERSONAL_FIELDS, "")
-    # Updates, not save(): the removal must not write a fresh history row of its own.
-    Entry.objects.filter(pk=pk).update(personal_data_removed_at=now, **blank)
-    Entry.history.filter(id=pk).update(**blank)
-    EntryEvent.objects.create(
-        entry_id=pk,
-        actor=actor,
-        at=now,
-        action=action,
-        comment=(
-            "The excerpt, the link to the comment and the notes were removed, here and in "
-            f"the entry's history: {why}."
-        ),
+    # Updates, not save(): the removal must not write fresh history rows of its own.
+    Entry.objects.filter(pk__in=ids).update(personal_data_removed_at=now, **blank)
+    Entry.history.filter(id__in=ids).update(**blank)
+    EntryEvent.objects.bulk_create(
+        EntryEvent(
+            entry_id=pk,
+            actor=actor,
+            at=now,
+            action=action,
+            comment=(
+                "The excerpt, the link to the comment and the notes were removed, here and "
+                f"in the entry's history: {why}."
+            ),
+        )
+        for pk in ids
     )
 
 
@@ -586,21 +596,13 @@ def commenter_erase(*, actor, commenter_id, reason):
             commenter_id=commenter_id, status=ManagementPlan.Status.OPEN
         ).exists():
             raise ActionConflict("Close their open management plan first.")
-        why = f"removed early by decision: {_without_handle(reason, commenter.handle)}"[:500]
-        files = EvidenceFile.objects.filter(
-            entry__in=entries, removed_at__isnull=True
-        ).select_related("entry")
-        removed = 0
-        for record in files:
-            _file_remove(record, actor=actor, why=why, action="evidence_erased")
-            removed += 1
-        cleared = 0
-        for entry in entries:
-            if entry.personal_data_removed_at is None:
-                _personal_data_remove(entry.pk, actor=actor, why=why, action="details_erased")
-                cleared += 1
+        why = f"removed early by decision: {_without_handle(reason, commenter.handle)}"
+        files = list(EvidenceFile.objects.filter(entry__in=entries, removed_at__isnull=True))
+        _files_remove(files, actor=actor, why=why, action="evidence_erased")
+        cleared = [entry.pk for entry in entries if entry.personal_data_removed_at is None]
+        _personal_data_remove(cleared, actor=actor, why=why, action="details_erased")
         commenter_forget_if_nothing_kept(commenter_id)
-    return removed, cleared
+    return len(files), len(cleared)
 
 
 def entry_retention_expire(entry, *, today=None):

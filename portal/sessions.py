@@ -26,6 +26,9 @@ from django.db import InterfaceError, OperationalError
 
 # Where a session records when its idle limit was last moved on (seconds since the epoch).
 RENEWED_KEY = "_renewed_at"
+# Each signed-in response says how long its session has left, so a page's script hears of
+# the limit moving on with requests it makes itself (htmx), not only with page loads.
+ENDS_IN_HEADER = "X-Session-Ends-In"
 
 
 def seconds_left(session):
@@ -34,11 +37,6 @@ def seconds_left(session):
     if not isinstance(renewed, int):
         return settings.SESSION_COOKIE_AGE
     return max(0, renewed + settings.SESSION_COOKIE_AGE - int(time.time()))
-
-
-# Each signed-in response says how long its session has left, so a page's script hears of
-# the limit moving on with requests it makes itself (htmx), not only with page loads.
-ENDS_IN_HEADER = "X-Session-Ends-In"
 
 
 def renew(session):

@@ -263,3 +263,24 @@ def test_the_page_asks_the_same_few_queries_however_many_entries(
         log_entry(comms, account, handle="@many")
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_removing_asks_the_same_queries_however_many_entries_and_files(
+    head, comms, account, django_assert_max_num_queries
+):
+    def commenter_with(count, handle):
+        for _ in range(count):
+            entry = log_entry(
+                comms,
+                account,
+                files=[clean_upload(upload("a.png", png_bytes()))],
+                handle=handle,
+                notes="A note",
+            )
+        return entry.commenter
+
+    few, many = commenter_with(1, "@few"), commenter_with(6, "@many")
+    with django_assert_max_num_queries(40) as one:
+        assert _erase(head, few) == (1, 1)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert _erase(head, many) == (6, 6)
