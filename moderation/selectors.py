@@ -32,6 +32,7 @@ from moderation.models import (
     MonthlyCount,
 )
 from moderation.models.commenter import display_handle, handle_key
+from portal.models import Concern
 
 PAGE_SIZE = 50
 
@@ -345,6 +346,9 @@ def erasure_summary(commenter):
         **counts,
         "cleared_before": counts["total"] - counts["with_details"],
         "files": EvidenceFile.objects.filter(entry__in=entries, removed_at__isnull=True).count(),
+        "reports": Concern.objects.filter(moderation_entries__in=entries, redacted_at__isnull=True)
+        .distinct()
+        .count(),
         "held": list(entries.filter(legal_hold=True).order_by("pk").values_list("pk", flat=True)),
         "open_plan": ManagementPlan.objects.filter(
             commenter=commenter, status=ManagementPlan.Status.OPEN

@@ -8,9 +8,11 @@ import datetime
 import functools
 import logging
 import re
+from urllib.parse import parse_qsl, quote, quote_plus, urlencode
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from moderation import detector, notifications, rollups, rules
@@ -32,7 +34,9 @@ from moderation.models import (
     Reconsideration,
 )
 from moderation.models.commenter import FORGOTTEN_KEY, handle_key
+from portal.models import ConcernEvent
 from portal.moments import local_day, local_moment
+from portal.services.concerns import concerns_erase
 from portal.services.errors import ActionConflict, ActionError, ActionRefused
 
 __all__ = ["ActionConflict", "ActionError", "ActionRefused"]
@@ -478,6 +482,9 @@ def _files_remove(records, *, actor, why, action="evidence_removed"):
 # their comment, and the notes made about them.
 PERSONAL_FIELDS = ("excerpt", "comment_url", "notes")
 
+# Why a handle goes when retention, not a decision, removes it.
+FORGOTTEN_WHY = "every entry about them had reached its retention date"
+
 
 def _personal_data_due(today):
     return Entry.objects.filter(
@@ -525,9 +532,10 @@ def _personal_data_remove(ids, *, actor, why, action="personal_data_removed"):
     )
 
 
-def commenter_forget_if_nothing_kept(commenter_id):
+def commenter_forget_if_nothing_kept(commenter_id, *, actor=None, why=FORGOTTEN_WHY):
     """Forget a commenter's handle once no entry still holds their personal data (every
     one past its retention date and not on hold) and no management plan for them is open.
+    The handle is taken out of whatever staff wrote about them too (``_handle_taken_out``).
     The record stays, so their entries still count together; a new entry with the same
     handle starts afresh. Returns True when the handle went."""
     # Locked first, as logging an entry locks them (``_commenter_for``): an entry saved at
@@ -541,16 +549,72 @@ def commenter_forget_if_nothing_kept(commenter_id):
     )
     if kept.exists() or open_plan.exists():
         return False
+    _handle_taken_out(commenter, actor=actor, why=why)
     Commenter.objects.filter(pk=commenter_id).update(
         handle="", handle_key=f"{FORGOTTEN_KEY}{commenter_id}", repeat_offender_since=None
     )
     return True
 
 
+def _handle_taken_out(commenter, *, actor, why):
+    """Take the commenter's handle out of every note staff typed about them, here and in
+    history, and remove the staff reports their entries were made from, so that nothing
+    kept names them once their handle goes. What was done, and when, stays."""
+    entries = Entry.objects.filter(commenter_id=commenter.pk)
+    plans = ManagementPlan.objects.filter(commenter_id=commenter.pk)
+    concerns = entries.filter(concern__isnull=False).values("concern_id")
+    bare = _bare(commenter.handle)
+    if bare:
+        reasons = ("not_told_reason", "legal_hold_reason")
+        for rows, fields in (
+            (entries, reasons),
+            (Entry.history.filter(commenter_id=commenter.pk), reasons),
+            (plans, ("summary", "outcome")),
+            (ManagementPlan.history.filter(commenter_id=commenter.pk), ("summary", "outcome")),
+            (PlanStep.objects.filter(plan__in=plans), ("description",)),
+            (PlanStep.history.filter(plan_id__in=plans.values("pk")), ("description",)),
+            (EntryEvent.objects.filter(entry__commenter_id=commenter.pk), ("comment",)),
+            (ConcernEvent.objects.filter(concern_id__in=concerns), ("comment",)),
+        ):
+            _rewrite(rows, fields, [bare], lambda text: _without_handle(text, bare))
+        # A log export filtered by their handle keeps, in its record, the query it was
+        # asked with: their handle in it goes, the rest of the filter stays.
+        _rewrite(
+            ExportRecord.objects.all(),
+            ("detail",),
+            {quote(bare, safe=""), quote_plus(bare, safe="")},
+            lambda detail: urlencode(
+                [(key, _without_handle(value, bare)) for key, value in parse_qsl(detail)]
+            ),
+        )
+    concerns_erase([row["concern_id"] for row in concerns], actor=actor, why=why)
+
+
+def _rewrite(rows, fields, needles, change):
+    """Apply ``change`` to ``fields`` of each of ``rows`` that holds one of ``needles``:
+    one query to find them and one to save them, however many."""
+    holding = Q()
+    for needle in needles:
+        for name in fields:
+            holding |= Q(**{f"{name}__icontains": needle})
+    found = list(rows.filter(holding).only(*fields))
+    for row in found:
+        for name in fields:
+            setattr(row, name, change(getattr(row, name)))
+    # A plain query set: history rows are saved without writing history of their own, and
+    # a timeline's rows, which its models keep from any change (AppendOnlyModel), are
+    # changed on purpose, only to take a person's handle out of them.
+    models.QuerySet(rows.model, using=rows.db).bulk_update(found, fields, batch_size=500)
+
+
+def _bare(handle):
+    return (handle or "").strip().lstrip("@")
+
+
 def _without_handle(text, handle):
     """``text`` with the commenter's handle (with or without @, any case) taken out, so
-    the record of removing their details does not keep them."""
-    bare = handle.strip().lstrip("@")
+    that what is kept about them no longer names them."""
+    bare = _bare(handle)
     if not bare:
         return text
     # Whole handles only: a short one ("@jo") must not eat into other words ("major").
@@ -601,7 +665,7 @@ def commenter_erase(*, actor, commenter_id, reason):
         _files_remove(files, actor=actor, why=why, action="evidence_erased")
         cleared = [entry.pk for entry in entries if entry.personal_data_removed_at is None]
         _personal_data_remove(cleared, actor=actor, why=why, action="details_erased")
-        commenter_forget_if_nothing_kept(commenter_id)
+        commenter_forget_if_nothing_kept(commenter_id, actor=actor, why=why)
     return len(files), len(cleared)
 
 

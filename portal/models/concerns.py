@@ -216,6 +216,7 @@ class ConcernEvent(TransitionRecord):
         "close": "closed it",
         "linked": "linked it to a record",
         "redacted": "removed the link and description at the end of the retention period",
+        "erased": "removed the link and description with the commenter's details",
     }
 
     class Meta(TransitionRecord.Meta):

@@ -20,6 +20,7 @@ from .workflow import office_hours_start, require_comment, run_transition
 
 REDACTED = "[removed at the end of the retention period]"
 REDACTED_LINK = "https://removed.invalid/"
+ERASED = "[removed with the details of the person it was about]"
 
 
 def concern_report(*, actor, kind, link, what_worries, someone_at_risk=False):
@@ -149,7 +150,7 @@ def retention_days():
 
 def concerns_redact_expired(now=None, limit=500):
     """Remove the link and description of reports closed longer ago than the retention
-    period; each removal is claimed by a conditional update and recorded. Returns how
+    period; each is locked, removed and recorded in a transaction of its own. Returns how
     many were removed."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=retention_days())
@@ -163,19 +164,56 @@ def concerns_redact_expired(now=None, limit=500):
     removed = 0
     for pk in due:
         with transaction.atomic():
-            claimed = Concern.objects.filter(pk=pk, redacted_at__isnull=True).update(
-                redacted_at=now, link=REDACTED_LINK, what_worries=REDACTED
-            )
-            if claimed != 1:
-                continue
-            ConcernEvent.objects.create(
-                concern_id=pk,
+            removed += _redact(
+                pk,
+                now=now,
                 actor=None,
-                at=now,
                 action="redacted",
-                from_state=Concern.State.CLOSED,
-                to_state=Concern.State.CLOSED,
+                description=REDACTED,
                 comment=f"Kept for {retention_days()} days after it was closed.",
             )
-            removed += 1
     return removed
+
+
+def concerns_erase(ids, *, actor, why):
+    """Remove now the link and description of the reports ``ids``, whatever their state:
+    they point at a person whose details are being removed (``why`` says so, without
+    naming them). Runs in the caller's transaction. Returns how many were removed."""
+    now = timezone.now()
+    return sum(
+        _redact(
+            pk,
+            now=now,
+            actor=actor,
+            action="erased",
+            description=ERASED,
+            comment=f"Removed with the commenter's details: {why}.",
+        )
+        for pk in ids
+    )
+
+
+def _redact(pk, *, now, actor, action, description, comment):
+    """Blank one report's link and description unless that is done already, and say so
+    on its timeline. Runs in a transaction. Returns 1 when this call did it."""
+    concern = (
+        Concern.objects.select_for_update()
+        .filter(pk=pk, redacted_at__isnull=True)
+        .only("state")
+        .first()
+    )
+    if concern is None:
+        return 0
+    Concern.objects.filter(pk=pk).update(
+        redacted_at=now, link=REDACTED_LINK, what_worries=description
+    )
+    ConcernEvent.objects.create(
+        concern_id=pk,
+        actor=actor,
+        at=now,
+        action=action,
+        from_state=concern.state,
+        to_state=concern.state,
+        comment=comment,
+    )
+    return 1

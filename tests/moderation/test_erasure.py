@@ -191,6 +191,7 @@ def test_the_page_says_what_goes_what_stays_and_asks_for_a_reason(as_user, head,
     assert "from 2 entries and their history;" in page
     assert "retention has already cleared" not in page
     assert "2 evidence files still kept" in page
+    assert "no staff reports" in page
     assert 'name="reason"' in page and 'name="confirm"' in page
 
     # Not confirmed: nothing goes, and the reason typed is kept.
@@ -284,3 +285,127 @@ def test_removing_asks_the_same_queries_however_many_entries_and_files(
         assert _erase(head, few) == (1, 1)
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert _erase(head, many) == (6, 6)
+
+
+# Nothing left anywhere that names them
+
+
+def _rows_naming(needle):
+    """Every row of every table, history and timelines included, whose text holds
+    ``needle`` in any case: (table, column) pairs."""
+    from django.apps import apps
+    from django.db import models
+    from django.db.models.functions import Cast
+
+    found = []
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if not isinstance(field, (models.CharField, models.TextField, models.JSONField)):
+                continue
+            rows = model._base_manager.annotate(_text=Cast(field.name, models.TextField()))
+            if rows.filter(_text__icontains=needle).exists():
+                found.append((model._meta.db_table, field.column))
+    return found
+
+
+def _written_about(comms, account, handle):
+    """An entry made from a staff report, with the handle written into every note staff
+    can type about a commenter: the report, the reason they were not told, a legal hold,
+    a reconsideration, a closed plan and its steps, and a log export filtered by it."""
+    from moderation.models import AuthorTold, ExportRecord
+    from portal.services import concerns as concern_services
+
+    bare = handle.lstrip("@")
+    reporter = factories.member_of(account.team, username="reporter")
+    concern = concern_services.concern_report(
+        actor=reporter,
+        kind="comment",
+        link=f"https://x.com/{bare}/status/1",
+        what_worries=f"{handle} keeps posting about a patient.",
+    )
+    entry = services.entry_create(
+        actor=comms,
+        data=entry_data(
+            account,
+            handle=handle,
+            author_told=AuthorTold.NOT_TOLD,
+            not_told_reason=f"{bare} has blocked the account",
+        ),
+        concern=concern,
+    )
+    services.entry_set_legal_hold(
+        actor=comms, entry_id=entry.pk, hold=True, reason=f"Claim by {handle}"
+    )
+    services.entry_set_legal_hold(actor=comms, entry_id=entry.pk, hold=False)
+    services.entry_reconsider(
+        actor=comms, entry_id=entry.pk, outcome="kept_hidden", comment=f"{bare} edited it"
+    )
+    plan = services.plan_create(
+        actor=comms,
+        commenter=entry.commenter,
+        summary=f"{handle} posts daily.",
+        owner=comms,
+        review_on=timezone.localdate() + datetime.timedelta(days=30),
+        steps=[f"Message {handle} privately"],
+    )
+    services.plan_update(
+        actor=comms,
+        plan_id=plan.pk,
+        owner=comms,
+        review_on=plan.review_on,
+        done_steps=list(plan.steps.all()),
+        outcome=f"{bare.upper()} stopped.",
+        close=True,
+    )
+    services.export_record(
+        user=comms, kind=ExportRecord.Kind.LOG_CSV, detail=f"handle=%40{bare}&account=1"
+    )
+    return entry, concern
+
+
+def test_once_removed_no_table_holds_the_handle_anywhere(as_user, head, comms, account):
+    entry, concern = _written_about(comms, account, "@quiet_heron")
+    assert len(_rows_naming("quiet_heron")) > 8  # the scan finds what is there
+    url = reverse("moderation:commenter_erase", args=[entry.commenter_id])
+    page = as_user(head).get(url).content.decode()
+    assert "the summary, steps and outcome of their closed management plans" in page
+    assert "the link and description of 1 staff report their entries" in page
+
+    _erase(head, entry.commenter)
+
+    assert _rows_naming("quiet_heron") == [], _rows_naming("quiet_heron")
+    # What was done stays, with the handle taken out of what staff wrote.
+    entry.refresh_from_db()
+    assert entry.not_told_reason == "[the commenter] has blocked the account"
+    plan = entry.commenter.plans.get()
+    assert (plan.summary, plan.outcome) == (
+        "[the commenter] posts daily.",
+        "[the commenter] stopped.",
+    )
+    assert plan.steps.get().description == "Message [the commenter] privately"
+    assert entry.events.get(action="reconsidered").comment.endswith("[the commenter] edited it")
+    # The staff report it came from no longer says where the comment was or what it said.
+    concern.refresh_from_db()
+    assert concern.redacted_at is not None
+    (removed,) = concern.events.filter(action="erased")
+    assert removed.actor == head
+    page = as_user(comms).get(concern.get_absolute_url()).content.decode()
+    assert "the timeline says why" in page
+    assert "removed the link and description with the commenter&#x27;s details" in page
+    assert "Erasure request IG-42 upheld" in page
+
+
+def test_when_retention_forgets_the_handle_no_table_holds_it(comms, account):
+    entry, concern = _written_about(comms, account, "@quiet_heron")
+    Entry.objects.filter(pk=entry.pk).update(
+        evidence_retain_until=timezone.localdate() - datetime.timedelta(days=1)
+    )
+
+    services.retention_expire_all()
+
+    entry.commenter.refresh_from_db()
+    assert entry.commenter.is_forgotten
+    assert _rows_naming("quiet_heron") == [], _rows_naming("quiet_heron")
+    concern.refresh_from_db()
+    (removed,) = concern.events.filter(action="erased")
+    assert removed.actor is None
