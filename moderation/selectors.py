@@ -349,9 +349,22 @@ def erasure_summary(commenter):
         "reports": Concern.objects.filter(moderation_entries__in=entries, redacted_at__isnull=True)
         .distinct()
         .count(),
-        "held": list(entries.filter(legal_hold=True).order_by("pk").values_list("pk", flat=True)),
+        **erasure_obstacles(commenter.pk),
+    }
+
+
+def erasure_obstacles(commenter_id):
+    """What must be settled before a commenter's details can be removed early: the
+    entries whose evidence is on legal hold (``held``, their ids) and their open
+    management plan (``open_plan``, or None)."""
+    return {
+        "held": list(
+            Entry.objects.filter(commenter_id=commenter_id, legal_hold=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ),
         "open_plan": ManagementPlan.objects.filter(
-            commenter=commenter, status=ManagementPlan.Status.OPEN
+            commenter_id=commenter_id, status=ManagementPlan.Status.OPEN
         ).first(),
     }
 

@@ -15,7 +15,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from moderation import detector, notifications, rollups, rules
+from moderation import detector, notifications, rollups, rules, selectors
 from moderation import evidence as evidence_store
 from moderation.models import (
     Action,
@@ -649,16 +649,14 @@ def commenter_erase(*, actor, commenter_id, reason):
         entries = list(
             Entry.objects.select_for_update().filter(commenter_id=commenter_id).order_by("pk")
         )
-        held = [entry.pk for entry in entries if entry.legal_hold]
-        if held:
+        obstacles = selectors.erasure_obstacles(commenter_id)
+        if obstacles["held"]:
             raise ActionConflict(
                 "Entries on legal hold must be kept: "
-                + ", ".join(f"#{pk}" for pk in held)
+                + ", ".join(f"#{pk}" for pk in obstacles["held"])
                 + ". Lift the hold first if it is no longer needed."
             )
-        if ManagementPlan.objects.filter(
-            commenter_id=commenter_id, status=ManagementPlan.Status.OPEN
-        ).exists():
+        if obstacles["open_plan"]:
             raise ActionConflict("Close their open management plan first.")
         why = f"removed early by decision: {_without_handle(reason, commenter.handle)}"
         files = list(EvidenceFile.objects.filter(entry__in=entries, removed_at__isnull=True))
