@@ -9,6 +9,7 @@ from moderation.models import (
     EntryAction,
     EntryCategory,
     EntryEvent,
+    Erasure,
     EvidenceDownload,
     EvidenceFile,
     ExportRecord,
@@ -62,6 +63,12 @@ class EvidenceDownloadAdmin(ReadOnlyAdmin):
 class ExportRecordAdmin(ReadOnlyAdmin):
     list_display = ["kind", "user", "at", "detail"]
     list_select_related = ["user"]
+
+
+@admin.register(Erasure)
+class ErasureAdmin(ReadOnlyAdmin):
+    list_display = ["at", "user", "commenter", "entries", "files"]
+    list_select_related = ["user", "commenter"]
 
 
 @admin.register(EntryCategory)

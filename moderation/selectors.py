@@ -26,7 +26,9 @@ from moderation.models import (
     EntryAction,
     EntryCategory,
     EntryEvent,
+    Erasure,
     EvidenceFile,
+    ExportRecord,
     HateCrimeStrand,
     ManagementPlan,
     MonthlyCount,
@@ -367,6 +369,18 @@ def erasure_obstacles(commenter_id):
             commenter_id=commenter_id, status=ManagementPlan.Status.OPEN
         ).first(),
     }
+
+
+def subject_access_exports():
+    """Every subject access export, newest first, with who took it and whose it was."""
+    return ExportRecord.objects.filter(kind=ExportRecord.Kind.SUBJECT_ACCESS).select_related(
+        "user", "commenter"
+    )
+
+
+def erasures():
+    """Every early removal of a commenter's details, newest first."""
+    return Erasure.objects.select_related("user", "commenter")
 
 
 def commenter_plans(commenter):

@@ -26,6 +26,7 @@ from moderation.models import (
     EntryAction,
     EntryCategory,
     EntryEvent,
+    Erasure,
     EvidenceDownload,
     EvidenceFile,
     ExportRecord,
@@ -664,6 +665,13 @@ def commenter_erase(*, actor, commenter_id, reason):
         cleared = [entry.pk for entry in entries if entry.personal_data_removed_at is None]
         _personal_data_remove(cleared, actor=actor, why=why, action="details_erased")
         commenter_forget_if_nothing_kept(commenter_id, actor=actor, why=why)
+        Erasure.objects.create(
+            commenter=commenter,
+            user=actor,
+            reason=_without_handle(reason, commenter.handle),
+            entries=len(cleared),
+            files=len(files),
+        )
     return len(files), len(cleared)
 
 

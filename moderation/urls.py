@@ -21,6 +21,7 @@ urlpatterns = [
     path("moderation/people/<int:pk>/remove/", people.commenter_erase, name="commenter_erase"),
     path("moderation/people/<int:pk>/plan/", people.plan_create, name="plan_create"),
     path("moderation/plans/<int:pk>/", people.plan_detail, name="plan"),
+    path("moderation/information-rights/", people.rights, name="rights"),
     path("moderation/reports/", reports.report, name="report"),
     path("moderation/categories/", taxonomy.category_list, name="categories"),
     path("moderation/categories/new/", taxonomy.category_create, name="category_create"),

@@ -9,7 +9,7 @@ from .entry import (
     HateCrimeStrand,
     Reconsideration,
 )
-from .evidence import EvidenceDownload, EvidenceFile, ExportRecord
+from .evidence import Erasure, EvidenceDownload, EvidenceFile, ExportRecord
 from .rollup import MonthlyCount
 from .taxonomy import Category
 
@@ -22,6 +22,7 @@ __all__ = [
     "EntryAction",
     "EntryCategory",
     "EntryEvent",
+    "Erasure",
     "EvidenceDownload",
     "EvidenceFile",
     "ExportRecord",

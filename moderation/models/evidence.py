@@ -97,3 +97,23 @@ class ExportRecord(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} by {self.user_id}"
+
+
+class Erasure(AppendOnlyModel):
+    """A decision to remove what was held about a commenter before retention would (an
+    erasure request or an objection upheld): who decided, when, why and how much went."""
+
+    commenter = models.ForeignKey(
+        "moderation.Commenter", on_delete=models.PROTECT, related_name="erasures"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(help_text="As given, with the commenter's handle taken out.")
+    entries = models.PositiveIntegerField("entries cleared")
+    files = models.PositiveIntegerField("evidence files removed")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"Details of commenter {self.commenter_id} removed by {self.user_id}"

@@ -26,6 +26,10 @@ from moderation.views.common import (
 ENTRIES_PER_PAGE = 100
 
 
+def _counted(number, one, many):
+    return f"{number} {one if number == 1 else many}"
+
+
 def _get_commenter(user, pk):
     try:
         return selectors.commenter_for_page(user, pk)
@@ -113,6 +117,25 @@ def commenter_erase(request, pk):
     )
 
 
+# The information rights record lists each kind of decision a page at a time.
+RIGHTS_PER_PAGE = 25
+
+
+@full_reader_required
+def rights(request):
+    """What was done about people's rights over their data: each subject access export
+    and each early removal of a commenter's details, newest first, so that whoever answers
+    a request can show when and by whom it was done."""
+    pages = {
+        name: Paginator(rows, RIGHTS_PER_PAGE).get_page(request.GET.get(name))
+        for name, rows in (
+            ("removals", selectors.erasures()),
+            ("exports", selectors.subject_access_exports()),
+        )
+    }
+    return render(request, "moderation/rights.html", pages)
+
+
 @full_reader_required
 def commenter_export(request, pk):
     """Everything held about one handle, for a subject access request: a zip of a readable
@@ -167,7 +190,9 @@ def commenter_export(request, pk):
     services.export_record(
         user=request.user,
         kind=ExportRecord.Kind.SUBJECT_ACCESS,
-        detail=f"{len(entries)} entries, {len(record['evidence_files'])} files",
+        detail=_counted(len(entries), "entry", "entries")
+        + ", "
+        + _counted(len(record["evidence_files"]), "evidence file", "evidence files"),
         commenter=commenter,
     )
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")

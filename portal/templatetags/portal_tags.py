@@ -63,6 +63,15 @@ STATE_STYLES = {
 }
 
 
+@register.simple_tag(takes_context=True)
+def page_query(context, param, number):
+    """The current query string with ``param`` set to ``number``: ``{% querystring %}``
+    for a page whose list's page parameter is named by a variable (a page of two lists)."""
+    query = context["request"].GET.copy()
+    query[param] = number
+    return f"?{query.urlencode()}"
+
+
 @register.filter
 def filters_on(form):
     """Whether any of a filter form's visible fields was given a value (a page number or

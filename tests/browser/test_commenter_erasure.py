@@ -38,4 +38,14 @@ def test_the_head_removes_a_commenters_details_after_reading_what_goes(open_as, 
     page.goto(entry.get_absolute_url())
     assert "Words to forget" not in page.content()
     assert page.get_by_text("Request IG-42 upheld").first.is_visible()
+
+    # The decision is on the information rights record, on a desktop and on a phone.
+    page.get_by_role("link", name="Information rights").click()
+    removals = page.get_by_role("table", name="1 removal, newest first")
+    assert removals.get_by_role("cell", name="Request IG-42 upheld").is_visible()
+    assert removals.get_by_role("link", name="(handle removed)").is_visible()
+    assert_accessible(page)
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert page.js_errors == []

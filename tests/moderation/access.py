@@ -32,6 +32,7 @@ ROUTES = {
     ),
     "moderation:plan_create": Route(WRITE, kwargs=lambda w: {"pk": w.plain_commenter.pk}),
     "moderation:plan": Route(FULL_READ, kwargs=lambda w: {"pk": w.plan.pk}),
+    "moderation:rights": Route(FULL_READ),
     "moderation:report": Route(READ),
     "moderation:categories": Route(READ),
     "moderation:category_create": Route(WRITE),

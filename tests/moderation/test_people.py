@@ -153,3 +153,4 @@ def test_everything_held_about_a_handle_exports_for_a_subject_access_request(
     assert (
         export.user == auditor and export.commenter == person and export.kind == "subject_access"
     )
+    assert export.detail == "2 entries, 1 evidence file"

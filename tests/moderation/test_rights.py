@@ -1,0 +1,118 @@
+"""The information rights record: each early removal of a commenter's details and each
+subject access export, for those who read all of the log, a page at a time."""
+
+import pytest
+from django.urls import reverse
+
+from moderation import services
+from moderation.models import Erasure, ExportRecord
+from tests import factories
+from tests.moderation.helpers import log_entry
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("moderation:rights")
+
+
+@pytest.fixture
+def account(team):
+    return factories.managed_account(team=team)
+
+
+def _export(user, commenter, detail="2 entries, 1 evidence file"):
+    return services.export_record(
+        user=user, kind=ExportRecord.Kind.SUBJECT_ACCESS, detail=detail, commenter=commenter
+    )
+
+
+def test_removing_a_commenters_details_is_recorded_with_the_handle_out_of_the_reason(
+    head, comms, account
+):
+    entry = log_entry(comms, account, handle="@gone_soon")
+    log_entry(comms, account, handle="@gone_soon")
+    services.commenter_erase(
+        actor=head, commenter_id=entry.commenter_id, reason="gone_soon asked, request IG-9"
+    )
+    (removal,) = Erasure.objects.all()
+    assert (removal.commenter_id, removal.user, removal.entries, removal.files) == (
+        entry.commenter_id,
+        head,
+        2,
+        0,
+    )
+    assert removal.reason == "[the commenter] asked, request IG-9"
+
+
+def test_a_refused_removal_records_nothing(head, comms, account):
+    entry = log_entry(comms, account, handle="@kept")
+    services.entry_set_legal_hold(actor=comms, entry_id=entry.pk, hold=True, reason="Claim")
+    with pytest.raises(services.ActionConflict):
+        services.commenter_erase(actor=head, commenter_id=entry.commenter_id, reason="Asked")
+    assert not Erasure.objects.exists()
+
+
+def test_the_page_lists_removals_and_exports_newest_first(as_user, head, comms, auditor, account):
+    gone = log_entry(comms, account, handle="@gone_soon")
+    kept = log_entry(comms, account, handle="@still_here")
+    _export(comms, gone.commenter, detail="1 entry, 0 evidence files")
+    _export(auditor, kept.commenter, detail="3 entries, 2 evidence files")
+    services.commenter_erase(actor=head, commenter_id=gone.commenter_id, reason="Request IG-9")
+
+    for reader in (head, comms, auditor):
+        page = as_user(reader).get(URL).content.decode()
+        assert "1 removal, newest first" in page
+        assert "Request IG-9" in page
+        assert "2 exports, newest first" in page
+        assert page.index("3 entries, 2 evidence files") < page.index("1 entry, 0 evidence files")
+        # The removed commenter is shown as removed, the other by their handle.
+        assert "(handle removed)" in page and "@still_here" in page
+        assert "gone_soon" not in page
+        assert f'href="{gone.commenter.get_absolute_url()}"' in page
+
+
+def test_the_page_says_when_nothing_has_been_done(as_user, comms):
+    page = as_user(comms).get(URL).content.decode()
+    assert "No commenter's details have been removed early." in page
+    assert "No subject access export has been taken." in page
+
+
+def test_each_list_pages_on_its_own(as_user, comms, account):
+    entry = log_entry(comms, account, handle="@asked_often")
+    for number in range(30):
+        _export(comms, entry.commenter, detail=f"export number {number}")
+    client = as_user(comms)
+    first = client.get(URL).content.decode()
+    assert "export number 29" in first and "export number 4<" not in first
+    assert 'href="?exports=2"' in first
+    second = client.get(URL, {"exports": 2}).content.decode()
+    assert "export number 4<" in second and "export number 29" not in second
+
+
+def test_only_those_who_read_all_the_log_see_it_and_its_link(
+    as_user, comms, auditor, safeguarding_lead, member
+):
+    assert f'href="{URL}"' in as_user(comms).get(reverse("moderation:log")).content.decode()
+    for reader in (comms, auditor):
+        assert as_user(reader).get(URL).status_code == 200
+    lead_log = as_user(safeguarding_lead).get(reverse("moderation:log")).content.decode()
+    assert f'href="{URL}"' not in lead_log
+    for person in (safeguarding_lead, member):
+        assert as_user(person).get(URL).status_code == 403
+
+
+def test_the_page_asks_the_same_queries_however_many_rows(
+    as_user, head, comms, account, django_assert_max_num_queries
+):
+    client = as_user(comms)
+    entry = log_entry(comms, account, handle="@one")
+    _export(comms, entry.commenter)
+    services.commenter_erase(actor=head, commenter_id=entry.commenter_id, reason="Asked")
+    client.get(URL)
+    with django_assert_max_num_queries(14) as few:
+        client.get(URL)
+    for number in range(6):
+        more = log_entry(comms, account, handle=f"@person_{number}")
+        _export(head, more.commenter)
+        services.commenter_erase(actor=head, commenter_id=more.commenter_id, reason="Asked")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(URL).status_code == 200
