@@ -581,7 +581,7 @@ def _handle_taken_out(commenter, *, actor, why):
         # A log export filtered by their handle keeps, in its record, the query it was
         # asked with: their handle in it goes, the rest of the filter stays.
         _rewrite(
-            ExportRecord.objects.all(),
+            ExportRecord.objects.filter(kind=ExportRecord.Kind.LOG_CSV),
             ("detail",),
             {quote(bare, safe=""), quote_plus(bare, safe="")},
             lambda detail: urlencode(
