@@ -333,6 +333,14 @@ def commenter_entries(user, commenter):
     )
 
 
+def commenter_reports(entries):
+    """The staff reports ``entries`` were made from, still holding their link and words."""
+    return Concern.objects.filter(
+        pk__in=[entry.concern_id for entry in entries if entry.concern_id],
+        redacted_at__isnull=True,
+    ).order_by("created_at", "pk")
+
+
 def erasure_summary(commenter):
     """What removing a commenter's details would take away, and what stops it, for the
     page that asks the head of communications to confirm."""

@@ -162,10 +162,23 @@ def commenter_export(request, pk):
                 "guidelines_breached": [c.name for c in e.categories.all()],
                 "actions": e.action_labels,
                 "told_why": e.get_author_told_display(),
+                "why_not_told": e.not_told_reason,
+                "hate_crime_strand": e.get_hate_crime_strand_display(),
+                "safeguarding_concern": e.safeguarding,
                 "reconsideration": e.get_reconsideration_display(),
                 "notes": e.notes,
             }
             for e in entries
+        ],
+        # What staff reported about their comments; who reported them is not theirs.
+        "staff_reports": [
+            {
+                "reported": concern.created_at.isoformat(),
+                "what_it_is": concern.get_kind_display(),
+                "link": concern.link,
+                "what_worried_them": concern.what_worries,
+            }
+            for concern in selectors.commenter_reports(entries)
         ],
         "management_plans": [
             {

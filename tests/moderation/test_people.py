@@ -154,3 +154,50 @@ def test_everything_held_about_a_handle_exports_for_a_subject_access_request(
         export.user == auditor and export.commenter == person and export.kind == "subject_access"
     )
     assert export.detail == "2 entries, 1 evidence file"
+
+
+def test_the_subject_access_export_holds_why_they_were_not_told_and_the_staff_reports(
+    comms, member, team, as_user
+):
+    from moderation import services
+    from moderation.models import AuthorTold
+    from portal.services import concerns as concern_services
+    from tests.moderation.helpers import entry_data
+
+    account = factories.managed_account(team=team, name="Team page")
+    concern = concern_services.concern_report(
+        actor=member,
+        kind="comment",
+        link="https://www.facebook.com/team/posts/3?comment_id=8",
+        what_worries="The same person keeps posting about the ward.",
+    )
+    entry = services.entry_create(
+        actor=comms,
+        data=entry_data(
+            account,
+            handle="@asks_for_copy",
+            author_told=AuthorTold.NOT_TOLD,
+            not_told_reason="Telling them would inflame it",
+            hate_crime_strand="race",
+            safeguarding=True,
+        ),
+        concern=concern,
+    )
+    response = as_user(comms).get(
+        reverse("moderation:commenter_export", args=[entry.commenter_id])
+    )
+    record = json.loads(zipfile.ZipFile(io.BytesIO(response.content)).read("record.json"))
+    (held,) = record["entries"]
+    assert held["why_not_told"] == "Telling them would inflame it"
+    assert held["hate_crime_strand"] == entry.get_hate_crime_strand_display()
+    assert held["safeguarding_concern"] is True
+    assert record["staff_reports"] == [
+        {
+            "reported": concern.created_at.isoformat(),
+            "what_it_is": concern.get_kind_display(),
+            "link": "https://www.facebook.com/team/posts/3?comment_id=8",
+            "what_worried_them": "The same person keeps posting about the ward.",
+        }
+    ]
+    # Who made the report is not the commenter's data.
+    assert str(member) not in json.dumps(record)
