@@ -445,7 +445,8 @@ class CommenterEraseForm(forms.Form):
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="For example an erasure request upheld by information governance, with "
-        "its reference. Do not write their handle or name: it is taken out if you do.",
+        "its reference. Do not write their name or contact details. Their handle, e-mail "
+        "addresses, phone numbers and postcodes are taken out if you do.",
     )
     confirm = forms.BooleanField(
         label="I understand that what is removed cannot be brought back",

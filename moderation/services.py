@@ -637,7 +637,9 @@ def commenter_erase(*, actor, commenter_id, reason):
         raise ActionRefused(
             "Only the head of communications can remove what is held about a commenter."
         )
-    reason = " ".join((reason or "").split())
+    # Kept in every entry's timeline and the information rights record: no contact
+    # details of the person, whatever was typed.
+    reason = detector.redact(" ".join((reason or "").split()))
     if not reason:
         raise ActionError(
             "Say why their details are being removed.",

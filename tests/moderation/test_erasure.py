@@ -101,6 +101,16 @@ def test_the_handle_written_in_the_reason_is_not_kept(head, logged):
     assert "[the commenter] asked us to delete; [the commenter] confirmed" in event.comment
 
 
+def test_contact_details_written_in_the_reason_are_not_kept(head, logged):
+    first, _ = logged
+    _erase(head, first.commenter, reason="Asked by jo.bloggs@example.com on 07700 900123")
+    (event,) = first.events.filter(action="details_erased")
+    assert "Asked by [e-mail removed] on [phone number removed]" in event.comment
+    assert first.commenter.erasures.get().reason == (
+        "Asked by [e-mail removed] on [phone number removed]"
+    )
+
+
 @pytest.mark.parametrize(
     ("handle", "reason", "kept"),
     [
