@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts_requests.models import ManagedAccount, Platform
 from moderation import services
 from moderation.evidence import CleanFile, clean_upload
-from moderation.models import Action, AuthorTold, Category, Entry, HateCrimeStrand
+from moderation.models import Action, AuthorTold, Category, Entry, ExportRecord, HateCrimeStrand
 from portal.models import Team, User
 
 
@@ -98,7 +98,7 @@ def load(stdout):
         author_told=AuthorTold.NOT_TOLD,
         not_told_reason="An automated account.",
     )
-    log(
+    erased = log(
         comms,
         120,
         corporate,
@@ -177,7 +177,22 @@ def load(stdout):
             not_told_reason="Safeguarding referral: contact is for the safeguarding team.",
             files=[_screenshot()],
         )
+    # One commenter asked for their details to be erased, and it was upheld; another
+    # asked for a copy of what is held about them.
+    services.commenter_erase(
+        actor=head,
+        commenter_id=erased.commenter_id,
+        reason="Erasure request IG-2026-014 upheld by information governance.",
+    )
+    asked = Entry.objects.filter(commenter__handle="@truthseeker_22").first()
+    services.export_record(
+        user=comms,
+        kind=ExportRecord.Kind.SUBJECT_ACCESS,
+        detail="3 entries, 2 evidence files",
+        commenter=asked.commenter,
+    )
     stdout.write(
         "Demo moderation entries created, with a repeat offender, a hate-crime referral, "
-        "a safeguarding concern and one past its retention date."
+        "a safeguarding concern, one past its retention date, one commenter's details "
+        "removed on request and one subject access export."
     )

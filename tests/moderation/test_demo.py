@@ -3,7 +3,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from moderation.models import Commenter, Entry, EvidenceFile
+from moderation.models import Commenter, Entry, Erasure, EvidenceFile, ExportRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -19,9 +19,14 @@ def test_the_demo_has_moderation_entries_on_the_demo_accounts():
     # Personal data in the demo excerpts was redacted on the way in, as in real use.
     assert not Entry.objects.filter(excerpt__contains="07700").exists()
     # One shows what the retention job leaves of an entry past its date.
-    (past,) = Entry.objects.filter(personal_data_removed_at__isnull=False)
+    (past,) = Entry.objects.filter(events__action="personal_data_removed")
     assert (past.excerpt, past.notes) == ("", "") and past.commenter.is_forgotten
-    assert past.events.filter(action="personal_data_removed").exists()
+    # Another, what removing a commenter's details on request leaves, on the
+    # information rights record beside a subject access export.
+    (erased,) = Erasure.objects.all()
+    assert erased.commenter.is_forgotten and erased.entries == 1
+    assert Entry.objects.get(commenter=erased.commenter).excerpt == ""
+    assert ExportRecord.objects.filter(kind=ExportRecord.Kind.SUBJECT_ACCESS).count() == 1
     assert not Entry.objects.filter(personal_data_removed_at__isnull=True, excerpt="").exists()
     count = Entry.objects.count()
     call_command("load_demo", stdout=io.StringIO())  # running again adds nothing
