@@ -116,18 +116,23 @@ def clear_expired_sessions():
 
 @shared_task(acks_late=True)
 def clear_old_sign_in_records():
-    """Delete the records of sign-ins older than ``SIGN_IN_RECORDS_KEEP_DAYS`` and the
-    counts of wrong passwords whose pause is over: both hold an address and a user name.
-    Returns how many of each went."""
+    """Delete the records of sign-ins older than ``SIGN_IN_RECORDS_KEEP_DAYS``, the
+    counts of wrong passwords whose pause is over (both hold an address and a user name)
+    and the password reset requests no longer counted. Returns how many of each went."""
     from axes.handlers.proxy import AxesProxyHandler
     from axes.models import AccessAttempt
     from django.conf import settings
     from django.utils import timezone
 
+    from portal.models import ResetRequest
+    from portal.passwords import RESET_WINDOW
+
     records = AxesProxyHandler.reset_logs(age_days=settings.SIGN_IN_RECORDS_KEEP_DAYS)
-    over = timezone.now() - settings.AXES_COOLOFF_TIME
+    now = timezone.now()
+    over = now - settings.AXES_COOLOFF_TIME
     attempts, _ = AccessAttempt.objects.filter(attempt_time__lte=over).delete()
-    return {"sign_ins": records, "failure_counts": attempts}
+    resets, _ = ResetRequest.objects.filter(at__lte=now - RESET_WINDOW).delete()
+    return {"sign_ins": records, "failure_counts": attempts, "reset_requests": resets}
 
 
 @shared_task(acks_late=True)

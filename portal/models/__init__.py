@@ -6,7 +6,7 @@ from .organisation import OrganisationProfile
 from .people import SIGN_IN_STATUS_QUERIES, Membership, SignInStatus, Team, User
 from .records import AppendOnlyModel, TransitionRecord
 from .reminders import ReminderSent
-from .sessions import Session
+from .sessions import ResetRequest, Session
 from .training import TrainingRequest, TrainingRequestEvent
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "OrganisationProfile",
     "ReadConfirmation",
     "ReminderSent",
+    "ResetRequest",
     "Session",
     "SignInStatus",
     "TableVersion",

@@ -20,3 +20,26 @@ class Session(AbstractBaseSession):
         from portal.sessions import SessionStore
 
         return SessionStore
+
+
+class ResetRequest(models.Model):
+    """One request for a password reset link, counted against the hourly limits.
+
+    Kept in the database so that every web process counts the same requests, and only
+    for the hour they count: ``key`` is a keyed hash of the e-mail address or network
+    address asked from, never the address itself.
+    """
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", "E-mail address"
+        ADDRESS = "address", "Network address"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "key", "at"], name="reset_request_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} reset request at {self.at}"

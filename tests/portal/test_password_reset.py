@@ -128,6 +128,33 @@ def test_requests_are_limited_per_e_mail_and_per_network_address(alice, db):
     assert len(mail.outbox) == passwords.PER_ADDRESS_PER_HOUR
 
 
+def test_the_limits_hold_across_web_processes_and_keep_no_address(alice, db):
+    from django.core.cache import cache
+
+    from portal import tasks
+    from portal.models import ResetRequest
+
+    with freeze_time("2026-12-07 09:00"):
+        for n in range(passwords.PER_EMAIL_PER_HOUR):
+            ask("alice.jones@trust.example.nhs.uk", address=f"192.0.2.{n}")
+    # Another web process has nothing in memory of these: the count is in the database.
+    cache.clear()
+    with freeze_time("2026-12-07 09:30"):
+        ask("alice.jones@trust.example.nhs.uk", address="192.0.2.99")
+    assert len(mail.outbox) == passwords.PER_EMAIL_PER_HOUR
+    kept = " ".join(ResetRequest.objects.values_list("key", flat=True))
+    assert "alice" not in kept.lower() and "192.0.2" not in kept
+    # An hour on, the earliest no longer count, and go as the next is counted.
+    with freeze_time("2026-12-07 10:01"):
+        ask("alice.jones@trust.example.nhs.uk", address="192.0.2.100")
+    assert len(mail.outbox) == passwords.PER_EMAIL_PER_HOUR + 1
+    assert ResetRequest.objects.filter(kind="email").count() == 2
+    kept = ResetRequest.objects.count()
+    with freeze_time("2026-12-07 11:02"):
+        assert tasks.clear_old_sign_in_records()["reset_requests"] == kept
+    assert not ResetRequest.objects.exists()
+
+
 def test_a_bad_address_is_explained_and_kept(db):
     response = Client().post(reverse("portal:password_reset"), {"email": "not an address"})
     page = response.content.decode()

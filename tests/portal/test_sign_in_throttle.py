@@ -178,11 +178,19 @@ def test_sign_in_records_are_kept_for_a_set_time_then_deleted_by_the_nightly_job
     assert AccessAttempt.objects.count() == 1
 
     with freeze_time("2026-08-31 09:00"):  # 91 days after alice's, 11 after bob's
-        assert tasks.clear_old_sign_in_records() == {"sign_ins": 1, "failure_counts": 1}
+        assert tasks.clear_old_sign_in_records() == {
+            "sign_ins": 1,
+            "failure_counts": 1,
+            "reset_requests": 0,
+        }
     assert list(AccessLog.objects.values_list("username", "ip_address")) == [("bob", HOME)]
     assert not AccessAttempt.objects.exists()
     with freeze_time("2026-08-31 09:00"):
-        assert tasks.clear_old_sign_in_records() == {"sign_ins": 0, "failure_counts": 0}
+        assert tasks.clear_old_sign_in_records() == {
+            "sign_ins": 0,
+            "failure_counts": 0,
+            "reset_requests": 0,
+        }
     tasks_run = {entry["task"] for entry in BEAT_SCHEDULE.values()}
     assert "portal.tasks.clear_old_sign_in_records" in tasks_run
 
