@@ -12,6 +12,7 @@ from portal.models import (
     OrganisationProfile,
     ReadConfirmation,
     ReminderSent,
+    ResetRequest,
     Session,
     TableVersion,
     Team,
@@ -50,6 +51,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ResetRequest)
+class ResetRequestAdmin(ReadOnlyAdmin):
+    """Password reset requests counted against the hourly limits, by a keyed hash of the
+    address asked from: how many and when, for spotting a flood."""
+
+    list_display = ["at", "kind", "key"]
+    list_filter = ["kind"]
 
 
 @admin.register(Session)
