@@ -483,8 +483,10 @@ def _files_remove(records, *, actor, why, action="evidence_removed"):
 # their comment, and the notes made about them.
 PERSONAL_FIELDS = ("excerpt", "comment_url", "notes")
 
-# Why a handle goes when retention, not a decision, removes it.
+# Why a handle goes, as the staff reports made about the commenter say it: when retention
+# removes it, and when it is removed early by a decision (whose reason stays in the log).
 FORGOTTEN_WHY = "every entry about them had reached its retention date"
+ERASED_WHY = "the head of communications decided to remove them early"
 
 
 def _personal_data_due(today):
@@ -666,7 +668,9 @@ def commenter_erase(*, actor, commenter_id, reason):
         _files_remove(files, actor=actor, why=why, action="evidence_erased")
         cleared = [entry.pk for entry in entries if entry.personal_data_removed_at is None]
         _personal_data_remove(cleared, actor=actor, why=why, action="details_erased")
-        commenter_forget_if_nothing_kept(commenter_id, actor=actor, why=why)
+        # The staff reports say only that it was decided: whoever reported the comment
+        # reads their report's timeline, and the reason is for the moderation log.
+        commenter_forget_if_nothing_kept(commenter_id, actor=actor, why=ERASED_WHY)
         Erasure.objects.create(
             commenter=commenter,
             user=actor,
