@@ -67,7 +67,7 @@ class ExportRecordAdmin(ReadOnlyAdmin):
 
 @admin.register(Erasure)
 class ErasureAdmin(ReadOnlyAdmin):
-    list_display = ["at", "user", "commenter", "entries", "files"]
+    list_display = ["at", "received_on", "user", "commenter", "entries", "files"]
     list_select_related = ["user", "commenter"]
 
 

@@ -183,6 +183,7 @@ def load(stdout):
         actor=head,
         commenter_id=erased.commenter_id,
         reason="Erasure request IG-2026-014 upheld by information governance.",
+        received_on=timezone.localdate() - datetime.timedelta(days=9),
     )
     asked = Entry.objects.filter(commenter__handle="@truthseeker_22").first()
     services.export_record(

@@ -440,6 +440,12 @@ class LegalHoldForm(forms.Form):
 
 
 class CommenterEraseForm(forms.Form):
+    received_on = forms.DateField(
+        label="When the request was received",
+        widget=date_input(),
+        help_text="The day the erasure request or objection reached the trust. The law "
+        "allows a month from then to answer it.",
+    )
     reason = forms.CharField(
         label="Why their details are being removed now",
         max_length=300,
@@ -452,6 +458,12 @@ class CommenterEraseForm(forms.Form):
         label="I understand that what is removed cannot be brought back",
         error_messages={"required": "Tick the box to confirm."},
     )
+
+    def clean_received_on(self):
+        day = self.cleaned_data["received_on"]
+        if day > timezone.localdate():
+            raise ValidationError("The day received cannot be in the future.", code="future")
+        return day
 
 
 def _comms_owner_field():

@@ -15,6 +15,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts_requests.kpi.months import add_months
 from moderation import detector, notifications, rollups, rules, selectors
 from moderation import evidence as evidence_store
 from moderation.models import (
@@ -59,18 +60,6 @@ ENTRY_FIELDS = (
 )
 # Whose old values the timeline may show: nothing that is a commenter's personal data.
 SHOW_OLD_VALUES = {"account", "occurred_at", "author_told", "hate_crime_strand", "safeguarding"}
-
-
-def add_months(day, months):
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def default_retention(today=None):
@@ -625,13 +614,16 @@ def _without_handle(text, handle):
     return re.sub(pattern, "[the commenter]", text, flags=re.IGNORECASE)
 
 
-def commenter_erase(*, actor, commenter_id, reason):
+def commenter_erase(*, actor, commenter_id, reason, received_on):
     """Remove now, on a decision recorded with its reason (a request to erase, an upheld
     objection), what retention would remove later: every evidence file of the commenter's
     entries, what each entry holds of them, and their handle. What the entries say was
     breached and done, when and on which account, stays, so the log and its counts stay
     true. Refused while an entry is on legal hold or a management plan is open: the hold
     must be lifted or the plan closed first, each a decision of its own.
+
+    ``received_on`` is the day the request or objection reached the trust, from which
+    the month allowed for an answer runs (shown on the information rights record).
 
     Returns (files removed, entries cleared).
     """
@@ -646,6 +638,11 @@ def commenter_erase(*, actor, commenter_id, reason):
         raise ActionError(
             "Say why their details are being removed.",
             errors={"reason": "Say why, for the record."},
+        )
+    if received_on is None or received_on > timezone.localdate():
+        raise ActionError(
+            "Give the day the request was received.",
+            errors={"received_on": "Give a day that is today or earlier."},
         )
     with transaction.atomic():
         commenter = Commenter.objects.select_for_update().filter(pk=commenter_id).first()
@@ -675,6 +672,7 @@ def commenter_erase(*, actor, commenter_id, reason):
             commenter=commenter,
             user=actor,
             reason=_without_handle(reason, commenter.handle),
+            received_on=received_on,
             entries=len(cleared),
             files=len(files),
         )

@@ -3,8 +3,10 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from accounts_requests.kpi.months import add_months
 from portal.models import AppendOnlyModel
 
 
@@ -109,6 +111,11 @@ class Erasure(AppendOnlyModel):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
     reason = models.TextField(help_text="As given, with the commenter's handle taken out.")
+    received_on = models.DateField(
+        "request received on",
+        help_text="When the erasure request or objection reached the trust: the month the "
+        "law allows for an answer runs from then.",
+    )
     entries = models.PositiveIntegerField("entries cleared")
     files = models.PositiveIntegerField("evidence files removed")
 
@@ -117,3 +124,17 @@ class Erasure(AppendOnlyModel):
 
     def __str__(self):
         return f"Details of commenter {self.commenter_id} removed by {self.user_id}"
+
+    @property
+    def answer_due(self):
+        """A calendar month after the request arrived (the last day of a shorter month
+        when it has no such day)."""
+        return add_months(self.received_on, 1)
+
+    @property
+    def days_taken(self):
+        return (timezone.localdate(self.at) - self.received_on).days
+
+    @property
+    def answered_in_time(self):
+        return timezone.localdate(self.at) <= self.answer_due

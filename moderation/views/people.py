@@ -92,6 +92,7 @@ def commenter_erase(request, pk):
                 actor=request.user,
                 commenter_id=commenter.pk,
                 reason=form.cleaned_data["reason"],
+                received_on=form.cleaned_data["received_on"],
             )
         except services.ActionError as error:
             if not apply_errors(form, error):

@@ -3,9 +3,9 @@ import datetime
 from django.shortcuts import render
 from django.utils import timezone
 
+from accounts_requests.kpi.months import add_months
 from moderation import reports, selectors
 from moderation.forms import ReportFilterForm
-from moderation.services import add_months
 from moderation.views.common import reader_required
 
 

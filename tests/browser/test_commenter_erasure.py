@@ -1,6 +1,9 @@
 """The head of communications removes what is held about a commenter, in a real browser."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from moderation import services
 from tests import factories
@@ -24,12 +27,15 @@ def test_the_head_removes_a_commenters_details_after_reading_what_goes(open_as, 
     assert_accessible(page)
 
     # Sent without the tick: refused, with the reason kept.
+    received = (timezone.localdate() - datetime.timedelta(days=3)).isoformat()
+    page.get_by_label("When the request was received").fill(received)
     page.get_by_label("Why their details are being removed now").fill("Request IG-42 upheld")
     page.get_by_role("button", name="Remove their details now").click()
     assert page.get_by_text("Tick the box to confirm.").is_visible()
     assert page.get_by_label("Why their details are being removed now").input_value() == (
         "Request IG-42 upheld"
     )
+    assert page.get_by_label("When the request was received").input_value() == received
 
     page.get_by_label("I understand that what is removed cannot be brought back").check()
     page.get_by_role("button", name="Remove their details now").click()
@@ -43,6 +49,7 @@ def test_the_head_removes_a_commenters_details_after_reading_what_goes(open_as, 
     page.get_by_role("link", name="Information rights").click()
     removals = page.get_by_role("table", name="1 removal, newest first")
     assert removals.get_by_role("cell", name="Request IG-42 upheld").is_visible()
+    assert removals.get_by_role("cell", name="Yes, in 3 days").is_visible()
     assert removals.get_by_role("link", name="(handle removed)").is_visible()
     assert_accessible(page)
     page.set_viewport_size({"width": 320, "height": 640})

@@ -53,8 +53,13 @@ def logged(comms, account):
     return first, second
 
 
-def _erase(head, commenter, reason="Erasure request IG-42 upheld"):
-    return services.commenter_erase(actor=head, commenter_id=commenter.pk, reason=reason)
+def _erase(head, commenter, reason="Erasure request IG-42 upheld", received_on=None):
+    return services.commenter_erase(
+        actor=head,
+        commenter_id=commenter.pk,
+        reason=reason,
+        received_on=received_on or timezone.localdate(),
+    )
 
 
 def test_the_head_removes_the_handle_words_links_notes_and_files_now(
@@ -205,14 +210,23 @@ def test_the_page_says_what_goes_what_stays_and_asks_for_a_reason(as_user, head,
     assert 'name="reason"' in page and 'name="confirm"' in page
 
     # Not confirmed: nothing goes, and the reason typed is kept.
-    response = client.post(url, {"reason": "Request IG-42"})
+    response = client.post(url, {"reason": "Request IG-42", "received_on": "2026-11-30"})
     assert response.status_code == 400
     assert "Tick the box to confirm." in response.content.decode()
     assert "Request IG-42" in response.content.decode()
     commenter.refresh_from_db()
     assert not commenter.is_forgotten
 
-    response = client.post(url, {"reason": "Request IG-42", "confirm": "on"}, follow=True)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = client.post(
+        url, {"reason": "Request IG-42", "received_on": tomorrow.isoformat(), "confirm": "on"}
+    )
+    assert response.status_code == 400
+    assert "The day received cannot be in the future." in response.content.decode()
+    received = (timezone.localdate() - datetime.timedelta(days=3)).isoformat()
+    response = client.post(
+        url, {"reason": "Request IG-42", "received_on": received, "confirm": "on"}, follow=True
+    )
     assert response.redirect_chain[-1][0] == commenter.get_absolute_url()
     page = response.content.decode()
     assert "the details of 2 entries and 2 evidence files were removed" in page
@@ -231,7 +245,9 @@ def test_the_page_says_what_stops_it_and_offers_no_form(as_user, head, comms, lo
     assert "This cannot be done yet" in page
     assert f">#{second.pk}</a>" in page
     assert 'name="reason"' not in page
-    response = as_user(head).post(url, {"reason": "Request", "confirm": "on"})
+    response = as_user(head).post(
+        url, {"reason": "Request", "received_on": "2026-11-30", "confirm": "on"}
+    )
     assert response.status_code == 409
     first.refresh_from_db()
     assert first.excerpt

@@ -1,8 +1,11 @@
 """The information rights record: each early removal of a commenter's details and each
 subject access export, for those who read all of the log, a page at a time."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from moderation import services
 from moderation.models import Erasure, ExportRecord
@@ -19,6 +22,11 @@ def account(team):
     return factories.managed_account(team=team)
 
 
+def erase(**arguments):
+    arguments.setdefault("received_on", timezone.localdate())
+    return services.commenter_erase(**arguments)
+
+
 def _export(user, commenter, detail="2 entries, 1 evidence file"):
     return services.export_record(
         user=user, kind=ExportRecord.Kind.SUBJECT_ACCESS, detail=detail, commenter=commenter
@@ -30,9 +38,7 @@ def test_removing_a_commenters_details_is_recorded_with_the_handle_out_of_the_re
 ):
     entry = log_entry(comms, account, handle="@gone_soon")
     log_entry(comms, account, handle="@gone_soon")
-    services.commenter_erase(
-        actor=head, commenter_id=entry.commenter_id, reason="gone_soon asked, request IG-9"
-    )
+    erase(actor=head, commenter_id=entry.commenter_id, reason="gone_soon asked, request IG-9")
     (removal,) = Erasure.objects.all()
     assert (removal.commenter_id, removal.user, removal.entries, removal.files) == (
         entry.commenter_id,
@@ -47,7 +53,7 @@ def test_a_refused_removal_records_nothing(head, comms, account):
     entry = log_entry(comms, account, handle="@kept")
     services.entry_set_legal_hold(actor=comms, entry_id=entry.pk, hold=True, reason="Claim")
     with pytest.raises(services.ActionConflict):
-        services.commenter_erase(actor=head, commenter_id=entry.commenter_id, reason="Asked")
+        erase(actor=head, commenter_id=entry.commenter_id, reason="Asked")
     assert not Erasure.objects.exists()
 
 
@@ -56,7 +62,7 @@ def test_the_page_lists_removals_and_exports_newest_first(as_user, head, comms, 
     kept = log_entry(comms, account, handle="@still_here")
     _export(comms, gone.commenter, detail="1 entry, 0 evidence files")
     _export(auditor, kept.commenter, detail="3 entries, 2 evidence files")
-    services.commenter_erase(actor=head, commenter_id=gone.commenter_id, reason="Request IG-9")
+    erase(actor=head, commenter_id=gone.commenter_id, reason="Request IG-9")
 
     for reader in (head, comms, auditor):
         page = as_user(reader).get(URL).content.decode()
@@ -68,6 +74,40 @@ def test_the_page_lists_removals_and_exports_newest_first(as_user, head, comms, 
         assert "(handle removed)" in page and "@still_here" in page
         assert "gone_soon" not in page
         assert f'href="{gone.commenter.get_absolute_url()}"' in page
+
+
+def test_the_record_says_whether_each_removal_came_within_a_month_of_the_request(
+    as_user, head, comms, account
+):
+    today = timezone.localdate()
+    late = log_entry(comms, account, handle="@asked_long_ago")
+    prompt = log_entry(comms, account, handle="@asked_lately")
+    erase(
+        actor=head,
+        commenter_id=late.commenter_id,
+        reason="Found in a backlog",
+        received_on=today - datetime.timedelta(days=45),
+    )
+    erase(actor=head, commenter_id=prompt.commenter_id, reason="Asked", received_on=today)
+    (removal_late,) = Erasure.objects.filter(commenter=late.commenter)
+    assert not removal_late.answered_in_time and removal_late.days_taken == 45
+    assert Erasure.objects.get(commenter=prompt.commenter).answered_in_time
+    page = as_user(comms).get(URL).content.decode()
+    assert "Yes, in 0 days" in page
+    assert "No</span> 45 days; due" in page
+
+
+def test_a_request_received_in_the_future_is_refused(head, comms, account):
+    entry = log_entry(comms, account, handle="@not_yet")
+    with pytest.raises(services.ActionError) as refused:
+        erase(
+            actor=head,
+            commenter_id=entry.commenter_id,
+            reason="Asked",
+            received_on=timezone.localdate() + datetime.timedelta(days=1),
+        )
+    assert "received_on" in refused.value.errors
+    assert not Erasure.objects.exists()
 
 
 def test_the_page_says_when_nothing_has_been_done(as_user, comms):
@@ -106,13 +146,13 @@ def test_the_page_asks_the_same_queries_however_many_rows(
     client = as_user(comms)
     entry = log_entry(comms, account, handle="@one")
     _export(comms, entry.commenter)
-    services.commenter_erase(actor=head, commenter_id=entry.commenter_id, reason="Asked")
+    erase(actor=head, commenter_id=entry.commenter_id, reason="Asked")
     client.get(URL)
     with django_assert_max_num_queries(14) as few:
         client.get(URL)
     for number in range(6):
         more = log_entry(comms, account, handle=f"@person_{number}")
         _export(head, more.commenter)
-        services.commenter_erase(actor=head, commenter_id=more.commenter_id, reason="Asked")
+        erase(actor=head, commenter_id=more.commenter_id, reason="Asked")
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(URL).status_code == 200
