@@ -459,12 +459,6 @@ class CommenterEraseForm(forms.Form):
         error_messages={"required": "Tick the box to confirm."},
     )
 
-    def clean_received_on(self):
-        day = self.cleaned_data["received_on"]
-        if day > timezone.localdate():
-            raise ValidationError("The day received cannot be in the future.", code="future")
-        return day
-
 
 def _comms_owner_field():
     return person_choice_field(

@@ -333,12 +333,14 @@ def commenter_entries(user, commenter):
     )
 
 
-def commenter_reports(entries):
-    """The staff reports ``entries`` were made from, still holding their link and words."""
-    return Concern.objects.filter(
-        pk__in=[entry.concern_id for entry in entries if entry.concern_id],
-        redacted_at__isnull=True,
-    ).order_by("created_at", "pk")
+def reports_about(commenter):
+    """The staff reports the commenter's entries were made from that still hold their
+    link and words, oldest first."""
+    return (
+        Concern.objects.filter(moderation_entries__commenter=commenter, redacted_at__isnull=True)
+        .distinct()
+        .order_by("created_at", "pk")
+    )
 
 
 def erasure_summary(commenter):
@@ -356,9 +358,7 @@ def erasure_summary(commenter):
         **counts,
         "cleared_before": counts["total"] - counts["with_details"],
         "files": EvidenceFile.objects.filter(entry__in=entries, removed_at__isnull=True).count(),
-        "reports": Concern.objects.filter(moderation_entries__in=entries, redacted_at__isnull=True)
-        .distinct()
-        .count(),
+        "reports": reports_about(commenter).count(),
         **erasure_obstacles(commenter.pk),
     }
 

@@ -554,6 +554,8 @@ def _handle_taken_out(commenter, *, actor, why):
     kept names them once their handle goes. What was done, and when, stays."""
     entries = Entry.objects.filter(commenter_id=commenter.pk)
     plans = ManagementPlan.objects.filter(commenter_id=commenter.pk)
+    # Every report the entries came from: one already thinned by its own retention still
+    # has a timeline to take the handle out of.
     concerns = entries.filter(concern__isnull=False).values("concern_id")
     bare = _bare(commenter.handle)
     if bare:
@@ -640,10 +642,12 @@ def commenter_erase(*, actor, commenter_id, reason, received_on):
             errors={"reason": "Say why, for the record."},
         )
     if received_on is None or received_on > timezone.localdate():
-        raise ActionError(
-            "Give the day the request was received.",
-            errors={"received_on": "Give a day that is today or earlier."},
+        said = (
+            "Give the day the request was received."
+            if received_on is None
+            else "The day received cannot be in the future."
         )
+        raise ActionError(said, errors={"received_on": said})
     with transaction.atomic():
         commenter = Commenter.objects.select_for_update().filter(pk=commenter_id).first()
         if commenter is None or commenter.is_forgotten:
@@ -660,7 +664,8 @@ def commenter_erase(*, actor, commenter_id, reason, received_on):
             )
         if obstacles["open_plan"]:
             raise ActionConflict("Close their open management plan first.")
-        why = f"removed early by decision: {_without_handle(reason, commenter.handle)}"
+        reason = _without_handle(reason, commenter.handle)
+        why = f"removed early by decision: {reason}"
         files = list(EvidenceFile.objects.filter(entry__in=entries, removed_at__isnull=True))
         _files_remove(files, actor=actor, why=why, action="evidence_erased")
         cleared = [entry.pk for entry in entries if entry.personal_data_removed_at is None]
@@ -671,7 +676,7 @@ def commenter_erase(*, actor, commenter_id, reason, received_on):
         Erasure.objects.create(
             commenter=commenter,
             user=actor,
-            reason=_without_handle(reason, commenter.handle),
+            reason=reason,
             received_on=received_on,
             entries=len(cleared),
             files=len(files),

@@ -72,7 +72,7 @@ def commenter_detail(request, pk):
             "next_step": selectors.next_step(commenter) if commenter.is_repeat_offender else None,
             "can_write": rules.can_write(request.user),
             "can_export": rules.can_export_subject_access(request.user),
-            "can_erase": rules.can_erase_commenter(request.user),
+            "can_erase": rules.can_erase_commenter(request.user) and not commenter.is_forgotten,
         },
     )
 
@@ -100,8 +100,8 @@ def commenter_erase(request, pk):
         else:
             messages.success(
                 request,
-                f"Their handle, the details of {cleared} entr{'y' if cleared == 1 else 'ies'} "
-                f"and {files} evidence file{'' if files == 1 else 's'} were removed. "
+                f"Their handle, the details of {_counted(cleared, 'entry', 'entries')} and "
+                f"{_counted(files, 'evidence file', 'evidence files')} were removed. "
                 "Each entry's timeline says when, by whom and why.",
             )
             return redirect(commenter)
@@ -179,7 +179,7 @@ def commenter_export(request, pk):
                 "link": concern.link,
                 "what_worried_them": concern.what_worries,
             }
-            for concern in selectors.commenter_reports(entries)
+            for concern in selectors.reports_about(commenter)
         ],
         "management_plans": [
             {

@@ -57,6 +57,15 @@ def test_the_idle_warning_keeps_someone_signed_in_and_keeps_what_they_typed(
     assert reverse("portal:login") in other_page_url(page, reverse("portal:home"))
 
 
+def _warned_on_home(open_as, user):
+    """``user``'s home page once the warning shows, and the warning's heading."""
+    page = open_as(user)
+    page.goto(reverse("portal:home"))
+    heading = page.get_by_role("heading", name="You will be signed out soon")
+    heading.wait_for(state="visible", timeout=8_000)
+    return page, heading
+
+
 def other_page_url(page, path):
     fresh = page.context.new_page()
     fresh.goto(path)
@@ -66,10 +75,7 @@ def other_page_url(page, path):
 def test_signing_out_in_another_tab_ends_the_warning_with_signed_out(
     short_idle_limit, open_as, member
 ):
-    page = open_as(member)
-    page.goto(reverse("portal:home"))
-    heading = page.get_by_role("heading", name="You will be signed out soon")
-    heading.wait_for(state="visible", timeout=8_000)
+    page, _ = _warned_on_home(open_as, member)
     # Signed out elsewhere (here, by the session being deleted): staying in cannot work.
     from portal.models import Session
 
@@ -98,10 +104,7 @@ def test_a_request_the_page_makes_itself_moves_the_limit_on_for_the_page(
 def test_a_portal_briefly_unreachable_leaves_the_warning_to_try_again(
     short_idle_limit, open_as, member
 ):
-    page = open_as(member)
-    page.goto(reverse("portal:home"))
-    heading = page.get_by_role("heading", name="You will be signed out soon")
-    heading.wait_for(state="visible", timeout=8_000)
+    page, heading = _warned_on_home(open_as, member)
     page.route("**/stay-signed-in/", lambda route: route.fulfill(status=503, body="busy"))
     page.get_by_role("button", name="Stay signed in").click()
     page.get_by_text("The portal could not be reached just now.").wait_for()

@@ -34,6 +34,31 @@ def entry_data(account, **overrides):
     return data
 
 
+def open_plan(actor, commenter, *, summary="Persistent abuse.", steps=("Message privately",)):
+    """A management plan for ``commenter``, reviewed in a month."""
+    return services.plan_create(
+        actor=actor,
+        commenter=commenter,
+        summary=summary,
+        owner=actor,
+        review_on=timezone.localdate() + datetime.timedelta(days=30),
+        steps=list(steps),
+    )
+
+
+def close_plan(actor, plan, *, outcome="Stopped.", done=False):
+    """Close ``plan`` with ``outcome``; ``done`` ticks every step first."""
+    return services.plan_update(
+        actor=actor,
+        plan_id=plan.pk,
+        owner=actor,
+        review_on=plan.review_on,
+        done_steps=list(plan.steps.all()) if done else [],
+        outcome=outcome,
+        close=True,
+    )
+
+
 def log_entry(actor, account, files=(), **overrides):
     return services.entry_create(actor=actor, data=entry_data(account, **overrides), files=files)
 

@@ -13,7 +13,15 @@ from moderation.evidence import clean_upload
 from moderation.models import Entry, EvidenceFile
 from portal.services.errors import ActionConflict, ActionError, ActionRefused
 from tests import factories
-from tests.moderation.helpers import entry_data, log_entry, pdf_bytes, png_bytes, upload
+from tests.moderation.helpers import (
+    close_plan,
+    entry_data,
+    log_entry,
+    open_plan,
+    pdf_bytes,
+    png_bytes,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -155,25 +163,10 @@ def test_legal_hold_an_open_plan_or_no_reason_stops_it_and_nothing_goes(head, co
     with pytest.raises(ActionConflict, match=f"#{second.pk}"):
         _erase(head, commenter)
     services.entry_set_legal_hold(actor=comms, entry_id=second.pk, hold=False)
-    plan = services.plan_create(
-        actor=comms,
-        commenter=commenter,
-        summary="Persistent abuse.",
-        owner=comms,
-        review_on=timezone.localdate() + datetime.timedelta(days=30),
-        steps=["Message privately"],
-    )
+    plan = open_plan(comms, commenter)
     with pytest.raises(ActionConflict, match="management plan"):
         _erase(head, commenter)
-    services.plan_update(
-        actor=comms,
-        plan_id=plan.pk,
-        owner=comms,
-        review_on=plan.review_on,
-        done_steps=[],
-        outcome="Stopped.",
-        close=True,
-    )
+    close_plan(comms, plan)
     with pytest.raises(ActionError) as refused:
         _erase(head, commenter, reason="   ")
     assert "reason" in refused.value.errors
@@ -366,23 +359,13 @@ def _written_about(comms, account, handle):
     services.entry_reconsider(
         actor=comms, entry_id=entry.pk, outcome="kept_hidden", comment=f"{bare} edited it"
     )
-    plan = services.plan_create(
-        actor=comms,
-        commenter=entry.commenter,
+    plan = open_plan(
+        comms,
+        entry.commenter,
         summary=f"{handle} posts daily.",
-        owner=comms,
-        review_on=timezone.localdate() + datetime.timedelta(days=30),
         steps=[f"Message {handle} privately"],
     )
-    services.plan_update(
-        actor=comms,
-        plan_id=plan.pk,
-        owner=comms,
-        review_on=plan.review_on,
-        done_steps=list(plan.steps.all()),
-        outcome=f"{bare.upper()} stopped.",
-        close=True,
-    )
+    close_plan(comms, plan, outcome=f"{bare.upper()} stopped.", done=True)
     services.export_record(
         user=comms, kind=ExportRecord.Kind.LOG_CSV, detail=f"handle=%40{bare}&account=1"
     )

@@ -13,7 +13,15 @@ from moderation.evidence import clean_upload
 from moderation.models import Action, Entry, EvidenceFile
 from portal.celery import BEAT_SCHEDULE
 from tests import factories
-from tests.moderation.helpers import entry_data, log_entry, pdf_bytes, png_bytes, upload
+from tests.moderation.helpers import (
+    close_plan,
+    entry_data,
+    log_entry,
+    open_plan,
+    pdf_bytes,
+    png_bytes,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -266,28 +274,13 @@ def test_the_handle_is_forgotten_once_no_entry_keeps_anything_of_theirs(comms, a
 
 def test_an_open_management_plan_keeps_the_handle_until_it_closes(comms, account):
     entry = _full_entry(comms, account)
-    plan = services.plan_create(
-        actor=comms,
-        commenter=entry.commenter,
-        summary="Persistent abuse of the ward team.",
-        owner=comms,
-        review_on=timezone.localdate() + datetime.timedelta(days=30),
-        steps=["Message privately"],
-    )
+    plan = open_plan(comms, entry.commenter, summary="Persistent abuse of the ward team.")
     _expire(entry)
     services.retention_expire_all()
     entry.commenter.refresh_from_db()
     assert entry.commenter.handle == "@troll_one"
 
-    services.plan_update(
-        actor=comms,
-        plan_id=plan.pk,
-        owner=comms,
-        review_on=plan.review_on,
-        done_steps=[],
-        outcome="No further posts.",
-        close=True,
-    )
+    close_plan(comms, plan, outcome="No further posts.")
     entry.commenter.refresh_from_db()
     assert entry.commenter.is_forgotten
 
