@@ -61,7 +61,7 @@ class EvidenceDownloadAdmin(ReadOnlyAdmin):
 
 @admin.register(ExportRecord)
 class ExportRecordAdmin(ReadOnlyAdmin):
-    list_display = ["kind", "user", "at", "detail"]
+    list_display = ["kind", "user", "at", "received_on", "detail"]
     list_select_related = ["user"]
 
 

@@ -439,13 +439,22 @@ class LegalHoldForm(forms.Form):
     )
 
 
-class CommenterEraseForm(forms.Form):
-    received_on = forms.DateField(
+def _received_on_field(what):
+    return forms.DateField(
         label="When the request was received",
         widget=date_input(),
-        help_text="The day the erasure request or objection reached the trust. The law "
-        "allows a month from then to answer it.",
+        help_text=f"The day the {what} reached the trust. The law allows a calendar month "
+        "from then to answer it.",
+        error_messages={"required": "Give the day the request was received."},
     )
+
+
+class SubjectAccessForm(forms.Form):
+    received_on = _received_on_field("subject access request")
+
+
+class CommenterEraseForm(forms.Form):
+    received_on = _received_on_field("erasure request or objection")
     reason = forms.CharField(
         label="Why their details are being removed now",
         max_length=300,

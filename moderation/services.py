@@ -38,6 +38,7 @@ from moderation.models import (
 from moderation.models.commenter import FORGOTTEN_KEY, handle_key
 from portal.models import ConcernEvent
 from portal.moments import local_day, local_moment
+from portal.numbers import counted
 from portal.services.concerns import concerns_erase
 from portal.services.errors import ActionConflict, ActionError, ActionRefused
 
@@ -616,6 +617,18 @@ def _without_handle(text, handle):
     return re.sub(pattern, "[the commenter]", text, flags=re.IGNORECASE)
 
 
+def _check_received(received_on):
+    """A request about a person's data is answered from the day it reached the trust,
+    which has to be given and cannot be in the future."""
+    if received_on is None or received_on > timezone.localdate():
+        said = (
+            "Give the day the request was received."
+            if received_on is None
+            else "The day received cannot be in the future."
+        )
+        raise ActionError(said, errors={"received_on": said})
+
+
 def commenter_erase(*, actor, commenter_id, reason, received_on):
     """Remove now, on a decision recorded with its reason (a request to erase, an upheld
     objection), what retention would remove later: every evidence file of the commenter's
@@ -641,13 +654,7 @@ def commenter_erase(*, actor, commenter_id, reason, received_on):
             "Say why their details are being removed.",
             errors={"reason": "Say why, for the record."},
         )
-    if received_on is None or received_on > timezone.localdate():
-        said = (
-            "Give the day the request was received."
-            if received_on is None
-            else "The day received cannot be in the future."
-        )
-        raise ActionError(said, errors={"received_on": said})
+    _check_received(received_on)
     with transaction.atomic():
         commenter = Commenter.objects.select_for_update().filter(pk=commenter_id).first()
         if commenter is None or commenter.is_forgotten:
@@ -781,9 +788,29 @@ def commenters_refresh_repeat_flags(*, now=None):
     return flagged, cleared
 
 
-def export_record(*, user, kind, detail="", commenter=None):
+def export_record(*, user, kind, detail="", commenter=None, received_on=None):
     return ExportRecord.objects.create(
-        user=user, kind=kind, detail=detail[:500], commenter=commenter
+        user=user, kind=kind, detail=detail[:500], commenter=commenter, received_on=received_on
+    )
+
+
+def subject_access_record(*, actor, commenter, received_on, entries, files):
+    """Record that ``actor`` took everything held about ``commenter`` out of the portal to
+    answer a subject access request that reached the trust on ``received_on``; the
+    information rights record shows whether that was within the month allowed. The
+    export held ``entries`` entries and ``files`` evidence files."""
+    if not rules.can_export_subject_access(actor):
+        raise ActionRefused(
+            "Only those who read all of the log can export what it holds about a person."
+        )
+    _check_received(received_on)
+    return export_record(
+        user=actor,
+        kind=ExportRecord.Kind.SUBJECT_ACCESS,
+        detail=f"{counted(entries, 'entry', 'entries')}, "
+        f"{counted(files, 'evidence file', 'evidence files')}",
+        commenter=commenter,
+        received_on=received_on,
     )
 
 

@@ -21,3 +21,8 @@ def is_row_id(value):
     if isinstance(value, int):
         return 0 <= value <= LARGEST_ID
     return is_plain_number(value) and int(value) <= LARGEST_ID
+
+
+def counted(number, one, many):
+    """``number`` with the word for one or for many: "1 entry", "3 entries"."""
+    return f"{number} {one if number == 1 else many}"

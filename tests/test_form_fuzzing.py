@@ -55,6 +55,7 @@ FORMS = {
     "moderation:category_edit": ("moderation:category_edit", "comms"),
     "moderation:category_retire": ("moderation:categories", "comms"),
     "moderation:commenter_erase": ("moderation:commenter_erase", "head"),
+    "moderation:commenter_export": ("moderation:commenter_export", "comms"),
     "moderation:create": ("moderation:create", "comms"),
     "moderation:edit": ("moderation:edit", "comms"),
     "moderation:legal_hold": ("moderation:detail", "comms"),

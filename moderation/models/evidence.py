@@ -79,7 +79,30 @@ class EvidenceDownload(AppendOnlyModel):
         return f"{self.user_id} downloaded evidence {self.evidence_id}"
 
 
-class ExportRecord(AppendOnlyModel):
+class AnsweredWithinAMonth:
+    """Whether a request about a person's data (``received_on``) was answered (``at``)
+    within the calendar month the law allows. Nothing is known when it was not given."""
+
+    @property
+    def answer_due(self):
+        """A calendar month after the request arrived (the last day of a shorter month
+        when it has no such day)."""
+        return add_months(self.received_on, 1) if self.received_on else None
+
+    @property
+    def days_taken(self):
+        if self.received_on is None:
+            return None
+        return (timezone.localdate(self.at) - self.received_on).days
+
+    @property
+    def answered_in_time(self):
+        if self.received_on is None:
+            return None
+        return timezone.localdate(self.at) <= self.answer_due
+
+
+class ExportRecord(AnsweredWithinAMonth, AppendOnlyModel):
     """Who took a copy of moderation data out of the portal, and what they asked for."""
 
     class Kind(models.TextChoices):
@@ -93,6 +116,14 @@ class ExportRecord(AppendOnlyModel):
     commenter = models.ForeignKey(
         "moderation.Commenter", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    received_on = models.DateField(
+        "request received on",
+        null=True,
+        blank=True,
+        help_text="For a subject access export, when the request reached the trust: the "
+        "month the law allows for an answer runs from then. Not recorded before it was "
+        "asked for.",
+    )
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -101,7 +132,7 @@ class ExportRecord(AppendOnlyModel):
         return f"{self.get_kind_display()} by {self.user_id}"
 
 
-class Erasure(AppendOnlyModel):
+class Erasure(AnsweredWithinAMonth, AppendOnlyModel):
     """A decision to remove what was held about a commenter before retention would (an
     erasure request or an objection upheld): who decided, when, why and how much went."""
 
@@ -124,17 +155,3 @@ class Erasure(AppendOnlyModel):
 
     def __str__(self):
         return f"Details of commenter {self.commenter_id} removed by {self.user_id}"
-
-    @property
-    def answer_due(self):
-        """A calendar month after the request arrived (the last day of a shorter month
-        when it has no such day)."""
-        return add_months(self.received_on, 1)
-
-    @property
-    def days_taken(self):
-        return (timezone.localdate(self.at) - self.received_on).days
-
-    @property
-    def answered_in_time(self):
-        return timezone.localdate(self.at) <= self.answer_due

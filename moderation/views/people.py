@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from moderation import evidence as evidence_store
 from moderation import rules, selectors, services
-from moderation.forms import CommenterEraseForm, PlanForm, PlanUpdateForm
-from moderation.models import Commenter, EvidenceFile, ExportRecord, ManagementPlan
+from moderation.forms import CommenterEraseForm, PlanForm, PlanUpdateForm, SubjectAccessForm
+from moderation.models import Commenter, EvidenceFile, ManagementPlan
 from moderation.views.common import (
     apply_errors,
     eraser_required,
@@ -21,13 +21,10 @@ from moderation.views.common import (
     reader_required,
     writer_required,
 )
+from portal.numbers import counted
 
 # A person's page lists their entries a page at a time, newest first.
 ENTRIES_PER_PAGE = 100
-
-
-def _counted(number, one, many):
-    return f"{number} {one if number == 1 else many}"
 
 
 def _get_commenter(user, pk):
@@ -100,8 +97,8 @@ def commenter_erase(request, pk):
         else:
             messages.success(
                 request,
-                f"Their handle, the details of {_counted(cleared, 'entry', 'entries')} and "
-                f"{_counted(files, 'evidence file', 'evidence files')} were removed. "
+                f"Their handle, the details of {counted(cleared, 'entry', 'entries')} and "
+                f"{counted(files, 'evidence file', 'evidence files')} were removed. "
                 "Each entry's timeline says when, by whom and why.",
             )
             return redirect(commenter)
@@ -137,15 +134,14 @@ def rights(request):
     return render(request, "moderation/rights.html", pages)
 
 
-@full_reader_required
-def commenter_export(request, pk):
-    """Everything held about one handle, for a subject access request: a zip of a readable
-    record and the evidence files still kept."""
-    commenter = _get_commenter(request.user, pk)
-    entries = list(selectors.commenter_entries(request.user, commenter))
+def _subject_access_zip(user, commenter, received_on):
+    """A zip of a readable record of everything held about ``commenter`` and the evidence
+    files still kept, with how many entries and files it holds."""
+    entries = list(selectors.commenter_entries(user, commenter))
     evidence = EvidenceFile.objects.filter(entry__in=entries, removed_at__isnull=True)
     record = {
         "prepared_at": timezone.now().isoformat(),
+        "request_received": received_on.isoformat(),
         "platform": commenter.get_platform_display(),
         "handle": commenter.handle,
         "first_logged": commenter.first_seen_at.isoformat(),
@@ -201,20 +197,48 @@ def commenter_export(request, pk):
                 archive.write(path, f"evidence/{item.download_name}")
                 record["evidence_files"].append(item.download_name)
         archive.writestr("record.json", json.dumps(record, indent=2, ensure_ascii=False))
-    services.export_record(
-        user=request.user,
-        kind=ExportRecord.Kind.SUBJECT_ACCESS,
-        detail=_counted(len(entries), "entry", "entries")
-        + ", "
-        + _counted(len(record["evidence_files"]), "evidence file", "evidence files"),
-        commenter=commenter,
+    return buffer.getvalue(), len(entries), len(record["evidence_files"])
+
+
+@full_reader_required
+def commenter_export(request, pk):
+    """Everything held about one handle, for a subject access request: asks the day the
+    request was received, then gives a zip of a readable record and the evidence files
+    still kept, and records who took it and when."""
+    commenter = _get_commenter(request.user, pk)
+    form = SubjectAccessForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        content, entries, files = _subject_access_zip(
+            request.user, commenter, form.cleaned_data["received_on"]
+        )
+        try:
+            services.subject_access_record(
+                actor=request.user,
+                commenter=commenter,
+                received_on=form.cleaned_data["received_on"],
+                entries=entries,
+                files=files,
+            )
+        except services.ActionError as error:
+            if not apply_errors(form, error):
+                return problem(request, error, back=commenter.get_absolute_url())
+        else:
+            response = HttpResponse(content, content_type="application/zip")
+            response["Content-Disposition"] = (
+                f'attachment; filename="subject-access-{commenter.pk}-{timezone.localdate()}.zip"'
+            )
+            response["Cache-Control"] = "no-store"
+            return response
+    return render(
+        request,
+        "moderation/commenter_export.html",
+        {
+            "commenter": commenter,
+            "form": form,
+            "earlier": selectors.subject_access_exports().filter(commenter=commenter),
+        },
+        status=400 if form.is_bound else 200,
     )
-    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
-    response["Content-Disposition"] = (
-        f'attachment; filename="subject-access-{commenter.pk}-{timezone.localdate()}.zip"'
-    )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @writer_required

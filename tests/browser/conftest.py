@@ -95,3 +95,11 @@ def assert_accessible(page, context=None):
         if v["impact"] in ("serious", "critical")
     ]
     assert not bad, f"Accessibility problems on {page.url}:\n" + "\n".join(bad)
+
+
+def assert_accessible_on_a_phone(page, width=320):
+    """Narrow the page to a small phone's width: still accessible, and nothing wider than
+    the screen to scroll sideways to."""
+    page.set_viewport_size({"width": width, "height": 640})
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width

@@ -132,7 +132,11 @@ def test_auditors_read_plans_but_cannot_change_them(comms, auditor, person, as_u
 def test_everything_held_about_a_handle_exports_for_a_subject_access_request(
     comms, auditor, person, as_user
 ):
-    response = as_user(auditor).get(reverse("moderation:commenter_export", args=[person.pk]))
+    received = timezone.localdate() - datetime.timedelta(days=4)
+    response = as_user(auditor).post(
+        reverse("moderation:commenter_export", args=[person.pk]),
+        {"received_on": received.isoformat()},
+    )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert "no-store" in response["Cache-Control"]
@@ -141,6 +145,7 @@ def test_everything_held_about_a_handle_exports_for_a_subject_access_request(
     assert "record.json" in names
     record = json.loads(archive.read("record.json"))
     assert record["handle"] == "@persistent"
+    assert record["request_received"] == received.isoformat()
     assert len(record["entries"]) == 2
     assert {e["account"] for e in record["entries"]} == {
         "First page (Facebook)",
@@ -154,6 +159,7 @@ def test_everything_held_about_a_handle_exports_for_a_subject_access_request(
         export.user == auditor and export.commenter == person and export.kind == "subject_access"
     )
     assert export.detail == "2 entries, 1 evidence file"
+    assert export.received_on == received and export.answered_in_time
 
 
 def test_the_subject_access_export_holds_why_they_were_not_told_and_the_staff_reports(
@@ -183,8 +189,9 @@ def test_the_subject_access_export_holds_why_they_were_not_told_and_the_staff_re
         ),
         concern=concern,
     )
-    response = as_user(comms).get(
-        reverse("moderation:commenter_export", args=[entry.commenter_id])
+    response = as_user(comms).post(
+        reverse("moderation:commenter_export", args=[entry.commenter_id]),
+        {"received_on": timezone.localdate().isoformat()},
     )
     record = json.loads(zipfile.ZipFile(io.BytesIO(response.content)).read("record.json"))
     (held,) = record["entries"]
@@ -201,3 +208,60 @@ def test_the_subject_access_export_holds_why_they_were_not_told_and_the_staff_re
     ]
     # Who made the report is not the commenter's data.
     assert str(member) not in json.dumps(record)
+
+
+def _export_url(commenter):
+    return reverse("moderation:commenter_export", args=[commenter.pk])
+
+
+def test_the_export_asks_when_the_request_was_received_and_taking_it_is_recorded(
+    comms, person, as_user
+):
+    client = as_user(comms)
+    page = client.get(_export_url(person))
+    assert page.status_code == 200
+    assert "When the request was received" in page.content.decode()
+    assert not ExportRecord.objects.exists()  # reading the page takes nothing out
+
+    missing = client.post(_export_url(person), {})
+    future = client.post(
+        _export_url(person),
+        {"received_on": (timezone.localdate() + datetime.timedelta(days=1)).isoformat()},
+    )
+    assert (missing.status_code, future.status_code) == (400, 400)
+    assert "Give the day the request was received." in missing.content.decode()
+    assert "The day received cannot be in the future." in future.content.decode()
+    assert not ExportRecord.objects.exists()
+
+    received = timezone.localdate() - datetime.timedelta(days=40)
+    taken = client.post(_export_url(person), {"received_on": received.isoformat()})
+    assert taken["Content-Type"] == "application/zip"
+    (export,) = ExportRecord.objects.all()
+    assert export.received_on == received and not export.answered_in_time
+    # Whoever takes it again sees that it was taken, by whom and for which request.
+    again = client.get(_export_url(person)).content.decode()
+    assert "Exports already taken for this handle" in again
+    assert f"by {comms}, for a request received {received.day} {received:%b %Y}" in again
+
+
+@pytest.mark.parametrize("role", ["safeguarding_lead", "manager", "member"])
+def test_only_those_who_read_all_the_log_take_an_export(role, person, as_user, request):
+    client = as_user(request.getfixturevalue(role))
+    assert client.get(_export_url(person)).status_code == 403
+    response = client.post(_export_url(person), {"received_on": "2026-01-05"})
+    assert response.status_code == 403
+    assert not ExportRecord.objects.exists()
+
+
+def test_the_service_refuses_who_cannot_export(member, person):
+    from moderation import services
+
+    with pytest.raises(services.ActionRefused):
+        services.subject_access_record(
+            actor=member,
+            commenter=person,
+            received_on=timezone.localdate(),
+            entries=2,
+            files=1,
+        )
+    assert not ExportRecord.objects.exists()

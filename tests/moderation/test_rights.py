@@ -27,9 +27,13 @@ def erase(**arguments):
     return services.commenter_erase(**arguments)
 
 
-def _export(user, commenter, detail="2 entries, 1 evidence file"):
+def _export(user, commenter, detail="2 entries, 1 evidence file", received_on=None):
     return services.export_record(
-        user=user, kind=ExportRecord.Kind.SUBJECT_ACCESS, detail=detail, commenter=commenter
+        user=user,
+        kind=ExportRecord.Kind.SUBJECT_ACCESS,
+        detail=detail,
+        commenter=commenter,
+        received_on=received_on,
     )
 
 
@@ -94,7 +98,24 @@ def test_the_record_says_whether_each_removal_came_within_a_month_of_the_request
     assert Erasure.objects.get(commenter=prompt.commenter).answered_in_time
     page = as_user(comms).get(URL).content.decode()
     assert "Yes, in 0 days" in page
-    assert "No</span> 45 days; due" in page
+    due = removal_late.answer_due
+    assert f"No</span> 45 days, due by {due.day} {due:%b %Y}" in page
+
+
+def test_the_record_says_whether_each_export_came_within_a_month_of_the_request(
+    as_user, comms, account
+):
+    today = timezone.localdate()
+    entry = log_entry(comms, account, handle="@wants_a_copy")
+    _export(comms, entry.commenter, detail="taken before the date was asked")
+    _export(comms, entry.commenter, received_on=today - datetime.timedelta(days=2))
+    late = _export(comms, entry.commenter, received_on=datetime.date(2026, 1, 31))
+    assert late.answer_due == datetime.date(2026, 2, 28)
+    assert not late.answered_in_time
+    exports = as_user(comms).get(URL).content.decode().split('id="exports-heading"')[1]
+    assert "Yes, in 2 days" in exports
+    assert f"No</span> {late.days_taken} days, due by 28 Feb 2026" in exports
+    assert exports.count("not recorded") == 2  # neither a day received nor in time
 
 
 def test_a_request_received_in_the_future_is_refused(head, comms, account):

@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from moderation.evidence import clean_upload
 from tests import factories
@@ -135,7 +136,9 @@ def test_the_subject_access_export_carries_the_headers(comms, team):
     account = factories.managed_account(team=team)
     entry = log_entry(comms, account)
     url = reverse("moderation:commenter_export", args=[entry.commenter.pk])
-    response = secure_client(comms).get(url, secure=True)
+    client = secure_client(comms)
+    assert_protected(client.get(url, secure=True))
+    response = client.post(url, {"received_on": timezone.localdate().isoformat()}, secure=True)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert_protected(response)
