@@ -1,3 +1,4 @@
+import datetime
 import io
 import json
 import zipfile
@@ -7,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from moderation import evidence as evidence_store
@@ -21,6 +23,7 @@ from moderation.views.common import (
     reader_required,
     writer_required,
 )
+from portal.models import OrganisationProfile
 from portal.numbers import counted
 
 # A person's page lists their entries a page at a time, newest first.
@@ -134,31 +137,29 @@ def rights(request):
     return render(request, "moderation/rights.html", pages)
 
 
-def _subject_access_zip(user, commenter, received_on):
-    """A zip of a readable record of everything held about ``commenter`` and the evidence
-    files still kept, with how many entries and files it holds."""
+def _subject_access_record(user, commenter, received_on):
+    """Everything held about ``commenter``, for a subject access request: their entries,
+    the staff reports about their comments (without who made them) and their management
+    plans. Dates stay dates here; the zip writes them out for each copy."""
     entries = list(selectors.commenter_entries(user, commenter))
-    evidence = EvidenceFile.objects.filter(entry__in=entries, removed_at__isnull=True)
-    record = {
-        "prepared_at": timezone.now().isoformat(),
-        "request_received": received_on.isoformat(),
+    return {
+        "prepared_at": timezone.now(),
+        "request_received": received_on,
         "platform": commenter.get_platform_display(),
         "handle": commenter.handle,
-        "first_logged": commenter.first_seen_at.isoformat(),
-        "repeat_offender_since": commenter.repeat_offender_since.isoformat()
-        if commenter.repeat_offender_since
-        else None,
+        "first_logged": commenter.first_seen_at,
+        "repeat_offender_since": commenter.repeat_offender_since,
         "entries": [
             {
                 "entry": e.pk,
-                "when": e.occurred_at.isoformat(),
+                "when": e.occurred_at,
                 "account": str(e.account),
                 "post_link": e.post_url,
                 "comment_link": e.comment_url,
                 "excerpt": e.excerpt,
                 "guidelines_breached": [c.name for c in e.categories.all()],
                 "actions": e.action_labels,
-                "told_why": e.get_author_told_display(),
+                "told_why": _without_hint(e.get_author_told_display()),
                 "why_not_told": e.not_told_reason,
                 "hate_crime_strand": e.get_hate_crime_strand_display(),
                 "safeguarding_concern": e.safeguarding,
@@ -170,7 +171,7 @@ def _subject_access_zip(user, commenter, received_on):
         # What staff reported about their comments; who reported them is not theirs.
         "staff_reports": [
             {
-                "reported": concern.created_at.isoformat(),
+                "reported": concern.created_at,
                 "what_it_is": concern.get_kind_display(),
                 "link": concern.link,
                 "what_worried_them": concern.what_worries,
@@ -181,14 +182,35 @@ def _subject_access_zip(user, commenter, received_on):
             {
                 "summary": p.summary,
                 "status": p.get_status_display(),
-                "review_date": p.review_on.isoformat(),
+                "review_date": p.review_on,
                 "steps": [s.description for s in p.steps.all()],
                 "outcome": p.outcome,
             }
             for p in selectors.commenter_plans(commenter)
         ],
         "evidence_files": [],
-    }
+    }, entries
+
+
+def _without_hint(label):
+    """A choice's label without the hint to staff in brackets at its end: "No, and we
+    will not (give the reason)" is "No, and we will not" to the person it is about."""
+    return label.split(" (", 1)[0]
+
+
+def _iso(value):
+    """Dates and times in the JSON copy, as ISO 8601."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not kept in a subject access record")
+
+
+def _subject_access_zip(user, commenter, received_on):
+    """A zip of the record of everything held about ``commenter``, twice (``record.html``
+    to read and send, ``record.json`` for a machine), and the evidence files still kept;
+    with how many entries and files it holds."""
+    record, entries = _subject_access_record(user, commenter, received_on)
+    evidence = EvidenceFile.objects.filter(entry__in=entries, removed_at__isnull=True)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for item in evidence:
@@ -196,7 +218,16 @@ def _subject_access_zip(user, commenter, received_on):
             if path.is_file():
                 archive.write(path, f"evidence/{item.download_name}")
                 record["evidence_files"].append(item.download_name)
-        archive.writestr("record.json", json.dumps(record, indent=2, ensure_ascii=False))
+        archive.writestr(
+            "record.json", json.dumps(record, indent=2, ensure_ascii=False, default=_iso)
+        )
+        archive.writestr(
+            "record.html",
+            render_to_string(
+                "moderation/subject_access_record.html",
+                {"record": record, "org": OrganisationProfile.load()},
+            ),
+        )
     return buffer.getvalue(), len(entries), len(record["evidence_files"])
 
 

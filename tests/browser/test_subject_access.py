@@ -42,6 +42,7 @@ def test_the_export_asks_the_day_received_then_downloads_and_shows_on_the_record
     record = json.loads(archive.read("record.json"))
     assert record["handle"] == "@wants_a_copy"
     assert [held["excerpt"] for held in record["entries"]] == ["Said this"]
+    assert "Said this" in archive.read("record.html").decode()
 
     page.get_by_role("link", name="information rights record").click()
     exports = page.get_by_role("table", name="1 export, newest first")

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from moderation.evidence import clean_upload
 from moderation.models import ExportRecord, ManagementPlan
+from portal.models import OrganisationProfile
 from tests import factories
 from tests.moderation.helpers import log_entry, png_bytes, upload
 
@@ -265,3 +266,49 @@ def test_the_service_refuses_who_cannot_export(member, person):
             files=1,
         )
     assert not ExportRecord.objects.exists()
+
+
+def test_the_export_holds_a_copy_to_read_beside_the_one_for_a_machine(
+    comms, member, team, as_user
+):
+    from moderation import services
+    from moderation.models import AuthorTold
+    from portal.services import concerns as concern_services
+    from tests.moderation.helpers import entry_data
+
+    account = factories.managed_account(team=team, name="Ward 7 page")
+    concern = concern_services.concern_report(
+        actor=member,
+        kind="comment",
+        link="https://www.facebook.com/ward7/posts/1?comment_id=2",
+        what_worries="Rude about the night staff.",
+    )
+    entry = services.entry_create(
+        actor=comms,
+        data=entry_data(
+            account,
+            handle="@reads_it",
+            excerpt="<script>alert(1)</script> you are all useless",
+            author_told=AuthorTold.NOT_TOLD,
+            not_told_reason="They had blocked the page",
+        ),
+        concern=concern,
+    )
+    received = datetime.date(2026, 11, 2)
+    response = as_user(comms).post(_export_url(entry.commenter), {"received_on": received})
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    readable = archive.read("record.html").decode()
+    record = json.loads(archive.read("record.json"))
+    assert record["entries"][0]["told_why"] == "No, and we will not"
+    trust = OrganisationProfile.load().trust_name
+    assert f"<h1>What {trust} holds about @reads_it</h1>" in readable
+    assert "Ward 7 page" in readable
+    assert "Request received</dt><dd>2 November 2026</dd>" in readable
+    # What they wrote is shown as text, never run.
+    assert "<script>" not in readable
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; you are all useless" in readable
+    assert "No, and we will not: They had blocked the page" in readable
+    assert "Rude about the night staff." in readable
+    # Who reported it is not theirs to know; nor are staff names.
+    assert member.get_full_name() not in readable and member.username not in readable
+    assert comms.get_full_name() not in readable
