@@ -163,32 +163,38 @@ def test_everything_held_about_a_handle_exports_for_a_subject_access_request(
     assert export.received_on == received and export.answered_in_time
 
 
-def test_the_subject_access_export_holds_why_they_were_not_told_and_the_staff_reports(
-    comms, member, team, as_user
-):
+def _reported_entry(comms, member, team, *, link, what_worries, **entry):
+    """An entry made from a staff report, about someone who was not told why."""
     from moderation import services
     from moderation.models import AuthorTold
     from portal.services import concerns as concern_services
     from tests.moderation.helpers import entry_data
 
-    account = factories.managed_account(team=team, name="Team page")
+    account = factories.managed_account(team=team, name="Ward 7 page")
     concern = concern_services.concern_report(
-        actor=member,
-        kind="comment",
+        actor=member, kind="comment", link=link, what_worries=what_worries
+    )
+    made = services.entry_create(
+        actor=comms,
+        data=entry_data(account, author_told=AuthorTold.NOT_TOLD, **entry),
+        concern=concern,
+    )
+    return made, concern
+
+
+def test_the_subject_access_export_holds_why_they_were_not_told_and_the_staff_reports(
+    comms, member, team, as_user
+):
+    entry, concern = _reported_entry(
+        comms,
+        member,
+        team,
+        handle="@asks_for_copy",
         link="https://www.facebook.com/team/posts/3?comment_id=8",
         what_worries="The same person keeps posting about the ward.",
-    )
-    entry = services.entry_create(
-        actor=comms,
-        data=entry_data(
-            account,
-            handle="@asks_for_copy",
-            author_told=AuthorTold.NOT_TOLD,
-            not_told_reason="Telling them would inflame it",
-            hate_crime_strand="race",
-            safeguarding=True,
-        ),
-        concern=concern,
+        not_told_reason="Telling them would inflame it",
+        hate_crime_strand="race",
+        safeguarding=True,
     )
     response = as_user(comms).post(
         reverse("moderation:commenter_export", args=[entry.commenter_id]),
@@ -271,28 +277,15 @@ def test_the_service_refuses_who_cannot_export(member, person):
 def test_the_export_holds_a_copy_to_read_beside_the_one_for_a_machine(
     comms, member, team, as_user
 ):
-    from moderation import services
-    from moderation.models import AuthorTold
-    from portal.services import concerns as concern_services
-    from tests.moderation.helpers import entry_data
-
-    account = factories.managed_account(team=team, name="Ward 7 page")
-    concern = concern_services.concern_report(
-        actor=member,
-        kind="comment",
+    entry, _ = _reported_entry(
+        comms,
+        member,
+        team,
+        handle="@reads_it",
         link="https://www.facebook.com/ward7/posts/1?comment_id=2",
         what_worries="Rude about the night staff.",
-    )
-    entry = services.entry_create(
-        actor=comms,
-        data=entry_data(
-            account,
-            handle="@reads_it",
-            excerpt="<script>alert(1)</script> you are all useless",
-            author_told=AuthorTold.NOT_TOLD,
-            not_told_reason="They had blocked the page",
-        ),
-        concern=concern,
+        excerpt="<script>alert(1)</script> you are all useless",
+        not_told_reason="They had blocked the page",
     )
     received = datetime.date(2026, 11, 2)
     response = as_user(comms).post(_export_url(entry.commenter), {"received_on": received})
