@@ -66,6 +66,7 @@ def load(stdout):
             "not_told_reason": extra.pop("not_told_reason", ""),
             "hate_crime_strand": extra.pop("hate_crime_strand", ""),
             "safeguarding": extra.pop("safeguarding", False),
+            "incident_reference": extra.pop("incident_reference", ""),
             "notes": extra.pop("notes", ""),
         }
         return services.entry_create(actor=actor, data=data, files=extra.pop("files", ()))
@@ -151,6 +152,7 @@ def load(stdout):
         author_told=AuthorTold.NOT_TOLD,
         not_told_reason="Passed to the police.",
         hate_crime_strand=HateCrimeStrand.RACE,
+        incident_reference="W-2026-0413",
         files=[_screenshot()],
     )
     if team_account is not None:

@@ -107,6 +107,7 @@ class EntryForm(forms.ModelForm):
             "not_told_reason",
             "hate_crime_strand",
             "safeguarding",
+            "incident_reference",
             "notes",
         ]
         widgets = {
@@ -185,7 +186,9 @@ class EntryForm(forms.ModelForm):
                 ),
             ),
             Fieldset("What it breached", "categories", "hate_crime_strand", "safeguarding"),
-            Fieldset("What was done", "actions", "author_told", "not_told_reason"),
+            Fieldset(
+                "What was done", "actions", "author_told", "not_told_reason", "incident_reference"
+            ),
             Fieldset("Evidence and notes", "evidence_files", "notes"),
             HTML(
                 '<div class="mt-4 d-flex flex-wrap gap-2">'

@@ -11,6 +11,7 @@ import re
 from urllib.parse import parse_qsl, quote, quote_plus, urlencode
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -57,10 +58,18 @@ ENTRY_FIELDS = (
     "not_told_reason",
     "hate_crime_strand",
     "safeguarding",
+    "incident_reference",
     "notes",
 )
 # Whose old values the timeline may show: nothing that is a commenter's personal data.
-SHOW_OLD_VALUES = {"account", "occurred_at", "author_told", "hate_crime_strand", "safeguarding"}
+SHOW_OLD_VALUES = {
+    "account",
+    "occurred_at",
+    "author_told",
+    "hate_crime_strand",
+    "safeguarding",
+    "incident_reference",
+}
 
 
 def default_retention(today=None):
@@ -109,6 +118,20 @@ def _normalise(data):
         raise ActionError(
             "Say why the author will not be told.",
             errors={"not_told_reason": "Give the reason the author will not be told."},
+        )
+    data["incident_reference"] = (data.get("incident_reference") or "").strip()
+    if data["incident_reference"]:
+        try:
+            Entry._meta.get_field("incident_reference").run_validators(data["incident_reference"])
+        except ValidationError as invalid:
+            said = invalid.messages[0]
+            raise ActionError(said, errors={"incident_reference": said}) from None
+    if data["incident_reference"] and Action.INCIDENT not in actions:
+        actions.append(Action.INCIDENT)
+    elif Action.INCIDENT in actions and not data["incident_reference"]:
+        raise ActionError(
+            "Give the incident's reference.",
+            errors={"incident_reference": "Give the reference the incident system gave it."},
         )
     if not categories:
         raise ActionError(

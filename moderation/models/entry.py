@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +25,16 @@ class Action(models.TextChoices):
     PARTNER = "partner", "Forwarded to a partner organisation"
     SAFEGUARDING = "safeguarding_referral", "Made a safeguarding referral"
     LEGAL = "legal", "Referred for legal advice or action"
+    INCIDENT = "incident", "Reported in the trust's incident system"
+
+
+# An incident system's reference: a number, perhaps with letters and separators, and
+# nothing else (no room for a name or a sentence about the commenter).
+INCIDENT_REFERENCE = RegexValidator(
+    r"^(?=.*[0-9])[A-Za-z0-9][A-Za-z0-9 ./-]*$",
+    "Give the reference as the incident system shows it: a number, perhaps with letters, "
+    "spaces, '-', '/' or '.'.",
+)
 
 
 class AuthorTold(models.TextChoices):
@@ -112,6 +123,14 @@ class Entry(models.Model):
         max_length=30, choices=HateCrimeStrand.choices, blank=True
     )
     safeguarding = models.BooleanField("safeguarding concern", default=False)
+    incident_reference = models.CharField(
+        max_length=40,
+        blank=True,
+        db_default="",
+        validators=[INCIDENT_REFERENCE],
+        help_text="If it was reported in the trust's incident system (such as Datix), the "
+        "incident's number, so the two records can be matched.",
+    )
     notes = models.TextField(blank=True)
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL,

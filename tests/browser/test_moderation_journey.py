@@ -14,7 +14,7 @@ from tests.browser.conftest import assert_accessible
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def log_one(page, *, account, post, excerpt, safeguarding=False, another=True):
+def log_one(page, *, account, post, excerpt, safeguarding=False, incident="", another=True):
     page.goto(reverse("moderation:create"))
     if account is not None:
         page.get_by_label("Account").select_option(label=account)
@@ -27,6 +27,8 @@ def log_one(page, *, account, post, excerpt, safeguarding=False, another=True):
     page.get_by_role("checkbox", name="Hid the comment").check()
     if safeguarding:
         page.get_by_role("checkbox", name="Flag as a safeguarding concern").check()
+    if incident:
+        page.get_by_label("Incident reference").fill(incident)
     button = "Save and log another" if another else "Save entry"
     page.get_by_role("button", name=button).click()
     page.wait_for_load_state()
@@ -91,11 +93,15 @@ def test_comms_log_breaches_flag_a_repeat_offender_and_alert_safeguarding(
         post="https://www.facebook.com/page/posts/3",
         excerpt="Worrying words about a child",
         safeguarding=True,
+        incident="W-2026-0099",
         another=False,
     )
     page.get_by_text(
         "The safeguarding lead and the head of communications have been told"
     ).wait_for()
+    # Its incident reference is kept, and the report to the incident system is an action.
+    assert page.get_by_text("W-2026-0099").is_visible()
+    assert page.get_by_text("Reported in the trust's incident system").is_visible()
     alerts = Notification.objects.filter(kind="moderation.safeguarding")
     assert {n.recipient_id for n in alerts} == {safeguarding_lead.pk, head.pk}
     assert all(n.urgent for n in alerts)
