@@ -1,12 +1,12 @@
 import datetime
-import io
 import json
+import tempfile
 import zipfile
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -208,27 +208,38 @@ def _iso(value):
 def _subject_access_zip(user, commenter, received_on):
     """A zip of the record of everything held about ``commenter``, twice (``record.html``
     to read and send, ``record.json`` for a machine), and the evidence files still kept;
-    with how many entries and files it holds."""
+    with how many entries and files it holds.
+
+    Written to a temporary file, not memory: a long-running case can hold hundreds of
+    screenshots. The file has no name on disk and goes when it is closed. Evidence is
+    stored as it is (PNG, JPEG and PDF are compressed already); the records are deflated.
+    """
     record, entries = _subject_access_record(user, commenter, received_on)
     evidence = EvidenceFile.objects.filter(entry__in=entries, removed_at__isnull=True)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for item in evidence:
-            path = evidence_store.stored_path(item.key)
-            if path.is_file():
-                archive.write(path, f"evidence/{item.download_name}")
-                record["evidence_files"].append(item.download_name)
-        archive.writestr(
-            "record.json", json.dumps(record, indent=2, ensure_ascii=False, default=_iso)
-        )
-        archive.writestr(
-            "record.html",
-            render_to_string(
-                "moderation/subject_access_record.html",
-                {"record": record, "org": OrganisationProfile.load()},
-            ),
-        )
-    return buffer.getvalue(), len(entries), len(record["evidence_files"])
+    # closed by the response that sends it
+    spool = tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR)  # noqa: SIM115
+    try:
+        with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as archive:
+            for item in evidence:
+                path = evidence_store.stored_path(item.key)
+                if path.is_file():
+                    archive.write(path, f"evidence/{item.download_name}", zipfile.ZIP_STORED)
+                    record["evidence_files"].append(item.download_name)
+            archive.writestr(
+                "record.json", json.dumps(record, indent=2, ensure_ascii=False, default=_iso)
+            )
+            archive.writestr(
+                "record.html",
+                render_to_string(
+                    "moderation/subject_access_record.html",
+                    {"record": record, "org": OrganisationProfile.load()},
+                ),
+            )
+    except BaseException:
+        spool.close()
+        raise
+    spool.seek(0)
+    return spool, len(entries), len(record["evidence_files"])
 
 
 @full_reader_required
@@ -239,7 +250,7 @@ def commenter_export(request, pk):
     commenter = _get_commenter(request.user, pk)
     form = SubjectAccessForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        content, entries, files = _subject_access_zip(
+        spool, entries, files = _subject_access_zip(
             request.user, commenter, form.cleaned_data["received_on"]
         )
         try:
@@ -251,12 +262,15 @@ def commenter_export(request, pk):
                 files=files,
             )
         except services.ActionError as error:
+            spool.close()
             if not apply_errors(form, error):
                 return problem(request, error, back=commenter.get_absolute_url())
         else:
-            response = HttpResponse(content, content_type="application/zip")
-            response["Content-Disposition"] = (
-                f'attachment; filename="subject-access-{commenter.pk}-{timezone.localdate()}.zip"'
+            response = FileResponse(
+                spool,
+                as_attachment=True,
+                filename=f"subject-access-{commenter.pk}-{timezone.localdate()}.zip",
+                content_type="application/zip",
             )
             response["Cache-Control"] = "no-store"
             return response

@@ -31,6 +31,11 @@ def person(comms, team, other_team):
     return entry.commenter
 
 
+def _archive(response):
+    """The zip a subject access export sent, streamed from its temporary file."""
+    return zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+
+
 def plan_form(comms, **overrides):
     data = {
         "summary": "Daily personal comments about the ward manager.",
@@ -141,7 +146,7 @@ def test_everything_held_about_a_handle_exports_for_a_subject_access_request(
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert "no-store" in response["Cache-Control"]
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    archive = _archive(response)
     names = archive.namelist()
     assert "record.json" in names
     record = json.loads(archive.read("record.json"))
@@ -154,6 +159,9 @@ def test_everything_held_about_a_handle_exports_for_a_subject_access_request(
     }
     [evidence] = [n for n in names if n.startswith("evidence/")]
     assert archive.read(evidence).startswith(b"\x89PNG")
+    # Pictures are compressed already; only the records are deflated.
+    assert archive.getinfo(evidence).compress_type == zipfile.ZIP_STORED
+    assert archive.getinfo("record.json").compress_type == zipfile.ZIP_DEFLATED
     assert record["evidence_files"] == [evidence.removeprefix("evidence/")]
     export = ExportRecord.objects.get()
     assert (
@@ -200,7 +208,7 @@ def test_the_subject_access_export_holds_why_they_were_not_told_and_the_staff_re
         reverse("moderation:commenter_export", args=[entry.commenter_id]),
         {"received_on": timezone.localdate().isoformat()},
     )
-    record = json.loads(zipfile.ZipFile(io.BytesIO(response.content)).read("record.json"))
+    record = json.loads(_archive(response).read("record.json"))
     (held,) = record["entries"]
     assert held["why_not_told"] == "Telling them would inflame it"
     assert held["hate_crime_strand"] == entry.get_hate_crime_strand_display()
@@ -243,6 +251,8 @@ def test_the_export_asks_when_the_request_was_received_and_taking_it_is_recorded
     received = timezone.localdate() - datetime.timedelta(days=40)
     taken = client.post(_export_url(person), {"received_on": received.isoformat()})
     assert taken["Content-Type"] == "application/zip"
+    assert taken["Content-Disposition"].startswith('attachment; filename="subject-access-')
+    assert int(taken["Content-Length"]) == len(b"".join(taken.streaming_content))
     (export,) = ExportRecord.objects.all()
     assert export.received_on == received and not export.answered_in_time
     # Whoever takes it again sees that it was taken, by whom and for which request.
@@ -289,7 +299,7 @@ def test_the_export_holds_a_copy_to_read_beside_the_one_for_a_machine(
     )
     received = datetime.date(2026, 11, 2)
     response = as_user(comms).post(_export_url(entry.commenter), {"received_on": received})
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    archive = _archive(response)
     readable = archive.read("record.html").decode()
     record = json.loads(archive.read("record.json"))
     assert record["entries"][0]["told_why"] == "No, and we will not"
