@@ -391,6 +391,28 @@ def erasures():
     return Erasure.objects.select_related("user", "commenter")
 
 
+def rights_answered(since):
+    """How many early removals and subject access exports there have been since
+    ``since`` (a moment), and how many of them came within the calendar month allowed
+    from the day the request was received, for the information governance figures."""
+    figures = {}
+    for name, rows in (
+        ("exports", ExportRecord.objects.filter(kind=ExportRecord.Kind.SUBJECT_ACCESS)),
+        ("removals", Erasure.objects.all()),
+    ):
+        done = [
+            record.answered_in_time
+            for record in rows.filter(at__gte=since).only("at", "received_on").order_by()
+        ]
+        figures[name] = {
+            "total": len(done),
+            "in_time": done.count(True),
+            "late": done.count(False),
+            "not_recorded": done.count(None),
+        }
+    return figures
+
+
 def commenter_plans(commenter):
     return (
         ManagementPlan.objects.filter(commenter=commenter)

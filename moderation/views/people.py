@@ -134,7 +134,15 @@ def rights(request):
             ("exports", selectors.subject_access_exports()),
         )
     }
-    return render(request, "moderation/rights.html", pages)
+    since = timezone.now() - datetime.timedelta(days=365)
+    year = selectors.rights_answered(since)
+    year_rows = [
+        ("Subject access exports", year["exports"]),
+        ("Details removed early", year["removals"]),
+    ]
+    return render(
+        request, "moderation/rights.html", pages | {"year_rows": year_rows, "since": since}
+    )
 
 
 def _subject_access_record(user, commenter, received_on):

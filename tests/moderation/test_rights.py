@@ -6,8 +6,9 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from freezegun import freeze_time
 
-from moderation import services
+from moderation import selectors, services
 from moderation.models import Erasure, ExportRecord
 from tests import factories
 from tests.moderation.helpers import log_entry
@@ -118,6 +119,36 @@ def test_the_record_says_whether_each_export_came_within_a_month_of_the_request(
     assert exports.count("not recorded") == 2  # neither a day received nor in time
 
 
+def test_the_last_twelve_months_count_what_came_within_a_month_and_what_did_not(
+    as_user, head, comms, account
+):
+    today = timezone.localdate()
+    person = log_entry(comms, account, handle="@asks_a_lot").commenter
+    with freeze_time(timezone.now() - datetime.timedelta(days=400)):
+        _export(comms, person, received_on=today - datetime.timedelta(days=400))
+    _export(comms, person, received_on=today - datetime.timedelta(days=3))
+    _export(comms, person, received_on=today - datetime.timedelta(days=60))
+    _export(comms, person)
+    gone = log_entry(comms, account, handle="@gone_late")
+    erase(
+        actor=head,
+        commenter_id=gone.commenter_id,
+        reason="Found late",
+        received_on=today - datetime.timedelta(days=50),
+    )
+    since = timezone.now() - datetime.timedelta(days=365)
+    assert selectors.rights_answered(since) == {
+        "exports": {"total": 3, "in_time": 1, "late": 1, "not_recorded": 1},
+        "removals": {"total": 1, "in_time": 0, "late": 1, "not_recorded": 0},
+    }
+    page = as_user(comms).get(URL).content.decode()
+    figures = page[page.index('id="year-heading"') : page.index('id="removals-heading"')]
+    rows = [row.split("</th>")[1] for row in figures.split('<tr><th scope="row">')[1:]]
+    assert [row.count('class="text-end"') for row in rows] == [4, 4]
+    assert 'text-bg-danger">1</span>' in rows[0] and 'text-bg-danger">1</span>' in rows[1]
+    assert "Subject access exports" in figures and "Details removed early" in figures
+
+
 def test_a_request_received_in_the_future_is_refused(head, comms, account):
     entry = log_entry(comms, account, handle="@not_yet")
     with pytest.raises(services.ActionError) as refused:
@@ -169,7 +200,7 @@ def test_the_page_asks_the_same_queries_however_many_rows(
     _export(comms, entry.commenter)
     erase(actor=head, commenter_id=entry.commenter_id, reason="Asked")
     client.get(URL)
-    with django_assert_max_num_queries(14) as few:
+    with django_assert_max_num_queries(15) as few:
         client.get(URL)
     for number in range(6):
         more = log_entry(comms, account, handle=f"@person_{number}")
