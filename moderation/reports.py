@@ -67,6 +67,7 @@ def shape(raw):
                 "safeguarding": row.get("safeguarding", 0),
                 "hate_crime": row.get("hate_crime", 0),
                 "police": row.get("police", 0),
+                "incidents": row.get("incidents", 0),
             }
         )
     strands = [

@@ -514,6 +514,10 @@ def _month_after(day):
     return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
 
 
+def _has_action(action):
+    return Q(Exists(EntryAction.objects.filter(entry=OuterRef("pk"), action=action)))
+
+
 def _report_from_log(entries):
     tz = timezone.get_current_timezone()
     urgent = (
@@ -523,12 +527,8 @@ def _report_from_log(entries):
             entries=Count("id"),
             safeguarding=Count("id", filter=Q(safeguarding=True)),
             hate_crime=Count("id", filter=~Q(hate_crime_strand="")),
-            police=Count(
-                "id",
-                filter=Q(
-                    Exists(EntryAction.objects.filter(entry=OuterRef("pk"), action=Action.POLICE))
-                ),
-            ),
+            police=Count("id", filter=_has_action(Action.POLICE)),
+            incidents=Count("id", filter=_has_action(Action.INCIDENT)),
         )
     )
     return {
@@ -581,7 +581,14 @@ def _report_from_counts(counts, names, strands):
             continue
         slot = urgent.setdefault(
             month,
-            {"month": month, "entries": 0, "safeguarding": 0, "hate_crime": 0, "police": 0},
+            {
+                "month": month,
+                "entries": 0,
+                "safeguarding": 0,
+                "hate_crime": 0,
+                "police": 0,
+                "incidents": 0,
+            },
         )
         if dimension == MonthlyCount.Dimension.ENTRIES:
             slot["entries"] += n
@@ -595,6 +602,8 @@ def _report_from_counts(counts, names, strands):
             by_month_action.append({"month": month, "action": value, "n": n})
             if value == Action.POLICE:
                 slot["police"] += n
+            elif value == Action.INCIDENT:
+                slot["incidents"] += n
         elif dimension == MonthlyCount.Dimension.STRAND:
             slot["hate_crime"] += n
             strands[value] = strands.get(value, 0) + n

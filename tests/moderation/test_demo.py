@@ -27,6 +27,8 @@ def test_the_demo_has_moderation_entries_on_the_demo_accounts():
     assert erased.commenter.is_forgotten and erased.entries == 1
     assert Entry.objects.get(commenter=erased.commenter).excerpt == ""
     assert ExportRecord.objects.filter(kind=ExportRecord.Kind.SUBJECT_ACCESS).count() == 1
+    # The police referral was reported in the trust's incident system too.
+    assert Entry.objects.filter(action_rows__action="incident").exclude(incident_reference="")
     assert not Entry.objects.filter(personal_data_removed_at__isnull=True, excerpt="").exists()
     count = Entry.objects.count()
     call_command("load_demo", stdout=io.StringIO())  # running again adds nothing

@@ -33,7 +33,11 @@ def test_the_report_counts_by_category_and_action_per_month_and_per_account(comm
         hate_crime_strand=HateCrimeStrand.RELIGION,
     )
     log_entry(
-        comms, second, categories=[category("safeguarding-concern")], actions=[Action.SAFEGUARDING]
+        comms,
+        second,
+        categories=[category("safeguarding-concern")],
+        actions=[Action.SAFEGUARDING],
+        incident_reference="W-2026-0007",
     )
     response = as_user(comms).get(reverse("moderation:report"))
     report = response.context["report"]
@@ -49,6 +53,7 @@ def test_the_report_counts_by_category_and_action_per_month_and_per_account(comm
         "Deleted the comment": 1,
         "Forwarded to the police": 1,
         "Made a safeguarding referral": 1,
+        "Reported in the trust's incident system": 1,
     }
     by_account = {row["label"]: row["total"] for row in report["account_by_category"]}
     assert by_account == {"First page (Facebook)": 1, "Second page (X (Twitter))": 3}
@@ -59,6 +64,7 @@ def test_the_report_counts_by_category_and_action_per_month_and_per_account(comm
         "safeguarding": 1,
         "hate_crime": 1,
         "police": 1,
+        "incidents": 1,
     }
     assert report["strands"] == [{"label": "Religion", "n": 1}]
     page = response.content.decode()
@@ -74,6 +80,7 @@ def test_the_report_counts_by_category_and_action_per_month_and_per_account(comm
     }
     assert "chart.umd.min.js" in page and "moderation_report.js" in page
     assert "<caption>Entries by guideline and month</caption>" in page
+    assert '<th scope="col" class="text-end">Incident reports</th>' in page
 
 
 def test_the_report_can_be_narrowed_to_an_account_and_a_period(comms, team, as_user):

@@ -81,6 +81,7 @@ def test_the_report_from_the_counts_matches_the_report_from_the_log(comms, team)
             actions=[Action.HIDE, Action.POLICE],
             hate_crime_strand=HateCrimeStrand.DISABILITY,
             safeguarding=days == 35,
+            incident_reference="W-70" if days == 70 else "",
         )
     today = timezone.localdate()
     since = (today - datetime.timedelta(days=200)).replace(day=1)
@@ -90,9 +91,9 @@ def test_the_report_from_the_counts_matches_the_report_from_the_log(comms, team)
     def normal(rows, *keys):
         return sorted(tuple(str(r[k]) for k in keys) for r in rows)
 
-    assert normal(everyone["urgent"], "entries", "safeguarding", "hate_crime", "police") == (
-        normal(just_it["urgent"], "entries", "safeguarding", "hate_crime", "police")
-    )
+    urgent = ("entries", "safeguarding", "hate_crime", "police", "incidents")
+    assert normal(everyone["urgent"], *urgent) == normal(just_it["urgent"], *urgent)
+    assert sum(row["incidents"] for row in everyone["urgent"]) == 1
     assert normal(everyone["by_month_action"], "action", "n") == normal(
         just_it["by_month_action"], "action", "n"
     )
