@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts_requests.models import ManagedAccount, Platform
 from moderation import services
 from moderation.evidence import CleanFile, clean_upload
-from moderation.models import Action, AuthorTold, Category, Entry, EvidenceFile, HateCrimeStrand
+from moderation.models import Action, AuthorTold, Category, Entry, HateCrimeStrand
 from portal.models import Team, User
 
 
@@ -188,15 +188,11 @@ def load(stdout):
         received_on=timezone.localdate() - datetime.timedelta(days=9),
     )
     asked = Entry.objects.filter(commenter__handle="@truthseeker_22").first()
-    held = Entry.objects.filter(commenter=asked.commenter)
-    files = EvidenceFile.objects.filter(entry__in=held).count()
-    services.subject_access_record(
+    services.subject_access_export(
         actor=comms,
         commenter=asked.commenter,
         received_on=timezone.localdate() - datetime.timedelta(days=12),
-        entries=held.count(),
-        files=files,
-    )
+    ).close()
     stdout.write(
         "Demo moderation entries created, with a repeat offender, a hate-crime referral, "
         "a safeguarding concern, one past its retention date, one commenter's details "

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts_requests.kpi.months import add_months
-from moderation import detector, notifications, rollups, rules, selectors
+from moderation import detector, notifications, rollups, rules, selectors, subject_access
 from moderation import evidence as evidence_store
 from moderation.models import (
     Action,
@@ -119,16 +119,17 @@ def _normalise(data):
             "Say why the author will not be told.",
             errors={"not_told_reason": "Give the reason the author will not be told."},
         )
-    data["incident_reference"] = (data.get("incident_reference") or "").strip()
-    if data["incident_reference"]:
+    reference = data["incident_reference"] = (data.get("incident_reference") or "").strip()
+    if reference:
+        # A reference is the report to the incident system: it is that action.
         try:
-            Entry._meta.get_field("incident_reference").run_validators(data["incident_reference"])
+            Entry._meta.get_field("incident_reference").run_validators(reference)
         except ValidationError as invalid:
             said = invalid.messages[0]
             raise ActionError(said, errors={"incident_reference": said}) from None
-    if data["incident_reference"] and Action.INCIDENT not in actions:
-        actions.append(Action.INCIDENT)
-    elif Action.INCIDENT in actions and not data["incident_reference"]:
+        if Action.INCIDENT not in actions:
+            actions.append(Action.INCIDENT)
+    elif Action.INCIDENT in actions:
         raise ActionError(
             "Give the incident's reference.",
             errors={"incident_reference": "Give the reference the incident system gave it."},
@@ -817,24 +818,34 @@ def export_record(*, user, kind, detail="", commenter=None, received_on=None):
     )
 
 
-def subject_access_record(*, actor, commenter, received_on, entries, files):
-    """Record that ``actor`` took everything held about ``commenter`` out of the portal to
-    answer a subject access request that reached the trust on ``received_on``; the
-    information rights record shows whether that was within the month allowed. The
-    export held ``entries`` entries and ``files`` evidence files."""
+def subject_access_export(*, actor, commenter, received_on):
+    """Everything held about ``commenter``, zipped for a subject access request that
+    reached the trust on ``received_on`` (``moderation.subject_access``), and the record
+    that ``actor`` took it: the information rights record shows whether that was within
+    the month allowed.
+
+    Returns the zip as an open temporary file at its start, for the caller to send and
+    close. Checked before anything is gathered; nothing is recorded if writing it fails.
+    """
     if not rules.can_export_subject_access(actor):
         raise ActionRefused(
             "Only those who read all of the log can export what it holds about a person."
         )
     _check_received(received_on)
-    return export_record(
-        user=actor,
-        kind=ExportRecord.Kind.SUBJECT_ACCESS,
-        detail=f"{counted(entries, 'entry', 'entries')}, "
-        f"{counted(files, 'evidence file', 'evidence files')}",
-        commenter=commenter,
-        received_on=received_on,
-    )
+    spool, entries, files = subject_access.write_zip(actor, commenter, received_on)
+    try:
+        export_record(
+            user=actor,
+            kind=ExportRecord.Kind.SUBJECT_ACCESS,
+            detail=f"{counted(entries, 'entry', 'entries')}, "
+            f"{counted(files, 'evidence file', 'evidence files')}",
+            commenter=commenter,
+            received_on=received_on,
+        )
+    except BaseException:
+        spool.close()
+        raise
+    return spool
 
 
 # The taxonomy

@@ -7,7 +7,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from moderation import rules, selectors, services, subject_access
+from moderation import rules, selectors, services
 from moderation.forms import CommenterEraseForm, PlanForm, PlanUpdateForm, SubjectAccessForm
 from moderation.models import Commenter, ManagementPlan
 from moderation.views.common import (
@@ -147,19 +147,13 @@ def commenter_export(request, pk):
     commenter = _get_commenter(request.user, pk)
     form = SubjectAccessForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        spool, entries, files = subject_access.write_zip(
-            request.user, commenter, form.cleaned_data["received_on"]
-        )
         try:
-            services.subject_access_record(
+            spool = services.subject_access_export(
                 actor=request.user,
                 commenter=commenter,
                 received_on=form.cleaned_data["received_on"],
-                entries=entries,
-                files=files,
             )
         except services.ActionError as error:
-            spool.close()
             if not apply_errors(form, error):
                 return problem(request, error, back=commenter.get_absolute_url())
         else:

@@ -274,12 +274,8 @@ def test_the_service_refuses_who_cannot_export(member, person):
     from moderation import services
 
     with pytest.raises(services.ActionRefused):
-        services.subject_access_record(
-            actor=member,
-            commenter=person,
-            received_on=timezone.localdate(),
-            entries=2,
-            files=1,
+        services.subject_access_export(
+            actor=member, commenter=person, received_on=timezone.localdate()
         )
     assert not ExportRecord.objects.exists()
 
