@@ -16,6 +16,7 @@ from moderation.models import (
     ManagementPlan,
     MonthlyCount,
     PlanStep,
+    RightsRequest,
 )
 from portal.admin import HistoryAdmin
 
@@ -105,6 +106,13 @@ class ManagementPlanAdmin(HistoryAdmin, ReadOnlyAdmin):
 @admin.register(PlanStep)
 class PlanStepAdmin(HistoryAdmin, ReadOnlyAdmin):
     list_display = ["plan", "position", "description", "done_at"]
+
+
+@admin.register(RightsRequest)
+class RightsRequestAdmin(HistoryAdmin, ReadOnlyAdmin):
+    list_display = ["pk", "kind", "received_on", "due_on", "status", "closure", "commenter"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["commenter"]
 
 
 @admin.register(MonthlyCount)

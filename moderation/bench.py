@@ -5,9 +5,18 @@ import random
 
 from django.utils import timezone
 
+from accounts_requests.kpi.months import add_months
 from accounts_requests.models import ManagedAccount
 from moderation import rollups
-from moderation.models import Action, Category, Commenter, Entry, EntryAction, EntryCategory
+from moderation.models import (
+    Action,
+    Category,
+    Commenter,
+    Entry,
+    EntryAction,
+    EntryCategory,
+    RightsRequest,
+)
 from portal.bench import Job, Page, touch
 
 EXCERPT = "A short excerpt of the comment with the breach in it, personal details removed."
@@ -110,7 +119,8 @@ def seed(ctx):
         1 + (i % 4 == 0) + (i % 211 == 0) + (i % 97 == 0) for i in range(1, total + 1)
     )
     ctx.load(EntryAction, action_rows(), total=action_total, label="entry actions")
-    ctx.reset_sequences(Commenter, Entry, EntryCategory, EntryAction)
+    _rights_requests(ctx, rng, today, commenter_total, comms_ids)
+    ctx.reset_sequences(Commenter, Entry, EntryCategory, EntryAction, RightsRequest)
     rollups.rebuild()  # COPY bypasses the services that keep the report's counts
     ctx.shared.update(
         # Entries are spread evenly, so any account is typical.
@@ -118,6 +128,48 @@ def seed(ctx):
         moderation_category_id=category_ids[0],
         moderation_entry_id=total // 2,
     )
+
+
+def _rights_requests(ctx, rng, today, commenter_total, comms_ids):
+    """Requests about people's data over five years, each about a commenter of its own:
+    those received in the last five weeks are still open (some of them late), two in
+    seven of the rest were closed without an answer, the others answered within the
+    month."""
+    total = min(ctx.n(3_000), commenter_total)
+    span = 5 * 365
+
+    def requests():
+        for request_id in ctx.ids(RightsRequest, total):
+            received = today - datetime.timedelta(days=span * (total - request_id) // total)
+            done = received + datetime.timedelta(days=rng.randrange(2, 28))
+            # The newest two are open at any scale, so every list on the page has rows.
+            waiting = (today - received).days < 36 or request_id > total - 2
+            closed = not waiting and request_id % 7 in (0, 1)
+            yield {
+                "id": request_id,
+                "commenter_id": request_id,
+                "kind": RightsRequest.Kind.ERASURE
+                if request_id % 3
+                else RightsRequest.Kind.ACCESS,
+                "received_on": received,
+                "due_on": add_months(received, 1),
+                "reference": f"IG-{received.year}-{request_id}",
+                "status": (
+                    RightsRequest.Status.OPEN
+                    if waiting
+                    else RightsRequest.Status.CLOSED
+                    if closed
+                    else RightsRequest.Status.ANSWERED
+                ),
+                "closure": RightsRequest.Closure.WITHDRAWN if closed else "",
+                "logged_by_id": comms_ids[request_id % len(comms_ids)],
+                "closed_by_id": None if waiting else comms_ids[0],
+                "closed_at": None
+                if waiting
+                else datetime.datetime.combine(done, datetime.time(12), tzinfo=datetime.UTC),
+            }
+
+    ctx.load(RightsRequest, requests(), total=total, label="information rights requests")
 
 
 def measures(ctx):
@@ -154,6 +206,7 @@ def measures(ctx):
         Page("moderation log, one category", f"/moderation/?category={category}", comms),
         Page("moderation report", "/moderation/reports/", comms),
         Page("moderation entry", f"/moderation/{ctx.shared['moderation_entry_id']}/", comms),
+        Page("information rights", "/moderation/information-rights/", comms),
         # A change to the log redraws only the home panels that read it, here the log's
         # own (portal.views.home.drawn_panels).
         Page(

@@ -7,9 +7,16 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts_requests.models import ManagedAccount, Platform
-from moderation import services
+from moderation import services, services_rights
 from moderation.evidence import CleanFile, clean_upload
-from moderation.models import Action, AuthorTold, Category, Entry, HateCrimeStrand
+from moderation.models import (
+    Action,
+    AuthorTold,
+    Category,
+    Entry,
+    HateCrimeStrand,
+    RightsRequest,
+)
 from portal.models import Team, User
 
 
@@ -180,7 +187,8 @@ def load(stdout):
             files=[_screenshot()],
         )
     # One commenter asked for their details to be erased, and it was upheld; another
-    # asked for a copy of what is held about them.
+    # asked for a copy of what is held about them, logged the day it came and answered by
+    # the export; a third asked for their comments to be erased and is still waiting.
     services.commenter_erase(
         actor=head,
         commenter_id=erased.commenter_id,
@@ -188,13 +196,27 @@ def load(stdout):
         received_on=timezone.localdate() - datetime.timedelta(days=9),
     )
     asked = Entry.objects.filter(commenter__handle="@truthseeker_22").first()
-    services.subject_access_export(
+    access_received = timezone.localdate() - datetime.timedelta(days=12)
+    services_rights.request_log(
         actor=comms,
         commenter=asked.commenter,
-        received_on=timezone.localdate() - datetime.timedelta(days=12),
+        kind=RightsRequest.Kind.ACCESS,
+        received_on=access_received,
+        reference="IG-2026-019",
+    )
+    services.subject_access_export(
+        actor=comms, commenter=asked.commenter, received_on=access_received
     ).close()
+    waiting = Entry.objects.filter(commenter__handle="@hatefulhandle").first()
+    services_rights.request_log(
+        actor=comms,
+        commenter=waiting.commenter,
+        kind=RightsRequest.Kind.ERASURE,
+        received_on=timezone.localdate() - datetime.timedelta(days=25),
+        reference="IG-2026-022",
+    )
     stdout.write(
         "Demo moderation entries created, with a repeat offender, a hate-crime referral, "
         "a safeguarding concern, one past its retention date, one commenter's details "
-        "removed on request and one subject access export."
+        "removed on request, one subject access export and one erasure request waiting."
     )

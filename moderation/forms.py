@@ -22,7 +22,9 @@ from moderation.models import (
     HateCrimeStrand,
     ManagementPlan,
     Reconsideration,
+    RightsRequest,
 )
+from moderation.models.rights import RIGHTS_REFERENCE
 from portal import rules as portal_rules
 from portal import selectors as portal_selectors
 from portal.fields import (
@@ -469,6 +471,33 @@ class CommenterEraseForm(forms.Form):
     confirm = forms.BooleanField(
         label="I understand that what is removed cannot be brought back",
         error_messages={"required": "Tick the box to confirm."},
+    )
+
+
+class RightsRequestForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What they asked for",
+        choices=RightsRequest.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what they asked for."},
+    )
+    received_on = _received_on_field("request")
+    reference = forms.CharField(
+        label="Information governance reference (optional)",
+        max_length=40,
+        required=False,
+        validators=[RIGHTS_REFERENCE],
+        help_text="The case number information governance gave it, if there is one. Not "
+        "their name.",
+    )
+
+
+class RightsRequestCloseForm(forms.Form):
+    closure = forms.ChoiceField(
+        label="Why it is closed without an export or a removal",
+        choices=RightsRequest.Closure.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why it is closed."},
     )
 
 

@@ -6,11 +6,18 @@ job instead of telling anyone (see ``portal.reminders``): once per entry and ret
 date, the day after the date, unless the entry is on legal hold. It shows on the
 communications team's "Due and overdue" page with everything else the portal keeps on
 time.
+
+A request about a person's data has a calendar month for its answer from the day it
+was received: the communications team and the head of communications are told a week
+before the day it is due, and again, urgently, the day after if it is still open. The
+messages name the request by its number, never the person.
 """
 
 from django.db.models import Q
 
-from portal.reminders import Rule, Stage, days
+from portal.reminders import Rule, Stage, days, days_before, recipients
+
+RIGHTS_TOLD = recipients.comms + recipients.heads_of_comms
 
 RULES = [
     Rule(
@@ -28,6 +35,37 @@ RULES = [
                 after=days(1),
                 tell=None,
                 run="moderation.services.entry_retention_expire",
+            ),
+        ),
+    ),
+    Rule(
+        key="moderation.rights_request",
+        model="moderation.RightsRequest",
+        summary="Requests about a person's data waiting for an answer",
+        waiting=Q(status="open"),
+        since="due_on",
+        team_field=None,
+        label="{record} ({record.kind_label})",
+        stages=(
+            Stage(
+                "approaching",
+                after=days_before(7),
+                tell=RIGHTS_TOLD,
+                title="Answer due on {since}: {record}",
+                body="{record}, a {record.kind_label} request, must be answered by {since}, "
+                "a calendar month after it was received. Answer it from the information "
+                "rights record: take the export or remove their details, or close it with "
+                "the reason.",
+            ),
+            Stage(
+                "overdue",
+                after=days(1),
+                tell=RIGHTS_TOLD,
+                title="Overdue: {record}",
+                body="{record}, a {record.kind_label} request, was due to be answered by "
+                "{since} and is still open. The law allows a calendar month: answer it "
+                "today from the information rights record, or close it with the reason.",
+                urgent=True,
             ),
         ),
     ),

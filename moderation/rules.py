@@ -43,6 +43,11 @@ def can_export_subject_access(user):
     return can_read_everything(user)
 
 
+def can_handle_rights_requests(user):
+    """Logging a request about a person's data and closing it: whoever answers them."""
+    return can_export_subject_access(user)
+
+
 def can_export_log(user):
     return can_read_log(user)
 

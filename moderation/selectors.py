@@ -32,6 +32,7 @@ from moderation.models import (
     HateCrimeStrand,
     ManagementPlan,
     MonthlyCount,
+    RightsRequest,
 )
 from moderation.models.commenter import display_handle, handle_key
 from portal.models import Concern
@@ -391,18 +392,37 @@ def erasures():
     return Erasure.objects.select_related("user", "commenter")
 
 
+def open_rights_requests():
+    """Every request about a person's data still waiting for its answer, soonest due
+    first."""
+    return RightsRequest.objects.open().select_related("commenter", "logged_by")
+
+
+def closed_rights_requests():
+    """Requests closed without an export or a removal, latest first."""
+    return (
+        RightsRequest.objects.filter(status=RightsRequest.Status.CLOSED)
+        .select_related("commenter", "logged_by", "closed_by")
+        .order_by("-closed_at", "-pk")
+    )
+
+
 def rights_answered(since):
-    """How many early removals and subject access exports there have been since
-    ``since`` (a moment), and how many of them came within the calendar month allowed
-    from the day the request was received, for the information governance figures."""
+    """How many early removals, subject access exports and requests closed without
+    either there have been since ``since`` (a moment), and how many of them came within
+    the calendar month allowed from the day the request was received, for the
+    information governance figures."""
+    answered = ("at", "received_on")
+    closed = ("closed_at", "received_on", "due_on")
     figures = {}
-    for name, rows in (
-        ("exports", ExportRecord.objects.filter(kind=ExportRecord.Kind.SUBJECT_ACCESS)),
-        ("removals", Erasure.objects.all()),
+    for name, rows, fields in (
+        ("exports", ExportRecord.objects.filter(kind=ExportRecord.Kind.SUBJECT_ACCESS), answered),
+        ("removals", Erasure.objects.all(), answered),
+        ("closed", RightsRequest.objects.filter(status=RightsRequest.Status.CLOSED), closed),
     ):
         done = [
             record.answered_in_time
-            for record in rows.filter(at__gte=since).only("at", "received_on").order_by()
+            for record in rows.filter(**{f"{fields[0]}__gte": since}).only(*fields).order_by()
         ]
         figures[name] = {
             "total": len(done),

@@ -17,7 +17,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts_requests.kpi.months import add_months
-from moderation import detector, notifications, rollups, rules, selectors, subject_access
+from moderation import (
+    detector,
+    notifications,
+    rollups,
+    rules,
+    selectors,
+    services_rights,
+    subject_access,
+)
 from moderation import evidence as evidence_store
 from moderation.models import (
     Action,
@@ -35,6 +43,7 @@ from moderation.models import (
     ManagementPlan,
     PlanStep,
     Reconsideration,
+    RightsRequest,
 )
 from moderation.models.commenter import FORGOTTEN_KEY, handle_key
 from portal.models import ConcernEvent
@@ -641,18 +650,6 @@ def _without_handle(text, handle):
     return re.sub(pattern, "[the commenter]", text, flags=re.IGNORECASE)
 
 
-def _check_received(received_on):
-    """A request about a person's data is answered from the day it reached the trust,
-    which has to be given and cannot be in the future."""
-    if received_on is None or received_on > timezone.localdate():
-        said = (
-            "Give the day the request was received."
-            if received_on is None
-            else "The day received cannot be in the future."
-        )
-        raise ActionError(said, errors={"received_on": said})
-
-
 def commenter_erase(*, actor, commenter_id, reason, received_on):
     """Remove now, on a decision recorded with its reason (a request to erase, an upheld
     objection), what retention would remove later: every evidence file of the commenter's
@@ -662,7 +659,9 @@ def commenter_erase(*, actor, commenter_id, reason, received_on):
     must be lifted or the plan closed first, each a decision of its own.
 
     ``received_on`` is the day the request or objection reached the trust, from which
-    the month allowed for an answer runs (shown on the information rights record).
+    the month allowed for an answer runs (shown on the information rights record). It
+    answers the open erasure request about them (``services_rights``), whose day received
+    it must give.
 
     Returns (files removed, entries cleared).
     """
@@ -678,7 +677,8 @@ def commenter_erase(*, actor, commenter_id, reason, received_on):
             "Say why their details are being removed.",
             errors={"reason": "Say why, for the record."},
         )
-    _check_received(received_on)
+    services_rights.check_received(received_on)
+    services_rights.check_matches_open(commenter_id, RightsRequest.Kind.ERASURE, received_on)
     with transaction.atomic():
         commenter = Commenter.objects.select_for_update().filter(pk=commenter_id).first()
         if commenter is None or commenter.is_forgotten:
@@ -704,13 +704,20 @@ def commenter_erase(*, actor, commenter_id, reason, received_on):
         # The staff reports say only that it was decided: whoever reported the comment
         # reads their report's timeline, and the reason is for the moderation log.
         commenter_forget_if_nothing_kept(commenter_id, actor=actor, why=ERASED_WHY)
-        Erasure.objects.create(
+        erasure = Erasure.objects.create(
             commenter=commenter,
             user=actor,
             reason=reason,
             received_on=received_on,
             entries=len(cleared),
             files=len(files),
+        )
+        services_rights.answer_open(
+            actor=actor,
+            commenter=commenter,
+            kind=RightsRequest.Kind.ERASURE,
+            received_on=received_on,
+            erasure=erasure,
         )
     return len(files), len(cleared)
 
@@ -826,22 +833,33 @@ def subject_access_export(*, actor, commenter, received_on):
 
     Returns the zip as an open temporary file at its start, for the caller to send and
     close. Checked before anything is gathered; nothing is recorded if writing it fails.
+    It answers the open access request about them (``services_rights``), whose day
+    received it must give.
     """
     if not rules.can_export_subject_access(actor):
         raise ActionRefused(
             "Only those who read all of the log can export what it holds about a person."
         )
-    _check_received(received_on)
+    services_rights.check_received(received_on)
+    services_rights.check_matches_open(commenter, RightsRequest.Kind.ACCESS, received_on)
     spool, entries, files = subject_access.write_zip(actor, commenter, received_on)
     try:
-        export_record(
-            user=actor,
-            kind=ExportRecord.Kind.SUBJECT_ACCESS,
-            detail=f"{counted(entries, 'entry', 'entries')}, "
-            f"{counted(files, 'evidence file', 'evidence files')}",
-            commenter=commenter,
-            received_on=received_on,
-        )
+        with transaction.atomic():
+            export = export_record(
+                user=actor,
+                kind=ExportRecord.Kind.SUBJECT_ACCESS,
+                detail=f"{counted(entries, 'entry', 'entries')}, "
+                f"{counted(files, 'evidence file', 'evidence files')}",
+                commenter=commenter,
+                received_on=received_on,
+            )
+            services_rights.answer_open(
+                actor=actor,
+                commenter=commenter,
+                kind=RightsRequest.Kind.ACCESS,
+                received_on=received_on,
+                export=export,
+            )
     except BaseException:
         spool.close()
         raise

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from moderation.views import entries, log, people, reports, taxonomy
+from moderation.views import entries, log, people, reports, rights, taxonomy
 
 app_name = "moderation"
 
@@ -21,7 +21,15 @@ urlpatterns = [
     path("moderation/people/<int:pk>/remove/", people.commenter_erase, name="commenter_erase"),
     path("moderation/people/<int:pk>/plan/", people.plan_create, name="plan_create"),
     path("moderation/plans/<int:pk>/", people.plan_detail, name="plan"),
-    path("moderation/information-rights/", people.rights, name="rights"),
+    path(
+        "moderation/people/<int:pk>/request/", rights.rights_request_log, name="rights_request_log"
+    ),
+    path("moderation/information-rights/", rights.rights, name="rights"),
+    path(
+        "moderation/information-rights/<int:pk>/close/",
+        rights.rights_request_close,
+        name="rights_request_close",
+    ),
     path("moderation/reports/", reports.report, name="report"),
     path("moderation/categories/", taxonomy.category_list, name="categories"),
     path("moderation/categories/new/", taxonomy.category_create, name="category_create"),

@@ -10,6 +10,7 @@ from .entry import (
     Reconsideration,
 )
 from .evidence import Erasure, EvidenceDownload, EvidenceFile, ExportRecord
+from .rights import RightsRequest
 from .rollup import MonthlyCount
 from .taxonomy import Category
 
@@ -31,4 +32,5 @@ __all__ = [
     "MonthlyCount",
     "PlanStep",
     "Reconsideration",
+    "RightsRequest",
 ]

@@ -2,10 +2,12 @@ import functools
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from moderation import rules
+from moderation import rules, selectors
+from moderation.models import Commenter
 
 
 def _gate(check):
@@ -45,3 +47,11 @@ def apply_errors(form, error):
     for field, message in error.errors.items():
         form.add_error(field if field in form.fields else None, message)
     return True
+
+
+def get_commenter(user, pk):
+    """The commenter ``pk`` if ``user`` may see them; 404 otherwise."""
+    try:
+        return selectors.commenter_for_page(user, pk)
+    except Commenter.DoesNotExist:
+        raise Http404("No such person.") from None

@@ -1,19 +1,18 @@
-import datetime
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from moderation import rules, selectors, services
+from moderation import rules, selectors, services, services_rights
 from moderation.forms import CommenterEraseForm, PlanForm, PlanUpdateForm, SubjectAccessForm
-from moderation.models import Commenter, ManagementPlan
+from moderation.models import ManagementPlan, RightsRequest
 from moderation.views.common import (
     apply_errors,
     eraser_required,
     full_reader_required,
+    get_commenter,
     problem,
     reader_required,
     writer_required,
@@ -22,13 +21,6 @@ from portal.numbers import counted
 
 # A person's page lists their entries a page at a time, newest first.
 ENTRIES_PER_PAGE = 100
-
-
-def _get_commenter(user, pk):
-    try:
-        return selectors.commenter_for_page(user, pk)
-    except Commenter.DoesNotExist:
-        raise Http404("No such person.") from None
 
 
 @reader_required
@@ -48,7 +40,7 @@ def repeat_offenders(request):
 @reader_required
 def commenter_detail(request, pk):
     """Everything logged about one author, across posts and accounts."""
-    commenter = _get_commenter(request.user, pk)
+    commenter = get_commenter(request.user, pk)
     entries = Paginator(
         selectors.commenter_entries(request.user, commenter), ENTRIES_PER_PAGE
     ).get_page(request.GET.get("page"))
@@ -67,19 +59,32 @@ def commenter_detail(request, pk):
             "can_write": rules.can_write(request.user),
             "can_export": rules.can_export_subject_access(request.user),
             "can_erase": rules.can_erase_commenter(request.user) and not commenter.is_forgotten,
+            "waiting": (
+                commenter.rights_requests.open()
+                if rules.can_handle_rights_requests(request.user)
+                else ()
+            ),
         },
     )
+
+
+def _received(waiting):
+    """The day an open request was received, for the form that answers it."""
+    return {"received_on": waiting.received_on} if waiting else None
 
 
 @eraser_required
 def commenter_erase(request, pk):
     """Remove now what is held about one commenter, once the head of communications has
     seen what goes, what stays and what stops it, and given a reason."""
-    commenter = _get_commenter(request.user, pk)
+    commenter = get_commenter(request.user, pk)
     if commenter.is_forgotten:
         messages.info(request, "Nothing that names this commenter is held any more.")
         return redirect(commenter)
-    form = CommenterEraseForm(request.POST if request.method == "POST" else None)
+    waiting = services_rights.open_request(commenter, RightsRequest.Kind.ERASURE)
+    form = CommenterEraseForm(
+        request.POST if request.method == "POST" else None, initial=_received(waiting)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             files, cleared = services.commenter_erase(
@@ -106,36 +111,10 @@ def commenter_erase(request, pk):
             "commenter": commenter,
             "form": form,
             "summary": selectors.erasure_summary(commenter),
+            "waiting": waiting,
             "retention_months": settings.MODERATION_EVIDENCE_RETENTION_MONTHS,
         },
         status=400 if form.is_bound else 200,
-    )
-
-
-# The information rights record lists each kind of decision a page at a time.
-RIGHTS_PER_PAGE = 25
-
-
-@full_reader_required
-def rights(request):
-    """What was done about people's rights over their data: each subject access export
-    and each early removal of a commenter's details, newest first, so that whoever answers
-    a request can show when and by whom it was done."""
-    pages = {
-        name: Paginator(rows, RIGHTS_PER_PAGE).get_page(request.GET.get(name))
-        for name, rows in (
-            ("removals", selectors.erasures()),
-            ("exports", selectors.subject_access_exports()),
-        )
-    }
-    since = timezone.now() - datetime.timedelta(days=365)
-    year = selectors.rights_answered(since)
-    year_rows = [
-        ("Subject access exports", year["exports"]),
-        ("Details removed early", year["removals"]),
-    ]
-    return render(
-        request, "moderation/rights.html", pages | {"year_rows": year_rows, "since": since}
     )
 
 
@@ -144,8 +123,11 @@ def commenter_export(request, pk):
     """Everything held about one handle, for a subject access request: asks the day the
     request was received, then gives a zip of a readable record and the evidence files
     still kept, and records who took it and when."""
-    commenter = _get_commenter(request.user, pk)
-    form = SubjectAccessForm(request.POST if request.method == "POST" else None)
+    commenter = get_commenter(request.user, pk)
+    waiting = services_rights.open_request(commenter, RightsRequest.Kind.ACCESS)
+    form = SubjectAccessForm(
+        request.POST if request.method == "POST" else None, initial=_received(waiting)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             spool = services.subject_access_export(
@@ -172,6 +154,7 @@ def commenter_export(request, pk):
             "commenter": commenter,
             "form": form,
             "earlier": selectors.subject_access_exports().filter(commenter=commenter),
+            "waiting": waiting,
         },
         status=400 if form.is_bound else 200,
     )
@@ -179,7 +162,7 @@ def commenter_export(request, pk):
 
 @writer_required
 def plan_create(request, pk):
-    commenter = _get_commenter(request.user, pk)
+    commenter = get_commenter(request.user, pk)
     form = PlanForm(request.POST or None, initial={"owner": request.user.pk})
     if request.method == "POST" and form.is_valid():
         try:

@@ -33,6 +33,12 @@ ROUTES = {
     "moderation:plan_create": Route(WRITE, kwargs=lambda w: {"pk": w.plain_commenter.pk}),
     "moderation:plan": Route(FULL_READ, kwargs=lambda w: {"pk": w.plan.pk}),
     "moderation:rights": Route(FULL_READ),
+    "moderation:rights_request_log": Route(
+        FULL_READ, kwargs=lambda w: {"pk": w.plain_commenter.pk}
+    ),
+    "moderation:rights_request_close": Route(
+        FULL_READ, kwargs=lambda w: {"pk": w.rights_request.pk}
+    ),
     "moderation:report": Route(READ),
     "moderation:categories": Route(READ),
     "moderation:category_create": Route(WRITE),
@@ -46,7 +52,7 @@ def build(world):
 
     from django.utils import timezone
 
-    from moderation import services
+    from moderation import services, services_rights
     from moderation.models import Category
     from tests import factories
     from tests.moderation import helpers
@@ -75,3 +81,9 @@ def build(world):
         steps=["Message privately", "Signpost to PALS"],
     )
     world.records["category"] = Category.objects.get(slug="spam-bots")
+    world.records["rights_request"] = services_rights.request_log(
+        actor=comms,
+        commenter=world.plain_commenter,
+        kind="access",
+        received_on=timezone.localdate(),
+    )

@@ -3,7 +3,14 @@ import io
 import pytest
 from django.core.management import call_command
 
-from moderation.models import Commenter, Entry, Erasure, EvidenceFile, ExportRecord
+from moderation.models import (
+    Commenter,
+    Entry,
+    Erasure,
+    EvidenceFile,
+    ExportRecord,
+    RightsRequest,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +33,11 @@ def test_the_demo_has_moderation_entries_on_the_demo_accounts():
     (erased,) = Erasure.objects.all()
     assert erased.commenter.is_forgotten and erased.entries == 1
     assert Entry.objects.get(commenter=erased.commenter).excerpt == ""
-    assert ExportRecord.objects.filter(kind=ExportRecord.Kind.SUBJECT_ACCESS).count() == 1
+    (export,) = ExportRecord.objects.filter(kind=ExportRecord.Kind.SUBJECT_ACCESS)
+    # The export answered the request logged the day it came; another is still waiting.
+    assert export.rights_request.status == RightsRequest.Status.ANSWERED
+    (waiting,) = RightsRequest.objects.open()
+    assert waiting.kind == RightsRequest.Kind.ERASURE and waiting.days_left > 0
     # The police referral was reported in the trust's incident system too.
     assert Entry.objects.filter(action_rows__action="incident").exclude(incident_reference="")
     assert not Entry.objects.filter(personal_data_removed_at__isnull=True, excerpt="").exists()

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
-from moderation import selectors, services
-from moderation.models import Erasure, ExportRecord
+from moderation import selectors, services, services_rights
+from moderation.models import Erasure, ExportRecord, RightsRequest
 from tests import factories
 from tests.moderation.helpers import log_entry
 
@@ -35,6 +35,15 @@ def _export(user, commenter, detail="2 entries, 1 evidence file", received_on=No
         detail=detail,
         commenter=commenter,
         received_on=received_on,
+    )
+
+
+def _ask(actor, commenter):
+    return services_rights.request_log(
+        actor=actor,
+        commenter=commenter,
+        kind=RightsRequest.Kind.ACCESS,
+        received_on=timezone.localdate(),
     )
 
 
@@ -140,11 +149,12 @@ def test_the_last_twelve_months_count_what_came_within_a_month_and_what_did_not(
     assert selectors.rights_answered(since) == {
         "exports": {"total": 3, "in_time": 1, "late": 1, "not_recorded": 1},
         "removals": {"total": 1, "in_time": 0, "late": 1, "not_recorded": 0},
+        "closed": {"total": 0, "in_time": 0, "late": 0, "not_recorded": 0},
     }
     page = as_user(comms).get(URL).content.decode()
     figures = page[page.index('id="year-heading"') : page.index('id="removals-heading"')]
     rows = [row.split("</th>")[1] for row in figures.split('<tr><th scope="row">')[1:]]
-    assert [row.count('class="text-end"') for row in rows] == [4, 4]
+    assert [row.count('class="text-end"') for row in rows] == [4, 4, 4]
     assert 'text-bg-danger">1</span>' in rows[0] and 'text-bg-danger">1</span>' in rows[1]
     assert "Subject access exports" in figures and "Details removed early" in figures
 
@@ -197,14 +207,21 @@ def test_the_page_asks_the_same_queries_however_many_rows(
 ):
     client = as_user(comms)
     entry = log_entry(comms, account, handle="@one")
-    _export(comms, entry.commenter)
-    erase(actor=head, commenter_id=entry.commenter_id, reason="Asked")
+
+    def one_of_each(commenter, exporter):
+        asked = _ask(comms, commenter)
+        services_rights.request_close(
+            actor=comms, request_id=asked.pk, closure=RightsRequest.Closure.WITHDRAWN
+        )
+        _ask(comms, commenter)  # still open
+        _export(exporter, commenter)
+        erase(actor=head, commenter_id=commenter.pk, reason="Asked")
+
+    one_of_each(entry.commenter, comms)
     client.get(URL)
-    with django_assert_max_num_queries(15) as few:
+    with django_assert_max_num_queries(20) as few:
         client.get(URL)
     for number in range(6):
-        more = log_entry(comms, account, handle=f"@person_{number}")
-        _export(head, more.commenter)
-        erase(actor=head, commenter_id=more.commenter_id, reason="Asked")
+        one_of_each(log_entry(comms, account, handle=f"@person_{number}").commenter, head)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(URL).status_code == 200

@@ -1,0 +1,132 @@
+"""Requests from members of the public about what the log holds on them, from the day
+each arrives until it is answered.
+
+A request is logged against the commenter it is about, with the day it reached the
+trust; the answer is due a calendar month later, and the reminder engine tells the
+communications team and the head of communications before then and once it is late
+(``moderation/reminders.py``). A subject access export or an early removal of their
+details answers the open request of its kind (``services.subject_access_export``,
+``services.commenter_erase``); one that is withdrawn, refused or answered elsewhere is
+closed with its reason.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from moderation import rules
+from moderation.models import RightsRequest
+from portal.services.errors import ActionConflict, ActionError, ActionRefused
+
+
+def check_received(received_on):
+    """A request about a person's data is answered from the day it reached the trust,
+    which has to be given and cannot be in the future."""
+    if received_on is None or received_on > timezone.localdate():
+        said = (
+            "Give the day the request was received."
+            if received_on is None
+            else "The day received cannot be in the future."
+        )
+        raise ActionError(said, errors={"received_on": said})
+
+
+def _refuse_unless_allowed(actor):
+    if not rules.can_handle_rights_requests(actor):
+        raise ActionRefused(
+            "Only those who read all of the log can log or close a request about a person's data."
+        )
+
+
+def request_log(*, actor, commenter, kind, received_on, reference=""):
+    """Log a request of ``kind`` about ``commenter`` that reached the trust on
+    ``received_on``. Refused while one of the same kind is open for them: that one is
+    answered first."""
+    _refuse_unless_allowed(actor)
+    check_received(received_on)
+    if kind not in RightsRequest.Kind.values:
+        raise ActionError("Choose what they asked for.", errors={"kind": "Choose one."})
+    reference = " ".join((reference or "").split())
+    if reference:
+        try:
+            # Its shape and length, as the model's field declares them.
+            RightsRequest._meta.get_field("reference").clean(reference, None)
+        except ValidationError as error:
+            said = error.messages[0]
+            raise ActionError(said, errors={"reference": said}) from None
+    if commenter.is_forgotten:
+        raise ActionConflict("Nothing that names this commenter is held any more.")
+    request = RightsRequest(
+        commenter=commenter,
+        kind=kind,
+        received_on=received_on,
+        reference=reference,
+        logged_by=actor,
+    )
+    try:
+        with transaction.atomic():
+            request.save()
+    except IntegrityError:
+        said = (
+            f"A {request.kind_label} request about them is already open. Answer or close "
+            "that one first."
+        )
+        raise ActionError(said, errors={"kind": said}) from None
+    return request
+
+
+def request_close(*, actor, request_id, closure):
+    """Close an open request without an export or a removal, for ``closure``."""
+    _refuse_unless_allowed(actor)
+    if closure not in RightsRequest.Closure.values:
+        raise ActionError("Say why it is closed.", errors={"closure": "Choose one."})
+    with transaction.atomic():
+        request = RightsRequest.objects.select_for_update().filter(pk=request_id).first()
+        if request is None:
+            raise ActionConflict("There is no such request.")
+        if request.status != RightsRequest.Status.OPEN:
+            raise ActionConflict("This request has already been answered or closed.")
+        request.status = RightsRequest.Status.CLOSED
+        request.closure = closure
+        request.closed_by = actor
+        request.closed_at = timezone.now()
+        request._change_reason = f"closed: {request.get_closure_display()}"
+        request.save()
+    return request
+
+
+def open_request(commenter, kind):
+    return RightsRequest.objects.open().filter(commenter=commenter, kind=kind).first()
+
+
+def check_matches_open(commenter, kind, received_on):
+    """An export or removal for a handle with an open request of its kind answers that
+    request, so it must give the day that request was received."""
+    waiting = open_request(commenter, kind)
+    if waiting is not None and waiting.received_on != received_on:
+        said = (
+            f"The open {waiting.kind_label} request about them was received on "
+            f"{waiting.received_on:%-d %B %Y}. Give that day, or close that request first."
+        )
+        raise ActionError(said, errors={"received_on": said})
+
+
+def answer_open(*, actor, commenter, kind, received_on, export=None, erasure=None):
+    """Mark the open request of ``kind`` about ``commenter`` received on ``received_on``,
+    if any, answered by ``export`` or ``erasure``. Run in the transaction that records
+    the answer; a request logged meanwhile for another day stays open."""
+    request = (
+        RightsRequest.objects.select_for_update()
+        .open()
+        .filter(commenter=commenter, kind=kind, received_on=received_on)
+    ).first()
+    if request is None:
+        return None
+    request.status = RightsRequest.Status.ANSWERED
+    request.closed_by = actor
+    request.closed_at = timezone.now()
+    request.export = export
+    request.erasure = erasure
+    request._change_reason = "answered"
+    request.save()
+    return request

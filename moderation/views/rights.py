@@ -1,0 +1,120 @@
+"""The information rights record: the requests members of the public make about what the
+log holds on them, open and answered, and what was done about each."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from moderation import rules, selectors, services_rights
+from moderation.forms import RightsRequestCloseForm, RightsRequestForm
+from moderation.models import RightsRequest
+from moderation.services import ActionError
+from moderation.views.common import apply_errors, full_reader_required, get_commenter, problem
+
+# The information rights record lists each kind of decision a page at a time.
+RIGHTS_PER_PAGE = 25
+
+
+@full_reader_required
+def rights(request):
+    """The requests still waiting, soonest due first, then what was done about people's
+    rights over their data: each early removal of a commenter's details, each subject
+    access export and each request closed without either, newest first, so that whoever
+    answers a request can show when and by whom it was done."""
+    pages = {
+        name: Paginator(rows, RIGHTS_PER_PAGE).get_page(request.GET.get(name))
+        for name, rows in (
+            ("waiting", selectors.open_rights_requests()),
+            ("removals", selectors.erasures()),
+            ("exports", selectors.subject_access_exports()),
+            ("closed", selectors.closed_rights_requests()),
+        )
+    }
+    since = timezone.now() - datetime.timedelta(days=365)
+    year = selectors.rights_answered(since)
+    year_rows = [
+        ("Subject access exports", year["exports"]),
+        ("Details removed early", year["removals"]),
+        ("Closed without either", year["closed"]),
+    ]
+    return render(
+        request,
+        "moderation/rights.html",
+        pages
+        | {
+            "year_rows": year_rows,
+            "since": since,
+            "can_erase": rules.can_erase_commenter(request.user),
+        },
+    )
+
+
+@full_reader_required
+def rights_request_log(request, pk):
+    """Log a request about a person's data the day it is known, so that the month allowed
+    for its answer is kept and reminded of."""
+    commenter = get_commenter(request.user, pk)
+    if commenter.is_forgotten:
+        messages.info(request, "Nothing that names this commenter is held any more.")
+        return redirect(commenter)
+    form = RightsRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            logged = services_rights.request_log(
+                actor=request.user, commenter=commenter, **form.cleaned_data
+            )
+        except ActionError as error:
+            if not apply_errors(form, error):
+                return problem(request, error, back=commenter.get_absolute_url())
+        else:
+            messages.success(
+                request,
+                f"{logged} is logged. The answer is due by {logged.due_on:%-d %B %Y}: the "
+                "communications team and the head of communications are reminded a week "
+                "before, and again if it is late.",
+            )
+            return redirect(logged)
+    return render(
+        request,
+        "moderation/rights_request_form.html",
+        {
+            "commenter": commenter,
+            "form": form,
+            "waiting": commenter.rights_requests.open(),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@full_reader_required
+def rights_request_close(request, pk):
+    """Close a request that needs no export or removal, with the reason, after a look at
+    what it was."""
+    waiting = get_object_or_404(
+        RightsRequest.objects.visible_to(request.user).select_related("commenter", "logged_by"),
+        pk=pk,
+    )
+    if waiting.status != RightsRequest.Status.OPEN:
+        messages.info(request, f"{waiting} has already been answered or closed.")
+        return redirect("moderation:rights")
+    form = RightsRequestCloseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_rights.request_close(
+                actor=request.user, request_id=waiting.pk, closure=form.cleaned_data["closure"]
+            )
+        except ActionError as error:
+            if not apply_errors(form, error):
+                return problem(request, error, back=waiting.get_absolute_url())
+        else:
+            messages.success(request, f"{waiting} is closed.")
+            return redirect("moderation:rights")
+    return render(
+        request,
+        "moderation/rights_request_close.html",
+        {"waiting": waiting, "form": form},
+        status=400 if form.is_bound else 200,
+    )

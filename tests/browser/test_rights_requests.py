@@ -1,0 +1,93 @@
+"""A request about a person's data is logged the day it comes, waits on the information
+rights record with its days left, and is answered or closed there, in a real browser."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from moderation import services, services_rights
+from moderation.models import RightsRequest
+from tests import factories
+from tests.browser.conftest import assert_accessible, assert_accessible_on_a_phone
+from tests.moderation.helpers import entry_data
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _commenter(comms, team, handle):
+    account = factories.managed_account(team=team, name="Maternity page")
+    entry = services.entry_create(actor=comms, data=entry_data(account, handle=handle))
+    return entry.commenter
+
+
+def test_a_request_is_logged_then_answered_by_the_export(open_as, comms, team):
+    commenter = _commenter(comms, team, "@wants_a_copy")
+    page = open_as(comms)
+    page.goto(commenter.get_absolute_url())
+    page.get_by_role("link", name="Log a request about their data").click()
+    assert_accessible(page)
+
+    # Nothing chosen: each answer says what it needs, and the reference typed is kept.
+    page.get_by_label("Information governance reference (optional)").fill("IG-2026-31")
+    page.get_by_role("button", name="Log the request").click()
+    page.get_by_text("Choose what they asked for.").wait_for()
+    page.get_by_text("Give the day the request was received.").wait_for()
+    assert page.get_by_label("Information governance reference (optional)").input_value() == (
+        "IG-2026-31"
+    )
+
+    received = timezone.localdate() - datetime.timedelta(days=3)
+    page.get_by_label("Subject access: a copy of what is held").check()
+    page.get_by_label("When the request was received").fill(received.isoformat())
+    page.get_by_role("button", name="Log the request").click()
+    request = RightsRequest.objects.get()
+    page.get_by_text(f"{request} is logged.").wait_for()
+    waiting = page.get_by_role("table", name="1 open request, soonest due first")
+    row = waiting.get_by_role("row").filter(has_text="IG-2026-31")
+    assert row.get_by_text(f"({request.days_left} days left)").is_visible()
+    assert_accessible(page)
+    assert_accessible_on_a_phone(page)
+
+    # The export from the record answers it: its day received is filled in.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    row.get_by_role("link", name="Take the export").click()
+    page.get_by_text(f"This answers {request}").wait_for()
+    assert page.get_by_label("When the request was received").input_value() == (
+        received.isoformat()
+    )
+    with page.expect_download():
+        page.get_by_role("button", name="Download the export").click()
+    page.goto(request.get_absolute_url())
+    page.get_by_text("No request is waiting for an answer.").wait_for()
+    exports = page.get_by_role("table", name="1 export, newest first")
+    assert exports.get_by_role("cell", name="Yes, in 3 days").is_visible()
+    request.refresh_from_db()
+    assert request.status == RightsRequest.Status.ANSWERED
+    assert page.js_errors == []
+
+
+def test_a_late_request_is_shown_late_and_closed_with_the_reason(open_as, comms, auditor, team):
+    commenter = _commenter(comms, team, "@changed_their_mind")
+    request = services_rights.request_log(
+        actor=comms,
+        commenter=commenter,
+        kind=RightsRequest.Kind.ERASURE,
+        received_on=timezone.localdate() - datetime.timedelta(days=40),
+    )
+    page = open_as(auditor)
+    page.goto(commenter.get_absolute_url())
+    page.get_by_text(f"{request} is open:").wait_for()
+    page.get_by_role("link", name="See it on the information rights record").click()
+    row = page.get_by_role("row").filter(has_text="@changed_their_mind")
+    assert row.get_by_text(f"overdue by {request.days_overdue} days").is_visible()
+    row.get_by_role("link", name="Close without either").click()
+    page.get_by_role("heading", name=f"Close {request}").wait_for()
+    assert_accessible(page)
+    page.get_by_label("They withdrew it").check()
+    page.get_by_role("button", name="Close the request").click()
+    page.get_by_text(f"{request} is closed.").wait_for()
+    closed = page.get_by_role("table", name="1 request closed, newest first")
+    assert closed.get_by_role("cell", name="They withdrew it").is_visible()
+    assert_accessible(page)
+    assert page.js_errors == []
