@@ -375,3 +375,28 @@ def test_closing_a_request_from_the_record(as_user, comms, auditor, commenter):
     year = selectors.rights_answered(timezone.now() - datetime.timedelta(days=365))
     assert year["closed"] == {"total": 1, "in_time": 0, "late": 1, "not_recorded": 0}
     assert as_user(auditor).get(url).status_code == 302  # nothing left to close
+
+
+def test_the_year_counts_a_closed_request_late_by_the_trusts_clock(comms, commenter):
+    """Closed at half past midnight in London on the day after it was due (still the due
+    day in UTC): late, in the figures as on the row."""
+    with freeze_time("2026-06-12 10:00"):
+        late = log(comms, commenter, received_on=datetime.date(2026, 6, 10))
+        prompt = log(comms, commenter, Kind.ERASURE, received_on=datetime.date(2026, 6, 10))
+    for request, moment in (
+        (late, datetime.datetime(2026, 7, 10, 23, 30, tzinfo=datetime.UTC)),
+        (prompt, datetime.datetime(2026, 7, 10, 22, 30, tzinfo=datetime.UTC)),
+    ):
+        with freeze_time(moment):
+            services_rights.request_close(
+                actor=comms, request_id=request.pk, closure=Closure.ELSEWHERE
+            )
+        request.refresh_from_db()
+    assert (late.answered_in_time, prompt.answered_in_time) == (False, True)
+    since = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    assert selectors.rights_answered(since)["closed"] == {
+        "total": 2,
+        "in_time": 1,
+        "late": 1,
+        "not_recorded": 0,
+    }
