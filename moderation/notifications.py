@@ -24,3 +24,22 @@ def safeguarding_flagged(entry, *, actor):
         urgent=True,
         actor=actor,
     )
+
+
+def erasure_request_logged(rights_request, *, actor):
+    """Tell the heads of communications as soon as an erasure request is logged: only they
+    can remove what is held, and the month allowed has already begun. Named by its
+    number, not by whom it is about."""
+    return notify(
+        recipients=selectors.heads_of_comms(),
+        kind="moderation.erasure_request",
+        title=f"Erasure request to answer by {rights_request.due_on:%-d %B %Y}",
+        body=(
+            f"{actor} has logged {rights_request}, an erasure or objection request received "
+            f"on {rights_request.received_on:%-d %B %Y}. Only the head of communications can "
+            "remove a commenter's details, so it is yours to decide: remove them, or close "
+            "the request with the reason, from the information rights record."
+        ),
+        url=rights_request.get_absolute_url(),
+        actor=actor,
+    )

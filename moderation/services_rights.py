@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from moderation import rules
+from moderation import notifications, rules
 from moderation.models import RightsRequest
 from portal.services.errors import ActionConflict, ActionError, ActionRefused
 
@@ -41,7 +41,7 @@ def _refuse_unless_allowed(actor):
 def request_log(*, actor, commenter, kind, received_on, reference=""):
     """Log a request of ``kind`` about ``commenter`` that reached the trust on
     ``received_on``. Refused while one of the same kind is open for them: that one is
-    answered first."""
+    answered first. The heads of communications hear of an erasure request at once."""
     _refuse_unless_allowed(actor)
     check_received(received_on)
     if kind not in RightsRequest.Kind.values:
@@ -72,6 +72,8 @@ def request_log(*, actor, commenter, kind, received_on, reference=""):
             "that one first."
         )
         raise ActionError(said, errors={"kind": said}) from None
+    if kind == RightsRequest.Kind.ERASURE:
+        notifications.erasure_request_logged(request, actor=actor)
     return request
 
 

@@ -400,3 +400,21 @@ def test_the_year_counts_a_closed_request_late_by_the_trusts_clock(comms, commen
         "late": 1,
         "not_recorded": 0,
     }
+
+
+def test_the_head_hears_of_an_erasure_request_at_once_by_its_number(
+    comms, head, auditor, commenter
+):
+    log(comms, commenter)  # subject access: the readers answer it, nobody is told
+    assert not Notification.objects.exists()
+    request = log(auditor, commenter, Kind.ERASURE, received_on=datetime.date(2026, 11, 30))
+    (note,) = Notification.objects.all()
+    assert (note.recipient, note.kind, note.urgent) == (head, "moderation.erasure_request", False)
+    assert note.title == "Erasure request to answer by 30 December 2026"
+    assert str(request) in note.body and note.url == request.get_absolute_url()
+    assert "asks_about_me" not in note.title + note.body
+
+
+def test_the_head_who_logs_an_erasure_request_is_not_told_of_it(head, commenter):
+    log(head, commenter, Kind.ERASURE)
+    assert not Notification.objects.exists()
