@@ -5,7 +5,6 @@ import random
 
 from django.utils import timezone
 
-from accounts_requests.kpi.months import add_months
 from accounts_requests.models import ManagedAccount
 from moderation import rollups
 from moderation.models import (
@@ -17,6 +16,7 @@ from moderation.models import (
     EntryCategory,
     RightsRequest,
 )
+from moderation.models.evidence import answer_due
 from portal.bench import Job, Page, touch
 
 EXCERPT = "A short excerpt of the comment with the breach in it, personal details removed."
@@ -152,7 +152,7 @@ def _rights_requests(ctx, rng, today, commenter_total, comms_ids):
                 if request_id % 3
                 else RightsRequest.Kind.ACCESS,
                 "received_on": received,
-                "due_on": add_months(received, 1),
+                "due_on": answer_due(received),
                 "reference": f"IG-{received.year}-{request_id}",
                 "status": (
                     RightsRequest.Status.OPEN

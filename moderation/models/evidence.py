@@ -79,15 +79,20 @@ class EvidenceDownload(AppendOnlyModel):
         return f"{self.user_id} downloaded evidence {self.evidence_id}"
 
 
+def answer_due(received_on):
+    """The last day to answer a request about a person's data that reached the trust on
+    ``received_on``: a calendar month later (the last day of a shorter month when it has
+    no such day), as the law allows."""
+    return add_months(received_on, 1)
+
+
 class AnsweredWithinAMonth:
     """Whether a request about a person's data (``received_on``) was answered (``at``)
     within the calendar month the law allows. Nothing is known when it was not given."""
 
     @property
     def answer_due(self):
-        """A calendar month after the request arrived (the last day of a shorter month
-        when it has no such day)."""
-        return add_months(self.received_on, 1) if self.received_on else None
+        return answer_due(self.received_on) if self.received_on else None
 
     @property
     def days_taken(self):

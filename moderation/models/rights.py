@@ -5,9 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from accounts_requests.kpi.months import add_months
-
 from .entry import INCIDENT_REFERENCE
+from .evidence import answer_due
 
 # An information governance case number, of the same shape as an incident number: a
 # digit at least, and no room for a name.
@@ -127,7 +126,7 @@ class RightsRequest(models.Model):
         return f"Information rights request {self.pk}"
 
     def save(self, *args, **kwargs):
-        self.due_on = add_months(self.received_on, 1)
+        self.due_on = answer_due(self.received_on)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -45,6 +45,7 @@ def commenter_detail(request, pk):
         selectors.commenter_entries(request.user, commenter), ENTRIES_PER_PAGE
     ).get_page(request.GET.get("page"))
     can_plans = rules.can_read_plans(request.user)
+    can_log_request = rules.can_handle_rights_requests(request.user)
     plans = list(selectors.commenter_plans(commenter)) if can_plans else []
     return render(
         request,
@@ -59,11 +60,8 @@ def commenter_detail(request, pk):
             "can_write": rules.can_write(request.user),
             "can_export": rules.can_export_subject_access(request.user),
             "can_erase": rules.can_erase_commenter(request.user) and not commenter.is_forgotten,
-            "waiting": (
-                commenter.rights_requests.open()
-                if rules.can_handle_rights_requests(request.user)
-                else ()
-            ),
+            "can_log_request": can_log_request and not commenter.is_forgotten,
+            "waiting": commenter.rights_requests.open() if can_log_request else (),
         },
     )
 

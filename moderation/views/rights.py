@@ -12,7 +12,13 @@ from moderation import rules, selectors, services_rights
 from moderation.forms import RightsRequestCloseForm, RightsRequestForm
 from moderation.models import RightsRequest
 from moderation.services import ActionError
-from moderation.views.common import apply_errors, full_reader_required, get_commenter, problem
+from moderation.views.common import (
+    apply_errors,
+    full_reader_required,
+    get_commenter,
+    problem,
+    rights_handler_required,
+)
 
 # The information rights record lists each kind of decision a page at a time.
 RIGHTS_PER_PAGE = 25
@@ -52,7 +58,7 @@ def rights(request):
     )
 
 
-@full_reader_required
+@rights_handler_required
 def rights_request_log(request, pk):
     """Log a request about a person's data the day it is known, so that the month allowed
     for its answer is kept and reminded of."""
@@ -89,7 +95,7 @@ def rights_request_log(request, pk):
     )
 
 
-@full_reader_required
+@rights_handler_required
 def rights_request_close(request, pk):
     """Close a request that needs no export or removal, with the reason, after a look at
     what it was."""
