@@ -500,6 +500,18 @@ class RightsRequestCloseForm(forms.Form):
         error_messages={"required": "Choose why it is closed."},
     )
 
+    def __init__(self, *args, may_refuse=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_refuse:
+            field = self.fields["closure"]
+            field.choices = [
+                choice for choice in field.choices if choice[0] != RightsRequest.Closure.REFUSED
+            ]
+            field.help_text = (
+                "Only the head of communications can refuse an erasure request, as only "
+                "they can grant one."
+            )
+
 
 def _comms_owner_field():
     return person_choice_field(

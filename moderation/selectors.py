@@ -381,15 +381,17 @@ def erasure_obstacles(commenter_id):
 
 
 def subject_access_exports():
-    """Every subject access export, newest first, with who took it and whose it was."""
+    """Every subject access export, newest first, with who took it, whose it was and the
+    request it answered, if one was logged."""
     return ExportRecord.objects.filter(kind=ExportRecord.Kind.SUBJECT_ACCESS).select_related(
-        "user", "commenter"
+        "user", "commenter", "rights_request"
     )
 
 
 def erasures():
-    """Every early removal of a commenter's details, newest first."""
-    return Erasure.objects.select_related("user", "commenter")
+    """Every early removal of a commenter's details, newest first, with the request it
+    answered, if one was logged."""
+    return Erasure.objects.select_related("user", "commenter", "rights_request")
 
 
 def _named_by(rows, person):
@@ -407,6 +409,14 @@ def open_rights_requests():
     """Every request about a person's data still waiting for its answer, soonest due
     first."""
     return _named_by(RightsRequest.objects.open().select_related("commenter"), "logged_by")
+
+
+def rights_request_for_page(user):
+    """The requests ``user`` may open, each with whom it is about, who logged and closed
+    it, and the export or removal that answered it."""
+    return RightsRequest.objects.visible_to(user).select_related(
+        "commenter", "logged_by", "closed_by", "export__user", "erasure__user"
+    )
 
 
 def closed_rights_requests():

@@ -26,6 +26,11 @@ urlpatterns = [
     ),
     path("moderation/information-rights/", rights.rights, name="rights"),
     path(
+        "moderation/information-rights/<int:pk>/",
+        rights.rights_request,
+        name="rights_request",
+    ),
+    path(
         "moderation/information-rights/<int:pk>/close/",
         rights.rights_request_close,
         name="rights_request_close",

@@ -130,7 +130,7 @@ class RightsRequest(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("moderation:rights") + f"#request-{self.pk}"
+        return reverse("moderation:rights_request", args=[self.pk])
 
     @property
     def kind_label(self):
@@ -145,6 +145,13 @@ class RightsRequest(models.Model):
     @property
     def days_overdue(self):
         return max(0, -self.days_left)
+
+    @property
+    def days_taken(self):
+        """Days from the day received to the day it was answered or closed."""
+        if self.closed_at is None:
+            return None
+        return (timezone.localdate(self.closed_at) - self.received_on).days
 
     @property
     def answered_in_time(self):

@@ -96,6 +96,19 @@ def rights_request_log(request, pk):
 
 
 @rights_handler_required
+def rights_request(request, pk):
+    """One request about a person's data, wherever it falls on the record's pages: what
+    was asked and when, the day its answer is due, and what answered or closed it. The
+    link its reminders carry."""
+    shown = get_object_or_404(selectors.rights_request_for_page(request.user), pk=pk)
+    return render(
+        request,
+        "moderation/rights_request.html",
+        {"shown": shown, "can_erase": rules.can_erase_commenter(request.user)},
+    )
+
+
+@rights_handler_required
 def rights_request_close(request, pk):
     """Close a request that needs no export or removal, with the reason, after a look at
     what it was."""
@@ -105,8 +118,11 @@ def rights_request_close(request, pk):
     )
     if waiting.status != RightsRequest.Status.OPEN:
         messages.info(request, f"{waiting} has already been answered or closed.")
-        return redirect("moderation:rights")
-    form = RightsRequestCloseForm(request.POST if request.method == "POST" else None)
+        return redirect(waiting)
+    form = RightsRequestCloseForm(
+        request.POST if request.method == "POST" else None,
+        may_refuse=services_rights.may_refuse(request.user, waiting),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services_rights.request_close(
@@ -117,7 +133,7 @@ def rights_request_close(request, pk):
                 return problem(request, error, back=waiting.get_absolute_url())
         else:
             messages.success(request, f"{waiting} is closed.")
-            return redirect("moderation:rights")
+            return redirect(waiting)
     return render(
         request,
         "moderation/rights_request_close.html",

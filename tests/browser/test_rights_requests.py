@@ -43,14 +43,22 @@ def test_a_request_is_logged_then_answered_by_the_export(open_as, comms, team):
     page.get_by_role("button", name="Log the request").click()
     request = RightsRequest.objects.get()
     page.get_by_text(f"{request} is logged.").wait_for()
-    waiting = page.get_by_role("table", name="1 open request, soonest due first")
-    row = waiting.get_by_role("row").filter(has_text="IG-2026-31")
-    assert row.get_by_text(f"({request.days_left} days left)").is_visible()
+    page.get_by_role("heading", name=str(request)).wait_for()
+    assert page.get_by_text(f"({request.days_left} days left)").is_visible()
     assert_accessible(page)
     assert_accessible_on_a_phone(page)
 
-    # The export from the record answers it: its day received is filled in.
+    # It waits on the record, its number leading to its page.
     page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("link", name="The information rights record").click()
+    waiting = page.get_by_role("table", name="1 open request, soonest due first")
+    row = waiting.get_by_role("row").filter(has_text="IG-2026-31")
+    assert row.get_by_text(f"({request.days_left} days left)").is_visible()
+    assert row.get_by_role("link", name=f"Request {request.pk}", exact=True).get_attribute(
+        "href"
+    ) == (request.get_absolute_url())
+
+    # The export from the record answers it: its day received is filled in.
     row.get_by_role("link", name="Take the export").click()
     page.get_by_text(f"This answers {request}").wait_for()
     assert page.get_by_label("When the request was received").input_value() == (
@@ -59,9 +67,15 @@ def test_a_request_is_logged_then_answered_by_the_export(open_as, comms, team):
     with page.expect_download():
         page.get_by_role("button", name="Download the export").click()
     page.goto(request.get_absolute_url())
+    page.get_by_text("within the month allowed").wait_for()
+    assert page.get_by_text("A subject access export taken by").is_visible()
+    page.get_by_role("link", name="The information rights record").click()
     page.get_by_text("No request is waiting for an answer.").wait_for()
     exports = page.get_by_role("table", name="1 export, newest first")
     assert exports.get_by_role("cell", name="Yes, in 3 days").is_visible()
+    assert exports.get_by_role("cell", name=f"{request.pk} (IG-2026-31)").is_visible()
+    exports.get_by_role("link", name=f"Request {request.pk}", exact=True).click()
+    page.get_by_role("heading", name=str(request)).wait_for()
     request.refresh_from_db()
     assert request.status == RightsRequest.Status.ANSWERED
     assert page.js_errors == []
@@ -78,15 +92,21 @@ def test_a_late_request_is_shown_late_and_closed_with_the_reason(open_as, comms,
     page = open_as(auditor)
     page.goto(commenter.get_absolute_url())
     page.get_by_text(f"{request} is open:").wait_for()
-    page.get_by_role("link", name="See it on the information rights record").click()
-    row = page.get_by_role("row").filter(has_text="@changed_their_mind")
-    assert row.get_by_text(f"overdue by {request.days_overdue} days").is_visible()
-    row.get_by_role("link", name="Close without either").click()
+    page.get_by_role("link", name="Open the request").click()
+    page.get_by_role("heading", name=str(request)).wait_for()
+    assert page.get_by_text(f"overdue by {request.days_overdue} days").is_visible()
+    # Only the head of communications can remove their details, or refuse to.
+    assert page.get_by_role("link", name="Remove their details").count() == 0
+    page.get_by_role("link", name="Close without either").click()
     page.get_by_role("heading", name=f"Close {request}").wait_for()
+    assert page.get_by_label("Refused, and they were told why").count() == 0
     assert_accessible(page)
     page.get_by_label("They withdrew it").check()
     page.get_by_role("button", name="Close the request").click()
     page.get_by_text(f"{request} is closed.").wait_for()
+    assert page.get_by_text("They withdrew it").is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="The information rights record").click()
     closed = page.get_by_role("table", name="1 request closed, newest first")
     assert closed.get_by_role("cell", name="They withdrew it").is_visible()
     assert_accessible(page)

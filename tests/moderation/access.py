@@ -36,6 +36,7 @@ ROUTES = {
     "moderation:rights_request_log": Route(
         FULL_READ, kwargs=lambda w: {"pk": w.plain_commenter.pk}
     ),
+    "moderation:rights_request": Route(FULL_READ, kwargs=lambda w: {"pk": w.rights_request.pk}),
     "moderation:rights_request_close": Route(
         FULL_READ, kwargs=lambda w: {"pk": w.rights_request.pk}
     ),

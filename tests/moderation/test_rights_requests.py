@@ -252,7 +252,7 @@ def test_a_week_before_it_is_due_and_the_day_after_comms_and_the_head_are_told(
     _sweep(datetime.datetime(2026, 11, 4, 0, 5, tzinfo=LONDON))
     assert _told("overdue") == ["comms", "head"]
     late = Notification.objects.filter(kind__endswith="rights_request.overdue").first()
-    assert late.urgent and late.url == f"{RIGHTS}#request-{request.pk}"
+    assert late.urgent and late.url == reverse("moderation:rights_request", args=[request.pk])
     assert late.title == f"Overdue: Information rights request {request.pk}"
     for note in Notification.objects.filter(kind__contains="rights_request"):
         # Named by its number, never by whom it is about.
@@ -282,7 +282,7 @@ def test_logging_a_request_from_the_commenters_page(as_user, comms, auditor, com
     )
     request = RightsRequest.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == f"{RIGHTS}#request-{request.pk}"
+    assert response["Location"] == request.get_absolute_url()
     assert (request.kind, request.logged_by, request.reference) == (Kind.ERASURE, auditor, "IG-31")
     page = as_user(comms).get(commenter.get_absolute_url()).content.decode()
     assert f"{request} is open:" in page
@@ -328,6 +328,7 @@ def test_the_record_lists_open_requests_soonest_due_first_with_what_is_late(
     waiting = page[page.index('id="waiting-heading"') : page.index('id="year-heading"')]
     assert "2 open requests, soonest due first" in waiting
     assert waiting.index(f'id="request-{late.pk}"') < waiting.index(f'id="request-{soon.pk}"')
+    assert f'href="{late.get_absolute_url()}"' in waiting
     assert f"overdue by {late.days_overdue} day" in waiting
     assert reverse("moderation:commenter_export", args=[late.commenter_id]) in waiting
     assert reverse("moderation:commenter_erase", args=[soon.commenter_id]) in waiting
@@ -360,7 +361,7 @@ def test_closing_a_request_from_the_record(as_user, comms, auditor, commenter):
     assert refused.status_code == 400
     assert RightsRequest.objects.get().status == Status.OPEN
     response = as_user(auditor).post(url, {"closure": Closure.IDENTITY})
-    assert response.status_code == 302 and response["Location"] == RIGHTS
+    assert response.status_code == 302 and response["Location"] == request.get_absolute_url()
     request.refresh_from_db()
     assert (request.status, request.closed_by, request.answered_in_time) == (
         Status.CLOSED,
@@ -418,3 +419,132 @@ def test_the_head_hears_of_an_erasure_request_at_once_by_its_number(
 def test_the_head_who_logs_an_erasure_request_is_not_told_of_it(head, commenter):
     log(head, commenter, Kind.ERASURE)
     assert not Notification.objects.exists()
+
+
+# A page of its own
+
+
+def test_each_request_has_a_page_of_its_own_wherever_it_falls_on_the_record(
+    as_user, comms, account
+):
+    """Its reminders link to it: with more open requests than the record shows on a
+    page, the last due is on the record's second page but still one click away."""
+    today = timezone.localdate()
+    requests = [
+        log(
+            comms,
+            log_entry(comms, account, handle=f"@asker_{number}").commenter,
+            received_on=today - datetime.timedelta(days=30 - number),
+        )
+        for number in range(26)
+    ]
+    last = requests[-1]
+    client = as_user(comms)
+    assert f'id="request-{last.pk}"' not in client.get(RIGHTS).content.decode()
+    assert f'id="request-{last.pk}"' in client.get(RIGHTS + "?waiting=2").content.decode()
+    assert last.get_absolute_url() == reverse("moderation:rights_request", args=[last.pk])
+    page = client.get(last.get_absolute_url()).content.decode()
+    assert f"<h1>{last}</h1>" in page
+    assert "Waiting for an answer" in page and f"({last.days_left} days left)" in page
+    assert "@asker_25" in page
+    assert reverse("moderation:commenter_export", args=[last.commenter_id]) in page
+    assert reverse("moderation:rights_request_close", args=[last.pk]) in page
+    missing = reverse("moderation:rights_request", args=[last.pk + 1000])
+    assert client.get(missing).status_code == 404
+
+
+def test_the_page_says_what_answered_or_closed_it(as_user, comms, head, account):
+    received = timezone.localdate() - datetime.timedelta(days=4)
+    exported = log_entry(comms, account, handle="@wanted_a_copy").commenter
+    removed = log_entry(comms, account, handle="@wanted_gone").commenter
+    withdrawn = log_entry(comms, account, handle="@changed_mind").commenter
+    access = log(comms, exported, received_on=received, reference="IG-1")
+    erasure = log(comms, removed, Kind.ERASURE, received_on=received, reference="IG-2")
+    closed = log(comms, withdrawn, received_on=received - datetime.timedelta(days=40))
+    services.subject_access_export(actor=comms, commenter=exported, received_on=received).close()
+    services.commenter_erase(
+        actor=head, commenter_id=removed.pk, reason="Objection upheld", received_on=received
+    )
+    services_rights.request_close(actor=comms, request_id=closed.pk, closure=Closure.WITHDRAWN)
+    client = as_user(comms)
+
+    page = client.get(access.get_absolute_url()).content.decode()
+    assert "within the month allowed" in page and "4 days after it was received" in page
+    assert "A subject access export taken by" in page and "It held 1 entry" in page
+    assert "Close without either" not in page
+
+    page = client.get(erasure.get_absolute_url()).content.decode()
+    assert "Removing their details, decided by" in page and "1 entry cleared" in page
+    assert "Objection upheld" in page
+    assert "@wanted_gone" not in page  # their handle went with the rest
+
+    page = client.get(closed.get_absolute_url()).content.decode()
+    assert "Closed on" in page and ">late</span>" in page
+    assert "They withdrew it" in page
+
+    # The record's lists of exports and removals name the request each answered.
+    record = client.get(RIGHTS).content.decode()
+    for answered in (access, erasure):
+        link = f'<a href="{answered.get_absolute_url()}" aria-label="Request {answered.pk}">'
+        assert f"{link}{answered.pk}</a> ({answered.reference})" in record
+
+
+def test_the_request_page_asks_the_same_queries_for_each_outcome(
+    as_user, comms, head, account, django_assert_max_num_queries
+):
+    received = timezone.localdate() - datetime.timedelta(days=2)
+    commenter = log_entry(comms, account, handle="@counted").commenter
+    waiting = log(comms, commenter, Kind.ERASURE, received_on=received)
+    client = as_user(comms)
+    client.get(waiting.get_absolute_url())
+    with django_assert_max_num_queries(10) as few:
+        assert client.get(waiting.get_absolute_url()).status_code == 200
+    services.commenter_erase(
+        actor=head, commenter_id=commenter.pk, reason="Upheld", received_on=received
+    )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(waiting.get_absolute_url()).status_code == 200
+
+
+# Refusing an erasure request
+
+
+def test_only_the_head_of_communications_refuses_an_erasure_request(
+    comms, head, auditor, commenter
+):
+    erasure = log(comms, commenter, Kind.ERASURE)
+    for person in (comms, auditor):
+        with pytest.raises(services.ActionError) as refused:
+            services_rights.request_close(
+                actor=person, request_id=erasure.pk, closure=Closure.REFUSED
+            )
+        assert "Only the head of communications" in refused.value.errors["closure"]
+    erasure.refresh_from_db()
+    assert erasure.status == Status.OPEN
+    # Whoever handles requests may still close it for another reason, and refuse access.
+    access = log(comms, commenter)
+    services_rights.request_close(actor=auditor, request_id=access.pk, closure=Closure.REFUSED)
+    services_rights.request_close(actor=head, request_id=erasure.pk, closure=Closure.REFUSED)
+    erasure.refresh_from_db()
+    assert (erasure.status, erasure.closure, erasure.closed_by) == (
+        Status.CLOSED,
+        Closure.REFUSED,
+        head,
+    )
+
+
+def test_the_close_page_offers_refusal_of_an_erasure_request_to_the_head_alone(
+    as_user, comms, head, commenter
+):
+    erasure = log(comms, commenter, Kind.ERASURE)
+    url = reverse("moderation:rights_request_close", args=[erasure.pk])
+    page = as_user(comms).get(url).content.decode()
+    assert 'value="refused"' not in page
+    assert "Only the head of communications can refuse an erasure request" in page
+    response = as_user(comms).post(url, {"closure": Closure.REFUSED})
+    assert response.status_code == 400
+    assert RightsRequest.objects.get().status == Status.OPEN
+    assert 'value="refused"' in as_user(head).get(url).content.decode()
+    access = log(comms, commenter)
+    close_access = reverse("moderation:rights_request_close", args=[access.pk])
+    assert 'value="refused"' in as_user(comms).get(close_access).content.decode()
