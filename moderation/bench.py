@@ -14,6 +14,8 @@ from moderation.models import (
     Entry,
     EntryAction,
     EntryCategory,
+    Erasure,
+    ExportRecord,
     RightsRequest,
 )
 from moderation.models.evidence import answer_due
@@ -134,18 +136,19 @@ def _rights_requests(ctx, rng, today, commenter_total, comms_ids):
     """Requests about people's data over five years, each about a commenter of its own:
     those received in the last five weeks are still open (some of them late), two in
     seven of the rest were closed without an answer, the others answered within the
-    month."""
+    month by a subject access export or a removal of the commenter's details, as the
+    kind asked."""
     total = min(ctx.n(3_000), commenter_total)
     span = 5 * 365
-
-    def requests():
-        for request_id in ctx.ids(RightsRequest, total):
-            received = today - datetime.timedelta(days=span * (total - request_id) // total)
-            done = received + datetime.timedelta(days=rng.randrange(2, 28))
-            # The newest two are open at any scale, so every list on the page has rows.
-            waiting = (today - received).days < 36 or request_id > total - 2
-            closed = not waiting and request_id % 7 in (0, 1)
-            yield {
+    plan = []
+    for request_id in ctx.ids(RightsRequest, total):
+        received = today - datetime.timedelta(days=span * (total - request_id) // total)
+        done = received + datetime.timedelta(days=rng.randrange(2, 28))
+        # The newest two are open at any scale, so every list on the page has rows.
+        waiting = (today - received).days < 36 or request_id > total - 2
+        closed = not waiting and request_id % 7 in (0, 1)
+        plan.append(
+            {
                 "id": request_id,
                 "commenter_id": request_id,
                 "kind": RightsRequest.Kind.ERASURE
@@ -168,8 +171,50 @@ def _rights_requests(ctx, rng, today, commenter_total, comms_ids):
                 if waiting
                 else datetime.datetime.combine(done, datetime.time(12), tzinfo=datetime.UTC),
             }
+        )
+    answered = [row for row in plan if row["status"] == RightsRequest.Status.ANSWERED]
+    for kind, model, field in (
+        (RightsRequest.Kind.ACCESS, ExportRecord, "export_id"),
+        (RightsRequest.Kind.ERASURE, Erasure, "erasure_id"),
+    ):
+        rows = [row for row in answered if row["kind"] == kind]
+        for row, answer_id in zip(rows, ctx.ids(model, len(rows)), strict=True):
+            row[field] = answer_id
 
-    ctx.load(RightsRequest, requests(), total=total, label="information rights requests")
+    def answers(kind, field):
+        for row in answered:
+            if row["kind"] != kind:
+                continue
+            shared = {
+                "id": row[field],
+                "commenter_id": row["commenter_id"],
+                "user_id": row["closed_by_id"],
+                "at": row["closed_at"],
+                "received_on": row["received_on"],
+            }
+            if kind == RightsRequest.Kind.ACCESS:
+                yield shared | {
+                    "kind": ExportRecord.Kind.SUBJECT_ACCESS,
+                    "detail": "3 entries, 1 evidence file",
+                }
+            else:
+                yield shared | {"reason": "Objection upheld.", "entries": 3, "files": 1}
+
+    exports = sum(row["kind"] == RightsRequest.Kind.ACCESS for row in answered)
+    ctx.load(
+        ExportRecord,
+        answers(RightsRequest.Kind.ACCESS, "export_id"),
+        total=exports,
+        label="subject access exports",
+    )
+    ctx.load(
+        Erasure,
+        answers(RightsRequest.Kind.ERASURE, "erasure_id"),
+        total=len(answered) - exports,
+        label="early removals",
+    )
+    ctx.load(RightsRequest, iter(plan), total=total, label="information rights requests")
+    ctx.reset_sequences(ExportRecord, Erasure)
 
 
 def measures(ctx):
