@@ -35,6 +35,7 @@ from moderation.models import (
     RightsRequest,
 )
 from moderation.models.commenter import display_handle, handle_key
+from moderation.models.evidence import AnswerDue
 from portal.models import Concern, User
 
 PAGE_SIZE = 50
@@ -150,6 +151,11 @@ _ACTIONS = dict(Action.choices)
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+def short_day(day):
+    """A day as the date filter's "j M Y" writes it, at a fraction of its cost per call."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
 class LogRow:
     """What one row of the log shows, worked out once as plain strings and flags."""
 
@@ -179,7 +185,7 @@ class LogRow:
         self.url = f"{url_prefix}{self.pk}/"
         self.when_iso = local.isoformat()
         # As the date filter's "j M Y, H:i" writes it.
-        self.when = f"{local.day} {_MONTHS[local.month - 1]} {local.year}, {local:%H:%M}"
+        self.when = f"{short_day(local)}, {local:%H:%M}"
         self.safeguarding = row["safeguarding"]
         strand = row["hate_crime_strand"]
         self.hate_crime = _STRANDS.get(strand, strand) if strand else ""
@@ -425,36 +431,68 @@ def closed_rights_requests():
     return _named_by(closed.select_related("commenter"), "closed_by").order_by("-closed_at", "-pk")
 
 
-def rights_answered(since):
-    """How many early removals, subject access exports and requests closed without
-    either there have been since ``since`` (a moment), and how many of them came within
-    the calendar month allowed from the day the request was received, for the
-    information governance figures."""
-    figures = {}
-    for name, rows in (
-        ("exports", ExportRecord.objects.filter(kind=ExportRecord.Kind.SUBJECT_ACCESS)),
-        ("removals", Erasure.objects.all()),
-    ):
-        done = [
-            record.answered_in_time
-            for record in rows.filter(at__gte=since).only("at", "received_on").order_by()
-        ]
-        figures[name] = {
-            "total": len(done),
-            "in_time": done.count(True),
-            "late": done.count(False),
-            "not_recorded": done.count(None),
-        }
-    # A closed request keeps its due day, so the database counts them: the day closed is
-    # taken on the trust's clock, as ``RightsRequest.answered_in_time`` takes it.
-    closed = RightsRequest.objects.filter(
-        status=RightsRequest.Status.CLOSED, closed_at__gte=since
-    ).aggregate(
-        total=Count("pk"),
-        in_time=Count("pk", filter=Q(closed_at__date__lte=F("due_on"))),
+def _year(counted):
+    """The last year's figures from an aggregate's ``total``, ``in_time`` and
+    ``not_recorded``."""
+    total, in_time = counted.pop("total"), counted.pop("in_time")
+    not_recorded = counted.pop("not_recorded", 0)
+    return {
+        "total": total,
+        "in_time": in_time,
+        "late": total - in_time - not_recorded,
+        "not_recorded": not_recorded,
+    }
+
+
+def _answers_counted(answers, since):
+    """How many of ``answers`` (exports or removals) there are, and since ``since`` how
+    many came within the month allowed, later, or with no day received, as each one's
+    ``answered_in_time`` says: the day answered taken on the trust's clock."""
+    recent = Q(at__gte=since)
+    return answers.order_by().aggregate(
+        all=Count("pk"),
+        total=Count("pk", filter=recent),
+        in_time=Count("pk", filter=recent & Q(at__date__lte=AnswerDue("received_on"))),
+        not_recorded=Count("pk", filter=recent & Q(received_on__isnull=True)),
     )
-    figures["closed"] = {**closed, "late": closed["total"] - closed["in_time"], "not_recorded": 0}
-    return figures
+
+
+def rights_record_figures(since):
+    """What the information rights record counts, in three queries, one a table.
+
+    Returns how many requests are waiting and how many removals, exports and requests
+    closed without either there are in all (the sizes of its lists), and how many
+    removals, exports and closed requests there have been since ``since`` (a moment),
+    with how many came within the calendar month allowed from the day the request was
+    received, for the information governance figures.
+    """
+    Status = RightsRequest.Status
+    # A closed request keeps its due day: the day closed is taken on the trust's clock,
+    # as ``RightsRequest.answered_in_time`` takes it.
+    closed_recently = Q(status=Status.CLOSED, closed_at__gte=since)
+    requests = RightsRequest.objects.order_by().aggregate(
+        waiting=Count("pk", filter=Q(status=Status.OPEN)),
+        closed=Count("pk", filter=Q(status=Status.CLOSED)),
+        total=Count("pk", filter=closed_recently),
+        in_time=Count("pk", filter=closed_recently & Q(closed_at__date__lte=F("due_on"))),
+    )
+    exports = _answers_counted(
+        ExportRecord.objects.filter(kind=ExportRecord.Kind.SUBJECT_ACCESS), since
+    )
+    removals = _answers_counted(Erasure.objects.all(), since)
+    sizes = {
+        "waiting": requests.pop("waiting"),
+        "closed": requests.pop("closed"),
+        "exports": exports.pop("all"),
+        "removals": removals.pop("all"),
+    }
+    year = {"exports": _year(exports), "removals": _year(removals), "closed": _year(requests)}
+    return sizes, year
+
+
+def rights_answered(since):
+    """The information rights record's figures for the time since ``since``."""
+    return rights_record_figures(since)[1]
 
 
 def commenter_plans(commenter):

@@ -20,8 +20,19 @@ from moderation.views.common import (
     rights_handler_required,
 )
 
-# The information rights record lists each kind of decision a page at a time.
-RIGHTS_PER_PAGE = 25
+# The information rights record lists the requests waiting a page at a time, and what
+# was done about earlier ones a shorter page at a time: each request has a page of its
+# own, which its reminders link to.
+WAITING_PER_PAGE = 25
+DONE_PER_PAGE = 10
+
+
+def _page(rows, size, number, count):
+    """Page ``number`` of ``rows``, ``count`` of them, counted with the record's figures
+    rather than by a query of its own."""
+    paginator = Paginator(rows, size)
+    paginator.count = count
+    return paginator.get_page(number)
 
 
 @full_reader_required
@@ -30,17 +41,17 @@ def rights(request):
     rights over their data: each early removal of a commenter's details, each subject
     access export and each request closed without either, newest first, so that whoever
     answers a request can show when and by whom it was done."""
+    since = timezone.now() - datetime.timedelta(days=365)
+    sizes, year = selectors.rights_record_figures(since)
     pages = {
-        name: Paginator(rows, RIGHTS_PER_PAGE).get_page(request.GET.get(name))
-        for name, rows in (
-            ("waiting", selectors.open_rights_requests()),
-            ("removals", selectors.erasures()),
-            ("exports", selectors.subject_access_exports()),
-            ("closed", selectors.closed_rights_requests()),
+        name: _page(rows, size, request.GET.get(name), sizes[name])
+        for name, rows, size in (
+            ("waiting", selectors.open_rights_requests(), WAITING_PER_PAGE),
+            ("removals", selectors.erasures(), DONE_PER_PAGE),
+            ("exports", selectors.subject_access_exports(), DONE_PER_PAGE),
+            ("closed", selectors.closed_rights_requests(), DONE_PER_PAGE),
         )
     }
-    since = timezone.now() - datetime.timedelta(days=365)
-    year = selectors.rights_answered(since)
     year_rows = [
         ("Subject access exports", year["exports"]),
         ("Details removed early", year["removals"]),

@@ -183,11 +183,13 @@ def test_each_list_pages_on_its_own(as_user, comms, account):
     for number in range(30):
         _export(comms, entry.commenter, detail=f"export number {number}")
     client = as_user(comms)
+    # What was done is listed ten a page, newest first.
     first = client.get(URL).content.decode()
-    assert "export number 29" in first and "export number 4<" not in first
+    assert "export number 20<" in first and "export number 19<" not in first
     assert 'href="?exports=2"' in first
-    second = client.get(URL, {"exports": 2}).content.decode()
-    assert "export number 4<" in second and "export number 29" not in second
+    third = client.get(URL, {"exports": 3}).content.decode()
+    assert "export number 0<" in third and "export number 10<" not in third
+    assert "30 exports, newest first" in third
 
 
 def test_only_those_who_read_all_the_log_see_it_and_its_link(

@@ -7,12 +7,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.db.models import DateField, Value
 from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
 from moderation import selectors, services, services_rights
-from moderation.models import Erasure, ExportRecord, RightsRequest
+from moderation.models import Commenter, Erasure, ExportRecord, RightsRequest
+from moderation.models.evidence import AnswerDue, answer_due
+from moderation.templatetags import rights_tags
 from portal.models import Notification
 from portal.reminders import engine
 from tests import factories
@@ -548,3 +551,56 @@ def test_the_close_page_offers_refusal_of_an_erasure_request_to_the_head_alone(
     access = log(comms, commenter)
     close_access = reverse("moderation:rights_request_close", args=[access.pk])
     assert 'value="refused"' in as_user(comms).get(close_access).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("received_days_ago", "said"),
+    [
+        (30, " (1 day left)"),
+        (31, ' <span class="badge text-bg-warning">due today</span>'),
+        (32, ' <span class="badge text-bg-danger">overdue by 1 day</span>'),
+        (40, ' <span class="badge text-bg-danger">overdue by 9 days</span>'),
+    ],
+)
+def test_the_days_left_say_when_it_is_due_today_and_how_late_it_is(
+    comms, commenter, received_days_ago, said
+):
+    with freeze_time("2026-11-29 12:00"):
+        request = log(
+            comms,
+            commenter,
+            received_on=datetime.date(2026, 11, 29) - datetime.timedelta(days=received_days_ago),
+        )
+        assert rights_tags.days_left(request) == said
+
+
+def test_an_export_or_removal_with_no_request_logged_says_so(comms, head, commenter):
+    services.commenter_erase(
+        actor=head, commenter_id=commenter.pk, reason="Upheld", received_on=timezone.localdate()
+    )
+    removal = selectors.erasures().get()
+    assert rights_tags.request_link(getattr(removal, "rights_request", None)) == "none logged"
+    row = rights_tags.removal_rows([removal])
+    assert "<td>none logged</td>" in row and "Yes, in 0 days" in row
+
+
+def test_the_database_works_out_the_day_due_as_the_portal_does(commenter):
+    """Every day of two years, a leap year's February and every month's end among them:
+    the figures counted by the database and the rows worked out here must agree."""
+    start = datetime.date(2027, 1, 1)
+    days = [start + datetime.timedelta(days=n) for n in range(731)]
+    for first in range(0, len(days), 100):
+        chunk = days[first : first + 100]
+        worked_out = (
+            Commenter.objects.filter(pk=commenter.pk)
+            .values(
+                **{
+                    f"due{n}": AnswerDue(Value(day, output_field=DateField()))
+                    for n, day in enumerate(chunk)
+                }
+            )
+            .get()
+        )
+        assert [worked_out[f"due{n}"] for n in range(len(chunk))] == [
+            answer_due(day) for day in chunk
+        ]
