@@ -107,6 +107,12 @@ class RightsRequest(models.Model):
             models.Index(
                 fields=["due_on", "id"], condition=models.Q(status="open"), name="rights_open_due"
             ),
+            # The information rights record's requests closed without an answer, latest first.
+            models.Index(
+                fields=["-closed_at", "-id"],
+                condition=models.Q(status="closed"),
+                name="rights_closed_newest",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
