@@ -214,6 +214,11 @@ def _rights_requests(ctx, rng, today, commenter_total, comms_ids):
         label="early removals",
     )
     ctx.load(RightsRequest, iter(plan), total=total, label="information rights requests")
+    # A request answered by a removal, whose page shows the most; any, at a tiny scale.
+    ctx.shared["rights_request_id"] = next(
+        (row["id"] for row in reversed(answered) if row["kind"] == RightsRequest.Kind.ERASURE),
+        plan[-1]["id"],
+    )
     ctx.reset_sequences(ExportRecord, Erasure)
 
 
@@ -252,6 +257,11 @@ def measures(ctx):
         Page("moderation report", "/moderation/reports/", comms),
         Page("moderation entry", f"/moderation/{ctx.shared['moderation_entry_id']}/", comms),
         Page("information rights", "/moderation/information-rights/", comms),
+        Page(
+            "information rights request",
+            f"/moderation/information-rights/{ctx.shared['rights_request_id']}/",
+            comms,
+        ),
         # A change to the log redraws only the home panels that read it, here the log's
         # own (portal.views.home.drawn_panels).
         Page(
