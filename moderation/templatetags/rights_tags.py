@@ -56,7 +56,6 @@ def days_left(open_request):
     return format_html(" " + LATE, f"overdue by {_days(-left)}")
 
 
-@register.simple_tag
 def within_a_month(answered):
     """Whether an export or removal came within the month allowed, and in how many days."""
     if answered.received_on is None:
@@ -67,7 +66,6 @@ def within_a_month(answered):
     return format_html(LATE + " {} days, due by {}", "No", taken, short_day(answered.answer_due))
 
 
-@register.simple_tag
 def request_link(answered, link=None):
     """The request an export or removal answered, by its number and reference."""
     if answered is None:
