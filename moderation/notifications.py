@@ -38,7 +38,7 @@ def erasure_request_logged(rights_request, *, actor):
             f"{actor} has logged {rights_request}, an erasure or objection request received "
             f"on {rights_request.received_on:%-d %B %Y}. Only the head of communications can "
             "remove a commenter's details, so it is yours to decide: remove them, or close "
-            "the request with the reason, from the information rights record."
+            "the request with the reason, from its page."
         ),
         url=rights_request.get_absolute_url(),
         actor=actor,

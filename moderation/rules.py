@@ -56,3 +56,11 @@ def can_erase_commenter(user):
     """Removing what is held about a commenter before its time cannot be undone: the head
     of communications decides."""
     return portal_rules.is_head_of_comms(user)
+
+
+def can_refuse_rights_request(user, request):
+    """Refusing an erasure request is the decision of whoever could grant it: the head of
+    communications. A request of another kind may be refused by whoever handles it."""
+    return can_handle_rights_requests(user) and (
+        request.kind != request.Kind.ERASURE or can_erase_commenter(user)
+    )

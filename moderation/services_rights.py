@@ -77,12 +77,6 @@ def request_log(*, actor, commenter, kind, received_on, reference=""):
     return request
 
 
-def may_refuse(actor, request):
-    """Refusing an erasure request is the decision of whoever could grant it: the head of
-    communications. Any request of another kind may be refused by whoever handles it."""
-    return request.kind != RightsRequest.Kind.ERASURE or rules.can_erase_commenter(actor)
-
-
 def request_close(*, actor, request_id, closure):
     """Close an open request without an export or a removal, for ``closure``."""
     _refuse_unless_allowed(actor)
@@ -94,7 +88,9 @@ def request_close(*, actor, request_id, closure):
             raise ActionConflict("There is no such request.")
         if request.status != RightsRequest.Status.OPEN:
             raise ActionConflict("This request has already been answered or closed.")
-        if closure == RightsRequest.Closure.REFUSED and not may_refuse(actor, request):
+        if closure == RightsRequest.Closure.REFUSED and not rules.can_refuse_rights_request(
+            actor, request
+        ):
             said = (
                 "Only the head of communications can refuse an erasure request. Ask them to "
                 "close it, or choose another reason."

@@ -7,23 +7,15 @@ they cost more than everything else on the page. Every value is escaped by forma
 """
 
 from django import template
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from moderation.selectors import short_day
+from moderation.selectors import addresses, short_day
 
 register = template.Library()
 
 LATE = '<span class="badge text-bg-danger">{}</span>'
-_SENTINEL = 918273645
-
-
-def _links(name):
-    """The address of the page ``name`` for any id, from one ``reverse()``."""
-    pattern = reverse(name, args=[_SENTINEL])
-    return lambda pk: pattern.replace(str(_SENTINEL), str(pk), 1)
 
 
 def _moment(moment):
@@ -70,7 +62,7 @@ def request_link(answered, link=None):
     """The request an export or removal answered, by its number and reference."""
     if answered is None:
         return "none logged"
-    link = link or _links("moderation:rights_request")
+    link = link or addresses("moderation:rights_request")
     reference = f" ({answered.reference})" if answered.reference else ""
     return format_html(
         '<a href="{}" aria-label="Request {}">{}</a>{}',
@@ -94,11 +86,11 @@ def _rows(rows, row):
 @register.simple_tag
 def waiting_rows(requests, can_erase):
     """The requests waiting for an answer, each with the buttons that answer or close it."""
-    to_request = _links("moderation:rights_request")
-    to_commenter = _links("moderation:commenter")
-    to_export = _links("moderation:commenter_export")
-    to_erase = _links("moderation:commenter_erase")
-    to_close = _links("moderation:rights_request_close")
+    to_request = addresses("moderation:rights_request")
+    to_commenter = addresses("moderation:commenter")
+    to_export = addresses("moderation:commenter_export")
+    to_erase = addresses("moderation:commenter_erase")
+    to_close = addresses("moderation:rights_request_close")
 
     def row(waiting):
         if waiting.kind == waiting.Kind.ACCESS:
@@ -148,8 +140,8 @@ def waiting_rows(requests, can_erase):
 @register.simple_tag
 def closed_rows(requests):
     """The requests closed without an export or a removal, with why and whether in time."""
-    to_request = _links("moderation:rights_request")
-    to_commenter = _links("moderation:commenter")
+    to_request = addresses("moderation:rights_request")
+    to_commenter = addresses("moderation:commenter")
 
     def row(done):
         in_time = (
@@ -179,8 +171,8 @@ def closed_rows(requests):
 def removal_rows(removals):
     """Each early removal of a commenter's details: when, for which request, whether in
     time, who decided, how much went and why."""
-    to_request = _links("moderation:rights_request")
-    to_commenter = _links("moderation:commenter")
+    to_request = addresses("moderation:rights_request")
+    to_commenter = addresses("moderation:commenter")
 
     def row(removal):
         return format_html(
@@ -205,8 +197,8 @@ def removal_rows(removals):
 def export_rows(exports):
     """Each subject access export: when, for which request, whether in time, whose, who
     took it and what it held."""
-    to_request = _links("moderation:rights_request")
-    to_commenter = _links("moderation:commenter")
+    to_request = addresses("moderation:rights_request")
+    to_commenter = addresses("moderation:commenter")
 
     def row(export):
         return format_html(

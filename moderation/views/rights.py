@@ -132,7 +132,7 @@ def rights_request_close(request, pk):
         return redirect(waiting)
     form = RightsRequestCloseForm(
         request.POST if request.method == "POST" else None,
-        may_refuse=services_rights.may_refuse(request.user, waiting),
+        may_refuse=rules.can_refuse_rights_request(request.user, waiting),
     )
     if request.method == "POST" and form.is_valid():
         try:
