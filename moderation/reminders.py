@@ -53,9 +53,8 @@ RULES = [
                 tell=RIGHTS_TOLD,
                 title="Answer due on {since}: {record}",
                 body="{record}, a {record.kind_label} request, must be answered by {since}, "
-                "a calendar month after it was received. Answer it from the information "
-                "rights record: take the export or remove their details, or close it with "
-                "the reason.",
+                "a calendar month after it was received. Answer it from its page: take "
+                "the export or remove their details, or close it with the reason.",
             ),
             Stage(
                 "overdue",
@@ -64,7 +63,7 @@ RULES = [
                 title="Overdue: {record}",
                 body="{record}, a {record.kind_label} request, was due to be answered by "
                 "{since} and is still open. The law allows a calendar month: answer it "
-                "today from the information rights record, or close it with the reason.",
+                "today from its page, or close it with the reason.",
                 urgent=True,
             ),
         ),
