@@ -444,10 +444,17 @@ class LegalHoldForm(forms.Form):
     )
 
 
+def _not_in_future(day):
+    """Said on the field with any other errors of the form; the service checks it too."""
+    if day > timezone.localdate():
+        raise ValidationError("The day received cannot be in the future.", code="future")
+
+
 def _received_on_field(what):
     return forms.DateField(
         label="When the request was received",
         widget=date_input(),
+        validators=[_not_in_future],
         help_text=f"The day the {what} reached the trust. The law allows a calendar month "
         "from then to answer it.",
         error_messages={"required": "Give the day the request was received."},
@@ -489,6 +496,17 @@ class RightsRequestForm(forms.Form):
         validators=[RIGHTS_REFERENCE],
         help_text="The case number information governance gave it, if there is one. Not "
         "their name.",
+    )
+
+
+class RightsRequestCorrectForm(forms.Form):
+    received_on = _received_on_field("request")
+    reference = RightsRequestForm.base_fields["reference"]
+    why = forms.ChoiceField(
+        label="Why it is corrected",
+        choices=RightsRequest.Correction.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why it is corrected."},
     )
 
 

@@ -43,3 +43,22 @@ def erasure_request_logged(rights_request, *, actor):
         url=rights_request.get_absolute_url(),
         actor=actor,
     )
+
+
+def rights_deadline_later(rights_request, *, due_before, actor):
+    """Tell the heads of communications when a waiting request's answer becomes due later
+    than it was: a later day received gives less reason to hurry, so someone other than
+    whoever changed it should know. Named by its number, not by whom it is about."""
+    return notify(
+        recipients=selectors.heads_of_comms(),
+        kind="moderation.rights_deadline",
+        title=f"{rights_request} now due by {rights_request.due_on:%-d %B %Y}",
+        body=(
+            f"{actor} has changed the day {rights_request} was received to "
+            f"{rights_request.received_on:%-d %B %Y}, so its answer is now due by "
+            f"{rights_request.due_on:%-d %B %Y} instead of {due_before:%-d %B %Y}. Its page "
+            "shows what it said before and why it was changed."
+        ),
+        url=rights_request.get_absolute_url(),
+        actor=actor,
+    )

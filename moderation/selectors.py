@@ -3,6 +3,7 @@
 import base64
 import binascii
 import datetime
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -431,6 +432,48 @@ def rights_request_for_page(user):
     return RightsRequest.objects.visible_to(user).select_related(
         "commenter", "logged_by", "closed_by", "export__user", "erasure__user"
     )
+
+
+@dataclass
+class Correction:
+    at: object
+    by: object
+    why: str
+    changes: list  # (what, before, after), each a short text
+
+
+def rights_request_corrections(rights_request):
+    """Each correction of ``rights_request``, oldest first: when, by whom, why, and what
+    it said before and after, read from its history in one query."""
+    versions = list(
+        RightsRequest.history.filter(id=rights_request.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    shown = (
+        ("Received", "received_on", short_day),
+        ("Answer due by", "due_on", short_day),
+        ("Reference", "reference", lambda value: value or "none"),
+    )
+    found = []
+    for before, after in itertools.pairwise(versions):
+        reason = after.history_change_reason or ""
+        if not reason.startswith(RightsRequest.CORRECTED):
+            continue
+        changes = [
+            (what, show(getattr(before, name)), show(getattr(after, name)))
+            for what, name, show in shown
+            if getattr(before, name) != getattr(after, name)
+        ]
+        found.append(
+            Correction(
+                at=after.history_date,
+                by=after.history_user,
+                why=reason.removeprefix(RightsRequest.CORRECTED),
+                changes=changes,
+            )
+        )
+    return found
 
 
 def closed_rights_requests():

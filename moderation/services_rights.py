@@ -38,6 +38,19 @@ def _refuse_unless_allowed(actor):
         )
 
 
+def _clean_reference(reference):
+    """The reference with its spaces tidied, refused unless it has the shape and length
+    the model's field declares."""
+    reference = " ".join((reference or "").split())
+    if reference:
+        try:
+            RightsRequest._meta.get_field("reference").clean(reference, None)
+        except ValidationError as error:
+            said = error.messages[0]
+            raise ActionError(said, errors={"reference": said}) from None
+    return reference
+
+
 def request_log(*, actor, commenter, kind, received_on, reference=""):
     """Log a request of ``kind`` about ``commenter`` that reached the trust on
     ``received_on``. Refused while one of the same kind is open for them: that one is
@@ -46,14 +59,7 @@ def request_log(*, actor, commenter, kind, received_on, reference=""):
     check_received(received_on)
     if kind not in RightsRequest.Kind.values:
         raise ActionError("Choose what they asked for.", errors={"kind": "Choose one."})
-    reference = " ".join((reference or "").split())
-    if reference:
-        try:
-            # Its shape and length, as the model's field declares them.
-            RightsRequest._meta.get_field("reference").clean(reference, None)
-        except ValidationError as error:
-            said = error.messages[0]
-            raise ActionError(said, errors={"reference": said}) from None
+    reference = _clean_reference(reference)
     if commenter.is_forgotten:
         raise ActionConflict("Nothing that names this commenter is held any more.")
     request = RightsRequest(
@@ -102,6 +108,45 @@ def request_close(*, actor, request_id, closure):
         request.closed_at = timezone.now()
         request._change_reason = f"closed: {request.get_closure_display()}"
         request.save()
+    return request
+
+
+def request_correct(*, actor, request_id, received_on, reference, why):
+    """Put right the day a waiting request was received, and so the day its answer is
+    due, or its reference, for ``why`` (a ``RightsRequest.Correction``). The request's
+    history keeps what it said before, who changed it and why. An answered or closed
+    request stays as it was, so whether it was answered in time cannot be rewritten.
+
+    Moving the day due later gives less reason to hurry, so the heads of communications
+    are told at once when that happens."""
+    _refuse_unless_allowed(actor)
+    if why not in RightsRequest.Correction.values:
+        raise ActionError("Say why it is corrected.", errors={"why": "Choose one."})
+    check_received(received_on)
+    reference = _clean_reference(reference)
+    with transaction.atomic():
+        request = RightsRequest.objects.select_for_update().filter(pk=request_id).first()
+        if request is None:
+            raise ActionConflict("There is no such request.")
+        if request.status != RightsRequest.Status.OPEN:
+            raise ActionConflict(
+                "This request has been answered or closed, and is kept as it was then."
+            )
+        logged_on = timezone.localdate(request.logged_at)
+        if received_on > logged_on:
+            said = f"It was logged on {logged_on:%-d %B %Y}, so it had reached the trust by then."
+            raise ActionError(said, errors={"received_on": said})
+        if (received_on, reference) == (request.received_on, request.reference):
+            said = "Nothing was changed: give the right day received or reference."
+            raise ActionError(said, errors={"__all__": said})
+        due_before = request.due_on
+        request.received_on = received_on
+        request.reference = reference
+        request._change_reason = RightsRequest.CORRECTED + RightsRequest.Correction(why).label
+        request._history_user = actor
+        request.save()
+    if request.due_on > due_before:
+        notifications.rights_deadline_later(request, due_before=due_before, actor=actor)
     return request
 
 

@@ -31,6 +31,11 @@ urlpatterns = [
         name="rights_request",
     ),
     path(
+        "moderation/information-rights/<int:pk>/correct/",
+        rights.rights_request_correct,
+        name="rights_request_correct",
+    ),
+    path(
         "moderation/information-rights/<int:pk>/close/",
         rights.rights_request_close,
         name="rights_request_close",

@@ -57,6 +57,7 @@ FORMS = {
     "moderation:commenter_erase": ("moderation:commenter_erase", "head"),
     "moderation:commenter_export": ("moderation:commenter_export", "comms"),
     "moderation:rights_request_close": ("moderation:rights_request_close", "comms"),
+    "moderation:rights_request_correct": ("moderation:rights_request_correct", "comms"),
     "moderation:rights_request_log": ("moderation:rights_request_log", "comms"),
     "moderation:create": ("moderation:create", "comms"),
     "moderation:edit": ("moderation:edit", "comms"),

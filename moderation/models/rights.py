@@ -52,6 +52,16 @@ class RightsRequest(models.Model):
         IDENTITY = "identity", "Their identity could not be confirmed"
         REFUSED = "refused", "Refused, and they were told why"
         ELSEWHERE = "elsewhere", "Answered by information governance outside the portal"
+        ERROR = "error", "Logged in error: about someone else, or for something else"
+
+    class Correction(models.TextChoices):
+        """Why a waiting request's day received or reference was put right, kept in its
+        history as the reason for the change. A choice, not free text, so that nothing
+        about the person is written there."""
+
+        MISTYPED = "mistyped", "It was entered wrongly when it was logged"
+        ANOTHER_DAY = "another_day", "It turned out to have reached the trust on another day"
+        REFERENCE = "reference", "Information governance gave it a reference, or changed it"
 
     commenter = models.ForeignKey(
         "moderation.Commenter", on_delete=models.PROTECT, related_name="rights_requests"
@@ -96,6 +106,9 @@ class RightsRequest(models.Model):
         on_delete=models.PROTECT,
         related_name="rights_request",
     )
+
+    # The reason a correction is saved with in the request's history, before its label.
+    CORRECTED = "corrected: "
 
     objects = RightsRequestQuerySet.as_manager()
     history = HistoricalRecords()

@@ -9,7 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from moderation import rules, selectors, services_rights
-from moderation.forms import RightsRequestCloseForm, RightsRequestForm
+from moderation.forms import (
+    RightsRequestCloseForm,
+    RightsRequestCorrectForm,
+    RightsRequestForm,
+)
 from moderation.models import RightsRequest
 from moderation.services import ActionError
 from moderation.views.common import (
@@ -115,7 +119,56 @@ def rights_request(request, pk):
     return render(
         request,
         "moderation/rights_request.html",
-        {"shown": shown, "can_erase": rules.can_erase_commenter(request.user)},
+        {
+            "shown": shown,
+            "corrections": selectors.rights_request_corrections(shown),
+            "can_erase": rules.can_erase_commenter(request.user),
+        },
+    )
+
+
+def _waiting_or_back(request, pk):
+    """The request ``pk`` to change while it waits; otherwise a redirect to its page."""
+    waiting = get_object_or_404(
+        RightsRequest.objects.visible_to(request.user).select_related("commenter", "logged_by"),
+        pk=pk,
+    )
+    if waiting.status != RightsRequest.Status.OPEN:
+        messages.info(request, f"{waiting} has already been answered or closed.")
+        return waiting, redirect(waiting)
+    return waiting, None
+
+
+@rights_handler_required
+def rights_request_correct(request, pk):
+    """Put right the day a waiting request was received, or its reference, with the
+    reason; what it said before stays on its page."""
+    waiting, back = _waiting_or_back(request, pk)
+    if back:
+        return back
+    form = RightsRequestCorrectForm(
+        request.POST if request.method == "POST" else None,
+        initial={"received_on": waiting.received_on, "reference": waiting.reference},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            corrected = services_rights.request_correct(
+                actor=request.user, request_id=waiting.pk, **form.cleaned_data
+            )
+        except ActionError as error:
+            if not apply_errors(form, error):
+                return problem(request, error, back=waiting.get_absolute_url())
+        else:
+            messages.success(
+                request,
+                f"{corrected} is corrected. Its answer is due by {corrected.due_on:%-d %B %Y}.",
+            )
+            return redirect(corrected)
+    return render(
+        request,
+        "moderation/rights_request_correct.html",
+        {"waiting": waiting, "form": form},
+        status=400 if form.is_bound else 200,
     )
 
 
@@ -123,13 +176,9 @@ def rights_request(request, pk):
 def rights_request_close(request, pk):
     """Close a request that needs no export or removal, with the reason, after a look at
     what it was."""
-    waiting = get_object_or_404(
-        RightsRequest.objects.visible_to(request.user).select_related("commenter", "logged_by"),
-        pk=pk,
-    )
-    if waiting.status != RightsRequest.Status.OPEN:
-        messages.info(request, f"{waiting} has already been answered or closed.")
-        return redirect(waiting)
+    waiting, back = _waiting_or_back(request, pk)
+    if back:
+        return back
     form = RightsRequestCloseForm(
         request.POST if request.method == "POST" else None,
         may_refuse=rules.can_refuse_rights_request(request.user, waiting),

@@ -1,5 +1,6 @@
 """A request about a person's data is logged the day it comes, waits on the information
-rights record with its days left, and is answered or closed there, in a real browser."""
+rights record with its days left, is corrected if its day received was wrong, and is
+answered or closed there, in a real browser."""
 
 import datetime
 
@@ -95,6 +96,33 @@ def test_a_late_request_is_shown_late_and_closed_with_the_reason(open_as, comms,
     page.get_by_role("link", name="Open the request").click()
     page.get_by_role("heading", name=str(request)).wait_for()
     assert page.get_by_text(f"overdue by {request.days_overdue} days").is_visible()
+
+    # The day received was typed wrongly: put right, with the old day kept on the page.
+    page.get_by_role("link", name="correct it").click()
+    page.get_by_role("heading", name=f"Correct {request}").wait_for()
+    assert_accessible(page)
+    received = page.get_by_label("When the request was received")
+    assert received.input_value() == request.received_on.isoformat()
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    received.fill(tomorrow.isoformat())
+    page.get_by_role("button", name="Save the correction").click()
+    page.get_by_text("Choose why it is corrected.").wait_for()
+    page.get_by_text("The day received cannot be in the future.").wait_for()
+    assert received.input_value() == tomorrow.isoformat()
+    right = request.received_on - datetime.timedelta(days=2)
+    received.fill(right.isoformat())
+    page.get_by_label("It was entered wrongly when it was logged").check()
+    page.get_by_role("button", name="Save the correction").click()
+    page.get_by_text(f"{request} is corrected.").wait_for()
+    request.refresh_from_db()
+    assert request.received_on == right
+    corrections = page.get_by_role("region", name="Corrections")
+    assert corrections.get_by_text("It was entered wrongly when it was logged").is_visible()
+    assert page.get_by_text(f"overdue by {request.days_overdue} days").is_visible()
+    assert_accessible(page)
+    assert_accessible_on_a_phone(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
     # Only the head of communications can remove their details, or refuse to.
     assert page.get_by_role("link", name="Remove their details").count() == 0
     page.get_by_role("link", name="Close without either").click()

@@ -40,6 +40,9 @@ ROUTES = {
     "moderation:rights_request_close": Route(
         FULL_READ, kwargs=lambda w: {"pk": w.rights_request.pk}
     ),
+    "moderation:rights_request_correct": Route(
+        FULL_READ, kwargs=lambda w: {"pk": w.rights_request.pk}
+    ),
     "moderation:report": Route(READ),
     "moderation:categories": Route(READ),
     "moderation:category_create": Route(WRITE),

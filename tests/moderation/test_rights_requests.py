@@ -500,7 +500,7 @@ def test_the_request_page_asks_the_same_queries_for_each_outcome(
     waiting = log(comms, commenter, Kind.ERASURE, received_on=received)
     client = as_user(comms)
     client.get(waiting.get_absolute_url())
-    with django_assert_max_num_queries(10) as few:
+    with django_assert_max_num_queries(11) as few:
         assert client.get(waiting.get_absolute_url()).status_code == 200
     services.commenter_erase(
         actor=head, commenter_id=commenter.pk, reason="Upheld", received_on=received

@@ -1,0 +1,290 @@
+"""A waiting request's day received or reference put right, with the reason: the day its
+answer is due moves with it, what it said before stays on its page, and the head of
+communications hears when the answer becomes due later. One logged about the wrong
+person, or for the wrong thing, is closed as logged in error."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from freezegun import freeze_time
+
+from moderation import selectors, services, services_rights
+from moderation.models import RightsRequest
+from moderation.models.evidence import answer_due
+from portal.models import Notification
+from portal.reminders import engine
+from tests import factories
+from tests.moderation.helpers import log_entry
+
+pytestmark = pytest.mark.django_db
+
+Kind = RightsRequest.Kind
+Why = RightsRequest.Correction
+LONDON = ZoneInfo("Europe/London")
+DEADLINE = "moderation.rights_deadline"
+
+
+@pytest.fixture
+def commenter(comms, team):
+    account = factories.managed_account(team=team)
+    return log_entry(comms, account, handle="@asks_about_me").commenter
+
+
+def _days_ago(days):
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
+def _log(actor, commenter, received_on, kind=Kind.ACCESS, reference=""):
+    return services_rights.request_log(
+        actor=actor, commenter=commenter, kind=kind, received_on=received_on, reference=reference
+    )
+
+
+def _correct(actor, request, received_on=None, reference=None, why=Why.MISTYPED):
+    return services_rights.request_correct(
+        actor=actor,
+        request_id=request.pk,
+        received_on=received_on or request.received_on,
+        reference=request.reference if reference is None else reference,
+        why=why,
+    )
+
+
+# The rule
+
+
+def test_a_corrected_day_received_moves_the_day_due_and_the_page_keeps_the_old_one(
+    comms, auditor, commenter
+):
+    with freeze_time("2026-03-10 12:00"):
+        request = _log(comms, commenter, datetime.date(2026, 3, 9), reference="IG-7")
+        assert request.due_on == datetime.date(2026, 4, 9)
+        corrected = _correct(auditor, request, datetime.date(2026, 1, 31), why=Why.ANOTHER_DAY)
+    assert (corrected.received_on, corrected.due_on) == (
+        datetime.date(2026, 1, 31),
+        datetime.date(2026, 2, 28),
+    )
+    corrected.refresh_from_db()
+    assert corrected.due_on == datetime.date(2026, 2, 28)
+    [fix] = selectors.rights_request_corrections(corrected)
+    assert fix.by == auditor
+    assert fix.why == "It turned out to have reached the trust on another day"
+    assert fix.changes == [
+        ("Received", "9 Mar 2026", "31 Jan 2026"),
+        ("Answer due by", "9 Apr 2026", "28 Feb 2026"),
+    ]
+
+
+def test_a_reference_is_given_later_and_each_correction_is_listed_in_turn(comms, commenter):
+    request = _log(comms, commenter, _days_ago(3))
+    _correct(comms, request, reference="  IG   2026/88 ", why=Why.REFERENCE)
+    request.refresh_from_db()
+    assert request.reference == "IG 2026/88"
+    _correct(comms, request, received_on=_days_ago(4))
+    first, second = selectors.rights_request_corrections(request)
+    assert first.changes == [("Reference", "none", "IG 2026/88")]
+    assert first.why == Why.REFERENCE.label
+    assert [what for what, _, _ in second.changes] == ["Received", "Answer due by"]
+    assert second.why == Why.MISTYPED.label
+
+
+def test_closing_or_answering_is_not_listed_as_a_correction(comms, commenter):
+    request = _log(comms, commenter, _days_ago(3))
+    services_rights.request_close(
+        actor=comms, request_id=request.pk, closure=RightsRequest.Closure.WITHDRAWN
+    )
+    assert selectors.rights_request_corrections(request) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "said"),
+    [
+        ({"received_on": "tomorrow"}, "received_on", "The day received cannot be in the future."),
+        ({"received_on": "after logging"}, "received_on", "so it had reached the trust by then"),
+        ({}, "__all__", "Nothing was changed"),
+        ({"reference": "Jo Bloggs"}, "reference", "a number, perhaps with letters"),
+        ({"reference": "1" * 41}, "reference", "at most 40 characters"),
+        ({"why": "felt like it"}, "why", "Choose one."),
+    ],
+)
+def test_bad_corrections_are_refused_on_their_field_and_nothing_changes(
+    comms, commenter, change, field, said
+):
+    with freeze_time(timezone.now() - datetime.timedelta(days=3)):
+        request = _log(comms, commenter, _days_ago(5), reference="IG-1")
+    days = {"tomorrow": _days_ago(-1), "after logging": _days_ago(1)}
+    if "received_on" in change:
+        change["received_on"] = days[change["received_on"]]
+    with pytest.raises(services.ActionError) as refused:
+        _correct(comms, request, **change)
+    assert refused.value.status == 400
+    assert said in refused.value.errors[field]
+    after = RightsRequest.objects.get()
+    assert (after.received_on, after.reference, after.history.count()) == (
+        request.received_on,
+        "IG-1",
+        1,
+    )
+
+
+def test_only_those_who_handle_requests_correct_one(comms, manager, member, commenter):
+    request = _log(comms, commenter, _days_ago(3))
+    for who in (manager, member):
+        with pytest.raises(services.ActionRefused):
+            _correct(who, request, received_on=_days_ago(4))
+    assert RightsRequest.objects.get().received_on == _days_ago(3)
+
+
+@pytest.mark.parametrize("outcome", ["answered", "closed"])
+def test_an_answered_or_closed_request_stays_as_it_was(comms, commenter, outcome):
+    request = _log(comms, commenter, _days_ago(40))
+    if outcome == "answered":
+        services.subject_access_export(
+            actor=comms, commenter=commenter, received_on=request.received_on
+        ).close()
+    else:
+        services_rights.request_close(
+            actor=comms, request_id=request.pk, closure=RightsRequest.Closure.ELSEWHERE
+        )
+    request.refresh_from_db()
+    with pytest.raises(services.ActionConflict):
+        _correct(comms, request, received_on=_days_ago(3))
+    after = RightsRequest.objects.get()
+    assert (after.received_on, after.answered_in_time) == (_days_ago(40), False)
+
+
+# Who is told
+
+
+def test_the_head_hears_when_the_answer_becomes_due_later_by_its_number(
+    comms, head, auditor, commenter
+):
+    request = _log(comms, commenter, _days_ago(10))
+    _correct(comms, request, received_on=_days_ago(12))  # earlier: no less hurry
+    assert not Notification.objects.filter(kind=DEADLINE).exists()
+    later = _correct(comms, request, received_on=_days_ago(2), why=Why.ANOTHER_DAY)
+    [note] = Notification.objects.filter(kind=DEADLINE)
+    assert note.recipient == head
+    assert note.url == later.get_absolute_url()
+    assert note.title == f"{later} now due by {later.due_on:%-d %B %Y}"
+    assert f"instead of {answer_due(_days_ago(12)):%-d %B %Y}" in note.body
+    assert "asks_about_me" not in note.title + note.body
+
+
+def test_the_head_who_moves_the_day_due_later_is_not_told_of_it(head, commenter):
+    request = _log(head, commenter, _days_ago(10))
+    _correct(head, request, received_on=_days_ago(2))
+    assert not Notification.objects.filter(kind=DEADLINE).exists()
+
+
+def test_reminders_follow_the_corrected_day_due(comms, head, commenter):
+    def sweep(day, hour=9):
+        with freeze_time(datetime.datetime(2026, day.month, day.day, hour, tzinfo=LONDON)):
+            engine.sweep()
+
+    def told(stage):
+        return Notification.objects.filter(
+            kind=f"reminder.moderation.rights_request.{stage}"
+        ).count()
+
+    with freeze_time("2026-10-12 10:00"):
+        request = _log(comms, commenter, datetime.date(2026, 10, 3))
+    sweep(datetime.date(2026, 10, 27))
+    assert told("approaching") == 2  # comms and the head, a week before 3 November
+    with freeze_time("2026-10-28 10:00"):
+        _correct(comms, request, received_on=datetime.date(2026, 10, 10), why=Why.ANOTHER_DAY)
+    sweep(datetime.date(2026, 11, 2))
+    assert told("approaching") == 2
+    sweep(datetime.date(2026, 11, 4))
+    assert (told("approaching"), told("overdue")) == (4, 0)  # a week before 10 November
+    sweep(datetime.date(2026, 11, 11))
+    assert told("overdue") == 2
+
+
+# The pages
+
+
+def test_correcting_from_the_requests_page(as_user, comms, auditor, head, commenter):
+    request = _log(comms, commenter, _days_ago(6), reference="IG-3")
+    url = reverse("moderation:rights_request_correct", args=[request.pk])
+    page = as_user(auditor).get(request.get_absolute_url()).content.decode()
+    assert f'href="{url}"' in page and "Corrections" not in page
+    form = as_user(auditor).get(url).content.decode()
+    assert f'value="{_days_ago(6).isoformat()}"' in form and 'value="IG-3"' in form
+
+    response = as_user(auditor).post(
+        url, {"received_on": _days_ago(2).isoformat(), "reference": "IG-3", "why": Why.MISTYPED}
+    )
+    request.refresh_from_db()
+    assert response.status_code == 302 and response["Location"] == request.get_absolute_url()
+    assert request.received_on == _days_ago(2)
+    page = as_user(comms).get(request.get_absolute_url()).content.decode()
+    section = page[page.index('id="corrections-heading"') :]
+    assert f"by {auditor}. {Why.MISTYPED.label}." in section
+    day = selectors.short_day
+    assert f"Received: {day(_days_ago(6))}, now {day(_days_ago(2))}" in section
+    assert Notification.objects.filter(kind=DEADLINE, recipient=head).exists()
+
+
+def test_a_bad_correction_is_shown_on_its_field_with_what_was_typed(as_user, comms, commenter):
+    request = _log(comms, commenter, _days_ago(6))
+    url = reverse("moderation:rights_request_correct", args=[request.pk])
+    future = _days_ago(-2).isoformat()
+    response = as_user(comms).post(
+        url, {"received_on": future, "reference": "IG-2026-9", "why": Why.MISTYPED}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "The day received cannot be in the future." in page
+    assert f'value="{future}"' in page and 'value="IG-2026-9"' in page
+    unchanged = as_user(comms).post(
+        url, {"received_on": _days_ago(6).isoformat(), "reference": "", "why": Why.MISTYPED}
+    )
+    assert unchanged.status_code == 400
+    assert "Nothing was changed" in unchanged.content.decode()
+    assert RightsRequest.objects.get().history.count() == 1
+
+
+def test_an_answered_request_has_no_correction_page(as_user, comms, commenter):
+    request = _log(comms, commenter, _days_ago(6))
+    services.subject_access_export(
+        actor=comms, commenter=commenter, received_on=request.received_on
+    ).close()
+    url = reverse("moderation:rights_request_correct", args=[request.pk])
+    page = as_user(comms).get(request.get_absolute_url()).content.decode()
+    assert url not in page
+    response = as_user(comms).post(
+        url, {"received_on": _days_ago(3).isoformat(), "reference": "", "why": Why.MISTYPED}
+    )
+    assert response.status_code == 302 and response["Location"] == request.get_absolute_url()
+    assert RightsRequest.objects.get().received_on == _days_ago(6)
+
+
+def test_the_page_asks_as_many_queries_however_often_it_was_corrected(
+    as_user, comms, commenter, django_assert_max_num_queries, django_assert_num_queries
+):
+    request = _log(comms, commenter, _days_ago(20))
+    client = as_user(comms)
+    _correct(comms, request, received_on=_days_ago(21))
+    client.get(request.get_absolute_url())
+    with django_assert_max_num_queries(11) as once:
+        client.get(request.get_absolute_url())
+    for days in range(22, 27):
+        _correct(comms, request, received_on=_days_ago(days))
+    with django_assert_num_queries(len(once.captured_queries)):
+        page = client.get(request.get_absolute_url()).content.decode()
+    assert page.count("now ") >= 12  # each of six corrections, its received and due days
+
+
+def test_one_logged_in_error_is_closed_as_such(as_user, comms, commenter):
+    request = _log(comms, commenter, _days_ago(1), kind=Kind.ERASURE)
+    url = reverse("moderation:rights_request_close", args=[request.pk])
+    response = as_user(comms).post(url, {"closure": RightsRequest.Closure.ERROR})
+    assert response.status_code == 302
+    page = as_user(comms).get(request.get_absolute_url()).content.decode()
+    assert "Logged in error: about someone else, or for something else" in page
+    # The right one can now be logged about them.
+    assert _log(comms, commenter, _days_ago(1), kind=Kind.ERASURE).status == "open"
