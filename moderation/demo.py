@@ -188,7 +188,8 @@ def load(stdout):
         )
     # One commenter asked for their details to be erased, and it was upheld; another
     # asked for a copy of what is held about them, logged the day it came and answered by
-    # the export; a third asked for their comments to be erased and is still waiting.
+    # the export; a third asked for their comments to be erased and is still waiting, its
+    # day received corrected once it was known.
     services.commenter_erase(
         actor=head,
         commenter_id=erased.commenter_id,
@@ -208,12 +209,20 @@ def load(stdout):
         actor=comms, commenter=asked.commenter, received_on=access_received
     ).close()
     waiting = Entry.objects.filter(commenter__handle="@hatefulhandle").first()
-    services_rights.request_log(
+    erasure_request = services_rights.request_log(
         actor=comms,
         commenter=waiting.commenter,
         kind=RightsRequest.Kind.ERASURE,
         received_on=timezone.localdate() - datetime.timedelta(days=25),
         reference="IG-2026-022",
+    )
+    # It had reached the trust two days before it came to the communications team.
+    services_rights.request_correct(
+        actor=comms,
+        request_id=erasure_request.pk,
+        received_on=erasure_request.received_on - datetime.timedelta(days=2),
+        reference=erasure_request.reference,
+        why=RightsRequest.Correction.ANOTHER_DAY,
     )
     stdout.write(
         "Demo moderation entries created, with a repeat offender, a hate-crime referral, "

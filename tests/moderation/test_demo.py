@@ -3,6 +3,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from moderation import selectors
 from moderation.models import (
     Commenter,
     Entry,
@@ -38,6 +39,9 @@ def test_the_demo_has_moderation_entries_on_the_demo_accounts():
     assert export.rights_request.status == RightsRequest.Status.ANSWERED
     (waiting,) = RightsRequest.objects.open()
     assert waiting.kind == RightsRequest.Kind.ERASURE and waiting.days_left > 0
+    # Its page shows that its day received was corrected.
+    (fix,) = selectors.rights_request_corrections(waiting)
+    assert fix.why == RightsRequest.Correction.ANOTHER_DAY.label
     # The police referral was reported in the trust's incident system too.
     assert Entry.objects.filter(action_rows__action="incident").exclude(incident_reference="")
     assert not Entry.objects.filter(personal_data_removed_at__isnull=True, excerpt="").exists()
