@@ -13,7 +13,7 @@ from django.utils.text import slugify
 
 from accounts_requests.fields import account_choice_field
 from accounts_requests.models import ManagedAccount, Platform
-from moderation import evidence
+from moderation import evidence, services_rights
 from moderation.models import (
     Action,
     AuthorTold,
@@ -35,6 +35,7 @@ from portal.fields import (
 )
 from portal.models import Team
 from portal.numbers import is_row_id
+from portal.services.errors import ActionError
 from portal.widgets import FastSelect
 
 WEB_ONLY = [URLValidator(schemes=["http", "https"])]
@@ -444,17 +445,31 @@ class LegalHoldForm(forms.Form):
     )
 
 
-def _not_in_future(day):
-    """Said on the field with any other errors of the form; the service checks it too."""
-    if day > timezone.localdate():
-        raise ValidationError("The day received cannot be in the future.", code="future")
+def _received_in_the_past(day):
+    """The service's rule for the day received (``services_rights.check_received``), said
+    on the field with the form's other errors rather than once they are mended."""
+    try:
+        services_rights.check_received(day)
+    except ActionError as error:
+        raise ValidationError(error.message, code="received_on") from None
+
+
+def _rights_reference_field():
+    return forms.CharField(
+        label="Information governance reference (optional)",
+        max_length=40,
+        required=False,
+        validators=[RIGHTS_REFERENCE],
+        help_text="The case number information governance gave it, if there is one. Not "
+        "their name.",
+    )
 
 
 def _received_on_field(what):
     return forms.DateField(
         label="When the request was received",
         widget=date_input(),
-        validators=[_not_in_future],
+        validators=[_received_in_the_past],
         help_text=f"The day the {what} reached the trust. The law allows a calendar month "
         "from then to answer it.",
         error_messages={"required": "Give the day the request was received."},
@@ -489,19 +504,12 @@ class RightsRequestForm(forms.Form):
         error_messages={"required": "Choose what they asked for."},
     )
     received_on = _received_on_field("request")
-    reference = forms.CharField(
-        label="Information governance reference (optional)",
-        max_length=40,
-        required=False,
-        validators=[RIGHTS_REFERENCE],
-        help_text="The case number information governance gave it, if there is one. Not "
-        "their name.",
-    )
+    reference = _rights_reference_field()
 
 
 class RightsRequestCorrectForm(forms.Form):
     received_on = _received_on_field("request")
-    reference = RightsRequestForm.base_fields["reference"]
+    reference = _rights_reference_field()
     why = forms.ChoiceField(
         label="Why it is corrected",
         choices=RightsRequest.Correction.choices,

@@ -137,7 +137,10 @@ def request_correct(*, actor, request_id, received_on, reference, why):
             said = f"It was logged on {logged_on:%-d %B %Y}, so it had reached the trust by then."
             raise ActionError(said, errors={"received_on": said})
         if (received_on, reference) == (request.received_on, request.reference):
-            said = "Nothing was changed: give the right day received or reference."
+            said = (
+                "Nothing was changed: the day received and the reference are as they were. "
+                "Give the right one, or go back to the request."
+            )
             raise ActionError(said, errors={"__all__": said})
         due_before = request.due_on
         request.received_on = received_on
