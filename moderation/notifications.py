@@ -4,6 +4,8 @@ Never the commenter's handle or words: a notification and its e-mail leave the p
 so they only say that something needs attention and link to the entry.
 """
 
+from django.utils import timezone
+
 from portal import selectors
 from portal.notify import notify
 
@@ -58,6 +60,27 @@ def rights_deadline_later(rights_request, *, due_before, actor):
             f"{rights_request.received_on:%-d %B %Y}, so its answer is now due by "
             f"{rights_request.due_on:%-d %B %Y} instead of {due_before:%-d %B %Y}. Its page "
             "shows what it said before and why it was changed."
+        ),
+        url=rights_request.get_absolute_url(),
+        actor=actor,
+    )
+
+
+def rights_closed_in_error(rights_request, *, actor):
+    """Tell the heads of communications when a request is closed as logged in error: it
+    then leaves the year's figures, in time or late, so someone other than whoever closed
+    it should know. Named by its number, not by whom it is about."""
+    due = f"{rights_request.due_on:%-d %B %Y}"
+    was_late = timezone.localdate(rights_request.closed_at) > rights_request.due_on
+    return notify(
+        recipients=selectors.heads_of_comms(),
+        kind="moderation.rights_in_error",
+        title=f"{rights_request} closed as logged in error",
+        body=(
+            f"{actor} has closed {rights_request} as logged in error: about someone else, "
+            f"or for something else. It was due by {due}"
+            f"{', and was already late' if was_late else ''}. It is no longer counted in the "
+            "information rights figures. Its page shows when it was logged and by whom."
         ),
         url=rights_request.get_absolute_url(),
         actor=actor,

@@ -515,17 +515,22 @@ def rights_record_figures(since):
     closed without either there are in all (the sizes of its lists), and how many
     removals, exports and closed requests there have been since ``since`` (a moment),
     with how many came within the calendar month allowed from the day the request was
-    received, for the information governance figures.
+    received, for the information governance figures, and how many of the requests
+    closed since then were logged in error (``in_error``), which those figures leave out.
     """
     Status = RightsRequest.Status
     # A closed request keeps its due day: the day closed is taken on the trust's clock,
-    # as ``RightsRequest.answered_in_time`` takes it.
-    closed_recently = Q(status=Status.CLOSED, closed_at__gte=since)
+    # as ``RightsRequest.answered_in_time`` takes it. One logged in error had nothing to
+    # answer, so it is counted on its own rather than as in time or late.
+    closed_since = Q(status=Status.CLOSED, closed_at__gte=since)
+    in_error = Q(closure=RightsRequest.Closure.ERROR)
+    closed_recently = closed_since & ~in_error
     requests = RightsRequest.objects.order_by().aggregate(
         waiting=Count("pk", filter=Q(status=Status.OPEN)),
         closed=Count("pk", filter=Q(status=Status.CLOSED)),
         total=Count("pk", filter=closed_recently),
         in_time=Count("pk", filter=closed_recently & Q(closed_at__date__lte=F("due_on"))),
+        in_error=Count("pk", filter=closed_since & in_error),
     )
     exports = _answers_counted(
         ExportRecord.objects.filter(kind=ExportRecord.Kind.SUBJECT_ACCESS), since
@@ -537,7 +542,13 @@ def rights_record_figures(since):
         "exports": exports.pop("all"),
         "removals": removals.pop("all"),
     }
-    year = {"exports": _year(exports), "removals": _year(removals), "closed": _year(requests)}
+    in_error = requests.pop("in_error")
+    year = {
+        "exports": _year(exports),
+        "removals": _year(removals),
+        "closed": _year(requests),
+        "in_error": in_error,
+    }
     return sizes, year
 
 

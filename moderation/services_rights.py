@@ -72,19 +72,21 @@ def request_log(*, actor, commenter, kind, received_on, reference=""):
     try:
         with transaction.atomic():
             request.save()
+            if kind == RightsRequest.Kind.ERASURE:
+                notifications.erasure_request_logged(request, actor=actor)
     except IntegrityError:
         said = (
             f"A {request.kind_label} request about them is already open. Answer or close "
             "that one first."
         )
         raise ActionError(said, errors={"kind": said}) from None
-    if kind == RightsRequest.Kind.ERASURE:
-        notifications.erasure_request_logged(request, actor=actor)
     return request
 
 
 def request_close(*, actor, request_id, closure):
-    """Close an open request without an export or a removal, for ``closure``."""
+    """Close an open request without an export or a removal, for ``closure``. One closed
+    as logged in error leaves the year's figures, so the heads of communications are told
+    at once: nobody can take a late request out of them unseen."""
     _refuse_unless_allowed(actor)
     if closure not in RightsRequest.Closure.values:
         raise ActionError("Say why it is closed.", errors={"closure": "Choose one."})
@@ -108,6 +110,8 @@ def request_close(*, actor, request_id, closure):
         request.closed_at = timezone.now()
         request._change_reason = f"closed: {request.get_closure_display()}"
         request.save()
+        if request.in_error:
+            notifications.rights_closed_in_error(request, actor=actor)
     return request
 
 
@@ -148,8 +152,8 @@ def request_correct(*, actor, request_id, received_on, reference, why):
         request._change_reason = RightsRequest.CORRECTED + RightsRequest.Correction(why).label
         request._history_user = actor
         request.save()
-    if request.due_on > due_before:
-        notifications.rights_deadline_later(request, due_before=due_before, actor=actor)
+        if request.due_on > due_before:
+            notifications.rights_deadline_later(request, due_before=due_before, actor=actor)
     return request
 
 

@@ -173,7 +173,15 @@ class RightsRequest(models.Model):
         return (timezone.localdate(self.closed_at) - self.received_on).days
 
     @property
+    def in_error(self):
+        """Closed because it was logged in error: about someone else or for something
+        else, so not a request to count in the year's figures."""
+        return self.closure == self.Closure.ERROR
+
+    @property
     def answered_in_time(self):
-        if self.closed_at is None:
+        """Whether it was answered or closed by its day due, on the trust's clock; None
+        while it waits, or when it was logged in error and so had nothing to answer."""
+        if self.closed_at is None or self.in_error:
             return None
         return timezone.localdate(self.closed_at) <= self.due_on

@@ -144,11 +144,12 @@ def closed_rows(requests):
     to_commenter = addresses("moderation:commenter")
 
     def row(done):
-        in_time = (
-            "Yes"
-            if done.answered_in_time
-            else format_html(LATE + ", due by {}", "No", short_day(done.due_on))
-        )
+        if done.in_error:
+            in_time = "Not counted"
+        elif done.answered_in_time:
+            in_time = "Yes"
+        else:
+            in_time = format_html(LATE + ", due by {}", "No", short_day(done.due_on))
         return format_html(
             '<tr id="request-{}">\n    <th scope="row">{}</th>\n    <td>{}</td>\n'
             "    <td>{}</td>\n    <td>{}</td>\n    <td>{}</td>\n    <td>{}</td>\n"

@@ -67,6 +67,7 @@ def rights(request):
         pages
         | {
             "year_rows": year_rows,
+            "in_error": year["in_error"],
             "since": since,
             "can_erase": rules.can_erase_commenter(request.user),
         },

@@ -139,3 +139,29 @@ def test_a_late_request_is_shown_late_and_closed_with_the_reason(open_as, comms,
     assert closed.get_by_role("cell", name="They withdrew it").is_visible()
     assert_accessible(page)
     assert page.js_errors == []
+
+
+def test_one_logged_in_error_is_closed_and_left_out_of_the_figures(open_as, comms, head, team):
+    commenter = _commenter(comms, team, "@not_them")
+    request = services_rights.request_log(
+        actor=comms,
+        commenter=commenter,
+        kind=RightsRequest.Kind.ACCESS,
+        received_on=timezone.localdate() - datetime.timedelta(days=3),
+        reference="",
+    )
+    page = open_as(comms)
+    page.goto(request.get_absolute_url())
+    page.get_by_role("link", name="Close without either").click()
+    assert page.get_by_text("tells the heads of communications at once").is_visible()
+    page.get_by_label("Logged in error: about someone else, or for something else").check()
+    page.get_by_role("button", name="Close the request").click()
+    page.get_by_text(f"{request} is closed.").wait_for()
+    assert page.get_by_text("as logged in error, so it is not counted").is_visible()
+    page.get_by_role("link", name="The information rights record").click()
+    assert page.get_by_text("Left out of these figures: 1 request").is_visible()
+    closed = page.get_by_role("table", name="1 request closed, newest first")
+    assert closed.get_by_role("cell", name="Not counted").is_visible()
+    assert_accessible(page)
+    assert_accessible_on_a_phone(page)
+    assert page.js_errors == []

@@ -150,6 +150,7 @@ def test_the_last_twelve_months_count_what_came_within_a_month_and_what_did_not(
         "exports": {"total": 3, "in_time": 1, "late": 1, "not_recorded": 1},
         "removals": {"total": 1, "in_time": 0, "late": 1, "not_recorded": 0},
         "closed": {"total": 0, "in_time": 0, "late": 0, "not_recorded": 0},
+        "in_error": 0,
     }
     page = as_user(comms).get(URL).content.decode()
     figures = page[page.index('id="year-heading"') : page.index('id="removals-heading"')]

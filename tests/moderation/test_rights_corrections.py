@@ -14,6 +14,7 @@ from freezegun import freeze_time
 from moderation import selectors, services, services_rights
 from moderation.models import RightsRequest
 from moderation.models.evidence import answer_due
+from portal import roles
 from portal.models import Notification
 from portal.reminders import engine
 from tests import factories
@@ -288,3 +289,82 @@ def test_one_logged_in_error_is_closed_as_such(as_user, comms, commenter):
     assert "Logged in error: about someone else, or for something else" in page
     # The right one can now be logged about them.
     assert _log(comms, commenter, _days_ago(1), kind=Kind.ERASURE).status == "open"
+
+
+IN_ERROR = "moderation.rights_in_error"
+
+
+def _close(actor, request, closure=RightsRequest.Closure.ERROR):
+    return services_rights.request_close(actor=actor, request_id=request.pk, closure=closure)
+
+
+def test_one_closed_in_error_leaves_the_years_figures_and_the_heads_hear_of_it(
+    as_user, head, comms, commenter
+):
+    """Closed late as logged in error: counted on its own, not as late, and since that
+    takes a late request out of the figures, the heads of communications are told."""
+    with freeze_time(timezone.now() - datetime.timedelta(days=40)):
+        wrong = _log(comms, commenter, _days_ago(40))
+        other = _log(comms, commenter, _days_ago(40), kind=Kind.ERASURE)
+    Notification.objects.all().delete()  # the erasure request's own
+    closed = _close(comms, wrong)
+    assert (closed.in_error, closed.answered_in_time) == (True, None)
+    _close(comms, other, RightsRequest.Closure.ELSEWHERE)
+    year = selectors.rights_answered(timezone.now() - datetime.timedelta(days=365))
+    assert year["closed"] == {"total": 1, "in_time": 0, "late": 1, "not_recorded": 0}
+    assert year["in_error"] == 1
+    (note,) = Notification.objects.all()
+    assert (note.recipient, note.kind, note.url) == (head, IN_ERROR, wrong.get_absolute_url())
+    assert note.title == f"{wrong} closed as logged in error"
+    assert "already late" in note.body and str(comms) in note.body
+    assert "asks_about_me" not in note.title + note.body
+
+    page = as_user(comms).get(reverse("moderation:rights")).content.decode()
+    figures = page[page.index('id="year-heading"') : page.index('id="removals-heading"')]
+    assert "Left out of these figures: 1 request closed in this time as logged in error" in (
+        " ".join(figures.split())
+    )
+    row = page[page.index(f'id="request-{wrong.pk}"') :].split("</tr>")[0]
+    assert "Not counted" in row and "text-bg-danger" not in row
+    row = page[page.index(f'id="request-{other.pk}"') :].split("</tr>")[0]
+    assert "text-bg-danger" in row  # the other, closed late, still shows it
+    own = as_user(comms).get(wrong.get_absolute_url()).content.decode()
+    assert "as logged in error, so it is not counted" in own and "text-bg-danger" not in own
+
+
+def test_a_head_closing_one_in_error_is_not_told_of_it_and_in_time_says_nothing_late(
+    head, comms, commenter
+):
+    other_head = factories.with_role(roles.HEAD_OF_COMMS, username="other_head")
+    request = _log(comms, commenter, _days_ago(2))
+    _close(head, request)
+    (note,) = Notification.objects.filter(kind=IN_ERROR)
+    assert note.recipient == other_head and "late" not in note.body
+    year = selectors.rights_answered(timezone.now() - datetime.timedelta(days=365))
+    assert (year["closed"]["total"], year["in_error"]) == (0, 1)
+
+
+def test_a_request_closed_in_error_stays_open_if_the_heads_cannot_be_told(
+    monkeypatch, comms, head, commenter
+):
+    """The closure and the note to the heads are written together or not at all."""
+    request = _log(comms, commenter, _days_ago(2))
+
+    def fails(*args, **kwargs):
+        raise RuntimeError("outbox unavailable")
+
+    monkeypatch.setattr("moderation.notifications.notify", fails)
+    with pytest.raises(RuntimeError):
+        _close(comms, request)
+    request.refresh_from_db()
+    assert (request.status, request.closure, request.closed_at) == ("open", "", None)
+
+
+def test_the_close_page_says_what_logged_in_error_does_and_links_to_a_correction(
+    as_user, comms, commenter
+):
+    request = _log(comms, commenter, _days_ago(2))
+    page = as_user(comms).get(reverse("moderation:rights_request_close", args=[request.pk]))
+    text = page.content.decode()
+    assert "tells the heads of communications at once" in text
+    assert reverse("moderation:rights_request_correct", args=[request.pk]) in text
