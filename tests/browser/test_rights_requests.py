@@ -22,6 +22,15 @@ def _commenter(comms, team, handle):
     return entry.commenter
 
 
+def _waiting(comms, commenter, kind, days_ago):
+    return services_rights.request_log(
+        actor=comms,
+        commenter=commenter,
+        kind=kind,
+        received_on=timezone.localdate() - datetime.timedelta(days=days_ago),
+    )
+
+
 def test_a_request_is_logged_then_answered_by_the_export(open_as, comms, team):
     commenter = _commenter(comms, team, "@wants_a_copy")
     page = open_as(comms)
@@ -84,12 +93,7 @@ def test_a_request_is_logged_then_answered_by_the_export(open_as, comms, team):
 
 def test_a_late_request_is_shown_late_and_closed_with_the_reason(open_as, comms, auditor, team):
     commenter = _commenter(comms, team, "@changed_their_mind")
-    request = services_rights.request_log(
-        actor=comms,
-        commenter=commenter,
-        kind=RightsRequest.Kind.ERASURE,
-        received_on=timezone.localdate() - datetime.timedelta(days=40),
-    )
+    request = _waiting(comms, commenter, RightsRequest.Kind.ERASURE, days_ago=40)
     page = open_as(auditor)
     page.goto(commenter.get_absolute_url())
     page.get_by_text(f"{request} is open:").wait_for()
@@ -143,13 +147,7 @@ def test_a_late_request_is_shown_late_and_closed_with_the_reason(open_as, comms,
 
 def test_one_logged_in_error_is_closed_and_left_out_of_the_figures(open_as, comms, head, team):
     commenter = _commenter(comms, team, "@not_them")
-    request = services_rights.request_log(
-        actor=comms,
-        commenter=commenter,
-        kind=RightsRequest.Kind.ACCESS,
-        received_on=timezone.localdate() - datetime.timedelta(days=3),
-        reference="",
-    )
+    request = _waiting(comms, commenter, RightsRequest.Kind.ACCESS, days_ago=3)
     page = open_as(comms)
     page.goto(request.get_absolute_url())
     page.get_by_role("link", name="Close without either").click()
