@@ -23,6 +23,8 @@ def panels(user):
                 "safeguarding": recent.filter(safeguarding=True).count(),
                 "repeat": selectors.repeat_offender_count() if full else None,
                 "plans_due": selectors.open_plans_due().count() if full else 0,
+                "rights": selectors.rights_waiting() if full else None,
+                "today": timezone.localdate(),
             },
             "order": 30,
         }

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Sum
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -572,6 +572,12 @@ def repeat_offenders(user):
         .annotate(entry_count=Count("entries"))
         .order_by("-repeat_offender_since", "-pk")
     )
+
+
+def rights_waiting():
+    """How many requests about people's data wait for an answer, and the soonest day one
+    is due (None when none waits), in one query on the open requests' index."""
+    return RightsRequest.objects.open().aggregate(count=Count("pk"), soonest=Min("due_on"))
 
 
 def repeat_offender_count():

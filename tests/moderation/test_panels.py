@@ -76,3 +76,42 @@ def test_the_home_page_panel_is_for_log_readers(comms, member, account):
     [panel] = panels(comms)
     assert panel["context"]["week"] == 1 and panel["context"]["safeguarding"] == 1
     assert any(p["title"] == "Moderation log" for p in dashboard_panels(comms))
+
+
+def test_the_home_page_panel_shows_the_requests_waiting_and_the_soonest_due(
+    as_user, comms, safeguarding_lead, account
+):
+    from moderation import services_rights
+    from moderation.models import RightsRequest
+
+    [panel] = panels(comms)
+    assert panel["context"]["rights"] == {"count": 0, "soonest": None}
+    html = render_to_string(panel["template"], {"panel": panel["context"]})
+    assert "about people's data" not in html
+    today = timezone.localdate()
+    late, later = (
+        services_rights.request_log(
+            actor=comms,
+            commenter=log_entry(comms, account, handle=handle).commenter,
+            kind=kind,
+            received_on=today - datetime.timedelta(days=days_ago),
+        )
+        for handle, days_ago, kind in (
+            ("@asks_first", 40, RightsRequest.Kind.ACCESS),
+            ("@asks_later", 2, RightsRequest.Kind.ERASURE),
+        )
+    )
+    [panel] = panels(comms)
+    assert panel["context"]["rights"] == {"count": 2, "soonest": late.due_on}
+    html = render_to_string(panel["template"], {"panel": panel["context"]})
+    assert "2 requests about people's data</a> waiting" in html and "Late" in html
+    services_rights.request_close(actor=comms, request_id=late.pk, closure="withdrawn")
+    [panel] = panels(comms)
+    assert panel["context"]["rights"] == {"count": 1, "soonest": later.due_on}
+    html = render_to_string(panel["template"], {"panel": panel["context"]})
+    assert "1 request about people's data</a> waiting" in html and "Late" not in html
+    # A safeguarding lead reads only safeguarding entries, not the rights record.
+    [panel] = panels(safeguarding_lead)
+    assert panel["context"]["rights"] is None
+    page = as_user(safeguarding_lead).get("/").content.decode()
+    assert "about people's data" not in page
