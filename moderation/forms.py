@@ -600,9 +600,15 @@ class PlanUpdateForm(forms.Form):
         label="Close the plan", required=False, help_text="Give the outcome when you close it."
     )
 
-    def __init__(self, *args, plan: ManagementPlan, **kwargs):
+    def __init__(self, *args, plan: ManagementPlan, closing_forgets=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"] = _comms_owner_field()
+        if closing_forgets:
+            self.fields["close"].help_text = (
+                "Give the outcome when you close it. Every entry about them has passed its "
+                "retention date, so closing the plan also removes their handle and what this "
+                "plan says about them."
+            )
         self.fields["done_steps"].queryset = plan.steps.all()
         self.fields["done_steps"].label_from_instance = lambda step: step.description
         self.helper = FormHelper()

@@ -509,6 +509,8 @@ PERSONAL_FIELDS = ("excerpt", "comment_url", "notes")
 # Why a handle goes, as the staff reports made about the commenter say it: when retention
 # removes it, and when it is removed early by a decision (whose reason stays in the log).
 FORGOTTEN_WHY = "every entry about them had reached its retention date"
+# What a management plan's summary and outcome say once its person's handle has gone.
+PLAN_TEXT_REMOVED = "(removed with the commenter's details)"
 ERASED_WHY = "the head of communications decided to remove them early"
 
 
@@ -585,9 +587,16 @@ def commenter_forget_if_nothing_kept(commenter_id, *, actor=None, why=FORGOTTEN_
 def _handle_taken_out(commenter, *, actor, why):
     """Take the commenter's handle out of every note staff typed about them, here and in
     history, and remove the staff reports their entries were made from, so that nothing
-    kept names them once their handle goes. What was done, and when, stays."""
+    kept names them once their handle goes. What was done, and when, stays.
+
+    A management plan's summary and outcome describe the person, and may do so in words
+    other than their handle, so they go whole (``PLAN_TEXT_REMOVED``): that there was a
+    plan, whose it was, its dates and its steps stay."""
     entries = Entry.objects.filter(commenter_id=commenter.pk)
     plans = ManagementPlan.objects.filter(commenter_id=commenter.pk)
+    for rows in (plans, ManagementPlan.history.filter(commenter_id=commenter.pk)):
+        rows.update(summary=PLAN_TEXT_REMOVED)
+        rows.exclude(outcome="").update(outcome=PLAN_TEXT_REMOVED)
     # Every report the entries came from: one already thinned by its own retention still
     # has a timeline to take the handle out of.
     concerns = entries.filter(concern__isnull=False).values("concern_id")
@@ -597,8 +606,6 @@ def _handle_taken_out(commenter, *, actor, why):
         for rows, fields in (
             (entries, reasons),
             (Entry.history.filter(commenter_id=commenter.pk), reasons),
-            (plans, ("summary", "outcome")),
-            (ManagementPlan.history.filter(commenter_id=commenter.pk), ("summary", "outcome")),
             (PlanStep.objects.filter(plan__in=plans), ("description",)),
             (PlanStep.history.filter(plan_id__in=plans.values("pk")), ("description",)),
             (EntryEvent.objects.filter(entry__commenter_id=commenter.pk), ("comment",)),

@@ -189,9 +189,11 @@ def plan_detail(request, pk):
     )
     form = None
     if rules.can_write(request.user) and plan.status == ManagementPlan.Status.OPEN:
+        closing_forgets = selectors.plan_keeps_their_handle(plan)
         form = PlanUpdateForm(
             request.POST or None,
             plan=plan,
+            closing_forgets=closing_forgets,
             initial={
                 "done_steps": [s.pk for s in plan.steps.all() if s.done_at],
                 "owner": plan.owner_id,
@@ -206,7 +208,14 @@ def plan_detail(request, pk):
                 if not apply_errors(form, error):
                     return problem(request, error, back=plan.get_absolute_url())
             else:
-                messages.success(request, "The plan has been updated.")
+                if form.cleaned_data["close"] and closing_forgets:
+                    messages.success(
+                        request,
+                        "The plan is closed. Every entry about them had passed its retention "
+                        "date, so their handle and what the plan said about them are removed.",
+                    )
+                else:
+                    messages.success(request, "The plan has been updated.")
                 return redirect(plan)
     elif request.method == "POST":
         return problem(

@@ -377,7 +377,8 @@ def test_once_removed_no_table_holds_the_handle_anywhere(as_user, head, comms, a
     assert len(_rows_naming("quiet_heron")) > 8  # the scan finds what is there
     url = reverse("moderation:commenter_erase", args=[entry.commenter_id])
     page = as_user(head).get(url).content.decode()
-    assert "the summary, steps and outcome of their closed management plans" in page
+    assert "timelines and the steps of their closed management plans" in page
+    assert "what their closed management plans say about them, the summary and the" in page
     assert "the link and description of 1 staff report their entries" in page
 
     _erase(head, entry.commenter)
@@ -387,10 +388,10 @@ def test_once_removed_no_table_holds_the_handle_anywhere(as_user, head, comms, a
     entry.refresh_from_db()
     assert entry.not_told_reason == "[the commenter] has blocked the account"
     plan = entry.commenter.plans.get()
-    assert (plan.summary, plan.outcome) == (
-        "[the commenter] posts daily.",
-        "[the commenter] stopped.",
-    )
+    # What the plan said of them goes whole, in its history too; its steps stay.
+    gone = services.PLAN_TEXT_REMOVED
+    assert (plan.summary, plan.outcome) == (gone, gone)
+    assert {(row.summary, row.outcome) for row in plan.history.all()} <= {(gone, gone), (gone, "")}
     assert plan.steps.get().description == "Message [the commenter] privately"
     assert entry.events.get(action="reconsidered").comment.endswith("[the commenter] edited it")
     # The staff report it came from no longer says where the comment was or what it said.

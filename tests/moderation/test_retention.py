@@ -283,6 +283,38 @@ def test_an_open_management_plan_keeps_the_handle_until_it_closes(comms, account
     close_plan(comms, plan, outcome="No further posts.")
     entry.commenter.refresh_from_db()
     assert entry.commenter.is_forgotten
+    # What the plan said of them, in whatever words, went with the handle.
+    plan.refresh_from_db()
+    gone = services.PLAN_TEXT_REMOVED
+    assert (plan.summary, plan.outcome, plan.status) == (gone, gone, "closed")
+    assert not plan.history.filter(summary__icontains="ward team").exists()
+    assert not plan.history.filter(outcome__icontains="further posts").exists()
+
+
+def test_the_plan_page_says_before_and_after_that_closing_it_forgets_them(as_user, comms, account):
+    entry = _full_entry(comms, account)
+    plan = open_plan(comms, entry.commenter, summary="Persistent abuse of the ward team.")
+    client = as_user(comms)
+    warning = "closing the plan also removes their handle"
+    assert warning not in client.get(plan.get_absolute_url()).content.decode()
+    _expire(entry)
+    services.retention_expire_all()
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert warning in page and "ward team" in page
+    response = client.post(
+        plan.get_absolute_url(),
+        {
+            "owner": comms.pk,
+            "review_on": plan.review_on.isoformat(),
+            "outcome": "No further posts.",
+            "close": "on",
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "their handle and what the plan said about them are removed" in page
+    assert "ward team" not in page and "further posts" not in page
+    assert services.PLAN_TEXT_REMOVED.replace("'", "&#x27;") in page
 
 
 def test_no_plan_can_start_for_someone_whose_handle_was_forgotten(as_user, comms, account):
