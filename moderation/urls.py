@@ -25,6 +25,7 @@ urlpatterns = [
         "moderation/people/<int:pk>/request/", rights.rights_request_log, name="rights_request_log"
     ),
     path("moderation/information-rights/", rights.rights, name="rights"),
+    path("moderation/information-rights/requests.csv", rights.rights_export, name="rights_export"),
     path(
         "moderation/information-rights/<int:pk>/",
         rights.rights_request,

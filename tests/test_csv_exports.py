@@ -16,6 +16,7 @@ from tests.test_url_access import ROUTES, url_world  # noqa: F401 (the world fix
 # Every route that answers with a CSV file, and how to reach it.
 EXPORTS = {
     "moderation:export": lambda w: reverse("moderation:export"),
+    "moderation:rights_export": lambda w: reverse("moderation:rights_export"),
     "accounts_requests:account_export": lambda w: reverse("accounts_requests:account_export"),
     "accounts_requests:figures_template": lambda w: reverse(
         "accounts_requests:figures_template", args=[w.account.pk]

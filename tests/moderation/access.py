@@ -33,6 +33,7 @@ ROUTES = {
     "moderation:plan_create": Route(WRITE, kwargs=lambda w: {"pk": w.plain_commenter.pk}),
     "moderation:plan": Route(FULL_READ, kwargs=lambda w: {"pk": w.plan.pk}),
     "moderation:rights": Route(FULL_READ),
+    "moderation:rights_export": Route(FULL_READ),
     "moderation:rights_request_log": Route(
         FULL_READ, kwargs=lambda w: {"pk": w.plain_commenter.pk}
     ),
