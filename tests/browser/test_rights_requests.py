@@ -3,6 +3,7 @@ rights record with its days left, is corrected if its day received was wrong, an
 answered or closed there, in a real browser."""
 
 import datetime
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -162,4 +163,10 @@ def test_one_logged_in_error_is_closed_and_left_out_of_the_figures(open_as, comm
     assert closed.get_by_role("cell", name="Not counted").is_visible()
     assert_accessible(page)
     assert_accessible_on_a_phone(page)
+    # Information governance's download has it, without whom it was about.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download every request (CSV)").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert f"{request.pk},Subject access" in text and "Not counted: logged in error" in text
+    assert "not_them" not in text
     assert page.js_errors == []
