@@ -189,7 +189,8 @@ def load(stdout):
     # One commenter asked for their details to be erased, and it was upheld; another
     # asked for a copy of what is held about them, logged the day it came and answered by
     # the export; a third asked for their comments to be erased and is still waiting, its
-    # day received corrected once it was known.
+    # day received corrected once it was known, and a request logged against them by
+    # mistake is closed as such.
     services.commenter_erase(
         actor=head,
         commenter_id=erased.commenter_id,
@@ -224,8 +225,19 @@ def load(stdout):
         reference=erasure_request.reference,
         why=RightsRequest.Correction.ANOTHER_DAY,
     )
+    # A request for a copy was logged against them by mistake: it was someone else's.
+    mistaken = services_rights.request_log(
+        actor=comms,
+        commenter=waiting.commenter,
+        kind=RightsRequest.Kind.ACCESS,
+        received_on=timezone.localdate() - datetime.timedelta(days=4),
+    )
+    services_rights.request_close(
+        actor=comms, request_id=mistaken.pk, closure=RightsRequest.Closure.ERROR
+    )
     stdout.write(
         "Demo moderation entries created, with a repeat offender, a hate-crime referral, "
         "a safeguarding concern, one past its retention date, one commenter's details "
-        "removed on request, one subject access export and one erasure request waiting."
+        "removed on request, one subject access export, one erasure request waiting and one "
+        "request closed as logged in error."
     )

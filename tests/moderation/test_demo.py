@@ -42,6 +42,9 @@ def test_the_demo_has_moderation_entries_on_the_demo_accounts():
     # Its page shows that its day received was corrected.
     (fix,) = selectors.rights_request_corrections(waiting)
     assert fix.why == RightsRequest.Correction.ANOTHER_DAY.label
+    # One logged by mistake is closed as such, and left out of the year's figures.
+    (mistaken,) = RightsRequest.objects.filter(closure=RightsRequest.Closure.ERROR)
+    assert mistaken.commenter == waiting.commenter and mistaken.in_error
     # The police referral was reported in the trust's incident system too.
     assert Entry.objects.filter(action_rows__action="incident").exclude(incident_reference="")
     assert not Entry.objects.filter(personal_data_removed_at__isnull=True, excerpt="").exists()
