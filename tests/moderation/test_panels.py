@@ -104,12 +104,14 @@ def test_the_home_page_panel_shows_the_requests_waiting_and_the_soonest_due(
     [panel] = panels(comms)
     assert panel["context"]["rights"] == {"count": 2, "soonest": late.due_on}
     html = render_to_string(panel["template"], {"panel": panel["context"]})
-    assert "2 requests about people's data</a> waiting" in html and "Late" in html
+    assert "2 requests about people's data</a> waiting for an answer, the soonest due" in html
+    assert "Late" in html
     services_rights.request_close(actor=comms, request_id=late.pk, closure="withdrawn")
     [panel] = panels(comms)
     assert panel["context"]["rights"] == {"count": 1, "soonest": later.due_on}
     html = render_to_string(panel["template"], {"panel": panel["context"]})
-    assert "1 request about people's data</a> waiting" in html and "Late" not in html
+    assert "1 request about people's data</a> waiting for an answer, due " in html
+    assert "Late" not in html
     # A safeguarding lead reads only safeguarding entries, not the rights record.
     [panel] = panels(safeguarding_lead)
     assert panel["context"]["rights"] is None
