@@ -587,12 +587,10 @@ def rights_waiting():
     return RightsRequest.objects.open().aggregate(count=Count("pk"), soonest=Min("due_on"))
 
 
-def plan_keeps_their_handle(plan):
-    """Whether the plan is all that still keeps its commenter's handle: every entry about
-    them has passed its retention date, so closing the plan forgets them."""
-    return not Entry.objects.filter(
-        commenter_id=plan.commenter_id, personal_data_removed_at__isnull=True
-    ).exists()
+def entries_keeping_details(commenter_id):
+    """The commenter's entries that still hold their details: while there is one, or an
+    open management plan, their handle is kept."""
+    return Entry.objects.filter(commenter_id=commenter_id, personal_data_removed_at__isnull=True)
 
 
 def repeat_offender_count():

@@ -571,7 +571,7 @@ def commenter_forget_if_nothing_kept(commenter_id, *, actor=None, why=FORGOTTEN_
     commenter = Commenter.objects.select_for_update().filter(pk=commenter_id).first()
     if commenter is None or commenter.is_forgotten:
         return False
-    kept = Entry.objects.filter(commenter_id=commenter_id, personal_data_removed_at__isnull=True)
+    kept = selectors.entries_keeping_details(commenter_id)
     open_plan = ManagementPlan.objects.filter(
         commenter_id=commenter_id, status=ManagementPlan.Status.OPEN
     )

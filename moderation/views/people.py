@@ -189,7 +189,8 @@ def plan_detail(request, pk):
     )
     form = None
     if rules.can_write(request.user) and plan.status == ManagementPlan.Status.OPEN:
-        closing_forgets = selectors.plan_keeps_their_handle(plan)
+        # The plan is all that keeps their handle: closing it forgets them.
+        closing_forgets = not selectors.entries_keeping_details(plan.commenter_id).exists()
         form = PlanUpdateForm(
             request.POST or None,
             plan=plan,

@@ -108,6 +108,10 @@ def _within_a_month(done):
     return "Yes" if done.answered_in_time else "No"
 
 
+def _moment_cell(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
 def export_rows(requests):
     """Each request as CSV cells, in the order of ``EXPORT_HEADER``."""
     for done in requests.iterator(chunk_size=2000):
@@ -118,13 +122,13 @@ def export_rows(requests):
             done.received_on.isoformat(),
             done.due_on.isoformat(),
             "Waiting" if done.status == RightsRequest.Status.OPEN else done.get_status_display(),
-            timezone.localtime(done.closed_at).strftime("%Y-%m-%d %H:%M") if closed else "",
+            _moment_cell(done.closed_at) if closed else "",
             _how(done) if closed else "",
             _within_a_month(done),
             done.days_taken if closed else "",
             done.reference,
             done.logged_by,
-            timezone.localtime(done.logged_at).strftime("%Y-%m-%d %H:%M"),
+            _moment_cell(done.logged_at),
             done.closed_by or "",
         ]
 
