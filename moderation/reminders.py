@@ -3,9 +3,10 @@
 An entry's evidence, and what it holds of the commenter (their words, the link to their
 comment, the notes), are removed past the entry's retention date by a stage that runs a
 job instead of telling anyone (see ``portal.reminders``): once per entry and retention
-date, the day after the date, unless the entry is on legal hold. It shows on the
-communications team's "Due and overdue" page with everything else the portal keeps on
-time.
+date, the day after the date, unless the entry is on legal hold or a request for a copy
+of what is held about its commenter is waiting for its answer (``RetentionRule``). It
+shows on the communications team's "Due and overdue" page with everything else the
+portal keeps on time.
 
 A request about a person's data has a calendar month for its answer from the day it
 was received: the communications team and the head of communications are told a week
@@ -15,12 +16,28 @@ messages name the request by its number, never the person.
 
 from django.db.models import Q
 
+from moderation.models.rights import access_waiting
 from portal.reminders import Rule, Stage, days, days_before, recipients
 
 RIGHTS_TOLD = recipients.comms + recipients.heads_of_comms
 
+
+class RetentionRule(Rule):
+    """Entries past their retention date wait for the job, except those whose commenter
+    has asked for a copy of what is held about them and not yet had it: what the copy is
+    made of must still be there when it is made. Once the request is answered or closed
+    they wait again, and as the stage was never run for their date, the next sweep runs
+    it."""
+
+    def waiting_records(self):
+        return super().waiting_records().filter(~access_waiting())
+
+    def waiting_records_for(self, user):
+        return super().waiting_records_for(user).filter(~access_waiting())
+
+
 RULES = [
-    Rule(
+    RetentionRule(
         key="moderation.evidence_retention",
         model="moderation.Entry",
         summary="Evidence and commenter details past the retention date (removed by the job)",

@@ -381,8 +381,10 @@ def erasure_summary(commenter):
 
 def erasure_obstacles(commenter_id):
     """What must be settled before a commenter's details can be removed early: the
-    entries whose evidence is on legal hold (``held``, their ids) and their open
-    management plan (``open_plan``, or None)."""
+    entries whose evidence is on legal hold (``held``, their ids), their open
+    management plan (``open_plan``, or None) and their request for a copy of what is
+    held that waits for its answer (``access_request``, or None): removing what it would
+    be answered with would leave them nothing to be given."""
     return {
         "held": list(
             Entry.objects.filter(commenter_id=commenter_id, legal_hold=True)
@@ -392,7 +394,18 @@ def erasure_obstacles(commenter_id):
         "open_plan": ManagementPlan.objects.filter(
             commenter_id=commenter_id, status=ManagementPlan.Status.OPEN
         ).first(),
+        "access_request": access_request_waiting(commenter_id),
     }
+
+
+def access_request_waiting(commenter_id):
+    """The commenter's request for a copy of what is held about them that waits for its
+    answer, or None. While there is one, nothing about them is removed."""
+    return (
+        RightsRequest.objects.open()
+        .filter(commenter_id=commenter_id, kind=RightsRequest.Kind.ACCESS)
+        .first()
+    )
 
 
 def subject_access_exports():

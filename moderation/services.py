@@ -46,6 +46,7 @@ from moderation.models import (
     RightsRequest,
 )
 from moderation.models.commenter import FORGOTTEN_KEY, handle_key
+from moderation.models.rights import access_waiting
 from portal.models import ConcernEvent
 from portal.moments import local_day, local_moment
 from portal.numbers import counted
@@ -451,7 +452,17 @@ def evidence_record_download(*, user, evidence):
 def _expired(today):
     return EvidenceFile.objects.filter(
         removed_at__isnull=True, entry__legal_hold=False, entry__evidence_retain_until__lt=today
-    )
+    ).filter(~access_waiting("entry__commenter_id"))
+
+
+def _retention_may_go_on(commenter_id):
+    """Lock the commenter for retention, and say whether it may remove what is held about
+    them: not while someone else is changing them (logging a request about them, say),
+    nor while a request for a copy of what is held about them waits for its answer, for
+    what the copy is made of must still be there when it is made. Logging a request locks
+    the commenter too, so one logged at this moment is seen here or waits for this."""
+    locked = Commenter.objects.select_for_update(skip_locked=True).filter(pk=commenter_id)
+    return locked.exists() and not locked.filter(access_waiting("pk")).exists()
 
 
 def _evidence_file_remove(pk, *, today):
@@ -464,7 +475,7 @@ def _evidence_file_remove(pk, *, today):
         .filter(pk=pk)
         .first()
     )
-    if record is None:
+    if record is None or not _retention_may_go_on(record.entry.commenter_id):
         return False
     _files_remove(
         [record],
@@ -517,7 +528,7 @@ ERASED_WHY = "the head of communications decided to remove them early"
 def _personal_data_due(today):
     return Entry.objects.filter(
         legal_hold=False, personal_data_removed_at__isnull=True, evidence_retain_until__lt=today
-    )
+    ).filter(~access_waiting())
 
 
 def _entry_personal_data_remove(pk, *, today):
@@ -525,7 +536,7 @@ def _entry_personal_data_remove(pk, *, today):
     entry and from every row of its history, and forget the commenter's handle once
     nothing of theirs is kept. Returns True when this call removed it."""
     entry = _personal_data_due(today).select_for_update(skip_locked=True).filter(pk=pk).first()
-    if entry is None:
+    if entry is None or not _retention_may_go_on(entry.commenter_id):
         return False
     _personal_data_remove(
         [pk],
@@ -662,8 +673,9 @@ def commenter_erase(*, actor, commenter_id, reason, received_on):
     objection), what retention would remove later: every evidence file of the commenter's
     entries, what each entry holds of them, and their handle. What the entries say was
     breached and done, when and on which account, stays, so the log and its counts stay
-    true. Refused while an entry is on legal hold or a management plan is open: the hold
-    must be lifted or the plan closed first, each a decision of its own.
+    true. Refused while an entry is on legal hold, a management plan is open or a request
+    for a copy of what is held about them waits: the hold must be lifted, the plan closed
+    or the request answered or closed first, each a decision of its own.
 
     ``received_on`` is the day the request or objection reached the trust, from which
     the month allowed for an answer runs (shown on the information rights record). It
@@ -702,6 +714,13 @@ def commenter_erase(*, actor, commenter_id, reason, received_on):
             )
         if obstacles["open_plan"]:
             raise ActionConflict("Close their open management plan first.")
+        if obstacles["access_request"]:
+            waiting = obstacles["access_request"]
+            raise ActionConflict(
+                f"{waiting} asks for a copy of what is held about them, and is due by "
+                f"{waiting.due_on:%-d %B %Y}. Answer it with their export, or close it, "
+                "before their details are removed."
+            )
         reason = _without_handle(reason, commenter.handle)
         why = f"removed early by decision: {reason}"
         files = list(EvidenceFile.objects.filter(entry__in=entries, removed_at__isnull=True))
@@ -742,6 +761,14 @@ def entry_retention_expire(entry, *, today=None):
         # Someone is changing the entry at this moment. Fail the stage before any file is
         # touched, so that the engine does not record it as done: the next sweep does it.
         raise ActionConflict(f"Entry {entry.pk} is being changed; the next sweep removes it.")
+    if not _retention_may_go_on(entry.commenter_id):
+        # A request for a copy of what is held about them was logged since the sweep
+        # looked, or they are being changed: fail the stage, so that it is not recorded
+        # as done and runs once the request has been answered or closed.
+        raise ActionConflict(
+            f"Entry {entry.pk}: its commenter is being changed or has a request for a copy "
+            "of their data waiting; a later sweep removes it."
+        )
     due = _expired(today).filter(entry=entry).values_list("pk", flat=True)
     removed = sum(_evidence_file_remove(pk, today=today) for pk in list(due))
     _entry_personal_data_remove(entry.pk, today=today)

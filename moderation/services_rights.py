@@ -7,7 +7,8 @@ communications team and the head of communications before then and once it is la
 (``moderation/reminders.py``). A subject access export or an early removal of their
 details answers the open request of its kind (``services.subject_access_export``,
 ``services.commenter_erase``); one that is withdrawn, refused or answered elsewhere is
-closed with its reason.
+closed with its reason. While a request for a copy waits, nothing about its commenter is
+removed, by retention or early: the copy must hold what was there when they asked.
 """
 
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from moderation import notifications, rules
-from moderation.models import RightsRequest
+from moderation.models import Commenter, RightsRequest
 from portal.services.errors import ActionConflict, ActionError, ActionRefused
 
 
@@ -60,8 +61,6 @@ def request_log(*, actor, commenter, kind, received_on, reference=""):
     if kind not in RightsRequest.Kind.values:
         raise ActionError("Choose what they asked for.", errors={"kind": "Choose one."})
     reference = _clean_reference(reference)
-    if commenter.is_forgotten:
-        raise ActionConflict("Nothing that names this commenter is held any more.")
     request = RightsRequest(
         commenter=commenter,
         kind=kind,
@@ -71,6 +70,11 @@ def request_log(*, actor, commenter, kind, received_on, reference=""):
     )
     try:
         with transaction.atomic():
+            # Locked, as retention locks them before it removes anything: a request for
+            # a copy logged now holds back what it is about, or finds it already gone.
+            locked = Commenter.objects.select_for_update().filter(pk=commenter.pk).first()
+            if locked is None or locked.is_forgotten:
+                raise ActionConflict("Nothing that names this commenter is held any more.")
             request.save()
             if kind == RightsRequest.Kind.ERASURE:
                 notifications.erasure_request_logged(request, actor=actor)

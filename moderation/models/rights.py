@@ -29,6 +29,21 @@ class RightsRequestQuerySet(models.QuerySet):
         return self.filter(status=RightsRequest.Status.OPEN)
 
 
+def access_waiting(commenter="commenter_id"):
+    """Whether a request for a copy of what is held about the commenter of each row (at
+    ``commenter``, a path from the rows filtered) is waiting for its answer: an
+    expression for ``filter()`` or ``exclude()``. Retention keeps what such a request
+    would be answered with until it is answered or closed. One lookup a row, on the
+    partial unique index of open requests."""
+    return models.Exists(
+        RightsRequest.objects.filter(
+            status=RightsRequest.Status.OPEN,
+            kind=RightsRequest.Kind.ACCESS,
+            commenter_id=models.OuterRef(commenter),
+        )
+    )
+
+
 class RightsRequest(models.Model):
     """A request from a member of the public about what the log holds on them, kept from
     the day it reached the trust until it is answered, so that it is answered within the

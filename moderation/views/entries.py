@@ -154,6 +154,11 @@ def _detail_context(request, entry, **extra):
         if entry.commenter.is_repeat_offender
         else None,
         "can_see_person": rules.can_read_log(request.user),
+        # Retention removes nothing while the commenter's request for a copy waits.
+        "access_request": None
+        if entry.is_past_retention
+        else selectors.access_request_waiting(entry.commenter_id),
+        "can_see_requests": rules.can_handle_rights_requests(request.user),
         # A safeguarding lead reads safeguarding entries but not every staff report.
         "can_see_concern": portal_rules.sees_everything(request.user),
     }

@@ -170,3 +170,41 @@ def test_one_logged_in_error_is_closed_and_left_out_of_the_figures(open_as, comm
     assert f"{request.pk},Subject access" in text and "Not counted: logged in error" in text
     assert "not_them" not in text
     assert page.js_errors == []
+
+
+def test_their_details_go_only_once_they_have_had_their_copy(open_as, comms, head, team):
+    commenter = _commenter(comms, team, "@copy_then_go")
+    access = _waiting(comms, commenter, RightsRequest.Kind.ACCESS, 5)
+    erasure = _waiting(comms, commenter, RightsRequest.Kind.ERASURE, 2)
+    page = open_as(head)
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.goto(commenter.get_absolute_url())
+    page.get_by_text("Until it is answered or closed, nothing about them is removed.").wait_for()
+    page.get_by_role("link", name="Remove what is held about them now").click()
+
+    # The removal waits for the copy: the page says why and leads to the export.
+    page.get_by_role("heading", name="This cannot be done yet").wait_for()
+    assert page.get_by_role("link", name=str(access)).get_attribute("href") == (
+        access.get_absolute_url()
+    )
+    assert page.get_by_role("button", name="Remove their details now").count() == 0
+    assert_accessible(page)
+    assert_accessible_on_a_phone(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("link", name="their export").click()
+    page.get_by_text(f"This answers {access}").wait_for()
+    with page.expect_download():
+        page.get_by_role("button", name="Download the export").click()
+
+    # Then their details can go, which answers the erasure request.
+    page.goto(commenter.get_absolute_url())
+    page.get_by_role("link", name="Remove what is held about them now").click()
+    page.get_by_label("Why their details are being removed now").fill("Objection upheld")
+    page.get_by_label("I understand that what is removed cannot be brought back").check()
+    page.get_by_role("button", name="Remove their details now").click()
+    page.get_by_text("Their handle, the details of 1 entry").wait_for()
+    access.refresh_from_db()
+    erasure.refresh_from_db()
+    assert access.status == erasure.status == RightsRequest.Status.ANSWERED
+    assert erasure.erasure is not None
+    assert page.js_errors == []

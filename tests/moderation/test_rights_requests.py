@@ -209,7 +209,14 @@ def test_removing_their_details_answers_the_open_erasure_request_not_the_access_
             reason="Upheld",
             received_on=timezone.localdate(),
         )
+    # Not before they have had their copy: that would leave nothing to give them.
+    with pytest.raises(services.ActionConflict) as refused:
+        services.commenter_erase(
+            actor=head, commenter_id=commenter.pk, reason="Upheld", received_on=received
+        )
+    assert f"{access_request} asks for a copy" in str(refused.value)
     assert not Erasure.objects.exists()
+    services.subject_access_export(actor=comms, commenter=commenter, received_on=received).close()
     services.commenter_erase(
         actor=head, commenter_id=commenter.pk, reason="Upheld", received_on=received
     )
@@ -217,7 +224,7 @@ def test_removing_their_details_answers_the_open_erasure_request_not_the_access_
     access_request.refresh_from_db()
     assert erasure_request.status == Status.ANSWERED
     assert erasure_request.erasure == Erasure.objects.get()
-    assert access_request.status == Status.OPEN
+    assert access_request.status == Status.ANSWERED and access_request.erasure is None
 
 
 # Reminders
