@@ -522,6 +522,8 @@ PERSONAL_FIELDS = ("excerpt", "comment_url", "notes")
 FORGOTTEN_WHY = "every entry about them had reached its retention date"
 # What a management plan's summary and outcome say once its person's handle has gone.
 PLAN_TEXT_REMOVED = "(removed with the commenter's details)"
+# What stands for the note on a reconsideration once the entry's details have gone.
+NOTE_REMOVED = "(note removed with the commenter's details)"
 ERASED_WHY = "the head of communications decided to remove them early"
 
 
@@ -556,6 +558,14 @@ def _personal_data_remove(ids, *, actor, why, action="personal_data_removed"):
     # Updates, not save(): the removal must not write fresh history rows of its own.
     Entry.objects.filter(pk__in=ids).update(personal_data_removed_at=now, **blank)
     Entry.history.filter(id__in=ids).update(**blank)
+    # The note on a reconsideration is a note about their edited comment, often what it
+    # said: it goes like the others, and what was decided stays. On purpose, through a
+    # plain query set, as the timeline's rows are kept from any other change.
+    timeline = models.QuerySet(EntryEvent).filter(entry_id__in=ids, action="reconsidered")
+    for outcome in Reconsideration:
+        timeline.filter(comment__startswith=f"{outcome.label}. ").update(
+            comment=f"{outcome.label}. {NOTE_REMOVED}"
+        )
     EntryEvent.objects.bulk_create(
         EntryEvent(
             entry_id=pk,

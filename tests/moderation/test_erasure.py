@@ -393,7 +393,10 @@ def test_once_removed_no_table_holds_the_handle_anywhere(as_user, head, comms, a
     assert (plan.summary, plan.outcome) == (gone, gone)
     assert {(row.summary, row.outcome) for row in plan.history.all()} <= {(gone, gone), (gone, "")}
     assert plan.steps.get().description == "Message [the commenter] privately"
-    assert entry.events.get(action="reconsidered").comment.endswith("[the commenter] edited it")
+    # The note on its reconsideration went with the entry's other notes; the outcome stays.
+    assert entry.events.get(action="reconsidered").comment == (
+        f"Edited but kept hidden. {services.NOTE_REMOVED}"
+    )
     # The staff report it came from no longer says where the comment was or what it said.
     concern.refresh_from_db()
     assert concern.redacted_at is not None

@@ -233,6 +233,37 @@ def test_past_its_date_the_commenters_words_link_and_notes_go_from_the_entry_and
     assert entry.events.filter(action="personal_data_removed").count() == 1
 
 
+def test_past_its_date_a_reconsiderations_note_goes_and_what_was_decided_stays(comms, account):
+    noted = _full_entry(comms, account)
+    bare = log_entry(comms, account, handle="@troll_one")
+    services.entry_reconsider(
+        actor=comms, entry_id=noted.pk, outcome="reinstated", comment="They took out the name"
+    )
+    services.entry_reconsider(actor=comms, entry_id=bare.pk, outcome="kept_hidden")
+    _expire(noted)
+    _expire(bare)
+
+    services.retention_expire_all()
+
+    assert noted.events.get(action="reconsidered").comment == (
+        f"Edited and reinstated. {services.NOTE_REMOVED}"
+    )
+    assert bare.events.get(action="reconsidered").comment == "Edited but kept hidden."
+    noted.refresh_from_db()
+    assert noted.reconsideration == "reinstated"
+
+
+def test_a_reconsiderations_note_stays_while_the_entry_keeps_its_details(comms, account):
+    entry = _full_entry(comms, account)
+    services.entry_reconsider(
+        actor=comms, entry_id=entry.pk, outcome="reinstated", comment="They took out the name"
+    )
+    services.retention_expire_all()
+    assert entry.events.get(action="reconsidered").comment == (
+        "Edited and reinstated. They took out the name"
+    )
+
+
 def test_before_its_date_or_on_legal_hold_the_entry_keeps_them(comms, account):
     entry = _full_entry(comms, account)
     services.retention_expire_all()
