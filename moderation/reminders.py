@@ -16,7 +16,7 @@ messages name the request by its number, never the person.
 
 from django.db.models import Q
 
-from moderation.models.rights import access_waiting
+from moderation.models.rights import access_requesters
 from portal.reminders import Rule, Stage, days, days_before, recipients
 
 RIGHTS_TOLD = recipients.comms + recipients.heads_of_comms
@@ -30,10 +30,10 @@ class RetentionRule(Rule):
     it."""
 
     def waiting_records(self):
-        return super().waiting_records().filter(~access_waiting())
+        return super().waiting_records().exclude(commenter_id__in=access_requesters())
 
     def waiting_records_for(self, user):
-        return super().waiting_records_for(user).filter(~access_waiting())
+        return super().waiting_records_for(user).exclude(commenter_id__in=access_requesters())
 
 
 RULES = [

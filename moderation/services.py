@@ -46,7 +46,7 @@ from moderation.models import (
     RightsRequest,
 )
 from moderation.models.commenter import FORGOTTEN_KEY, handle_key
-from moderation.models.rights import access_waiting
+from moderation.models.rights import access_requesters
 from portal.models import ConcernEvent
 from portal.moments import local_day, local_moment
 from portal.numbers import counted
@@ -452,7 +452,7 @@ def evidence_record_download(*, user, evidence):
 def _expired(today):
     return EvidenceFile.objects.filter(
         removed_at__isnull=True, entry__legal_hold=False, entry__evidence_retain_until__lt=today
-    ).filter(~access_waiting("entry__commenter_id"))
+    ).exclude(entry__commenter_id__in=access_requesters())
 
 
 def _retention_may_go_on(commenter_id):
@@ -462,7 +462,7 @@ def _retention_may_go_on(commenter_id):
     what the copy is made of must still be there when it is made. Logging a request locks
     the commenter too, so one logged at this moment is seen here or waits for this."""
     locked = Commenter.objects.select_for_update(skip_locked=True).filter(pk=commenter_id)
-    return locked.exists() and not locked.filter(access_waiting("pk")).exists()
+    return locked.exists() and not access_requesters().filter(commenter_id=commenter_id).exists()
 
 
 def _evidence_file_remove(pk, *, today):
@@ -530,7 +530,7 @@ ERASED_WHY = "the head of communications decided to remove them early"
 def _personal_data_due(today):
     return Entry.objects.filter(
         legal_hold=False, personal_data_removed_at__isnull=True, evidence_retain_until__lt=today
-    ).filter(~access_waiting())
+    ).exclude(commenter_id__in=access_requesters())
 
 
 def _entry_personal_data_remove(pk, *, today):

@@ -29,19 +29,15 @@ class RightsRequestQuerySet(models.QuerySet):
         return self.filter(status=RightsRequest.Status.OPEN)
 
 
-def access_waiting(commenter="commenter_id"):
-    """Whether a request for a copy of what is held about the commenter of each row (at
-    ``commenter``, a path from the rows filtered) is waiting for its answer: an
-    expression for ``filter()`` or ``exclude()``. Retention keeps what such a request
-    would be answered with until it is answered or closed. One lookup a row, on the
-    partial unique index of open requests."""
-    return models.Exists(
-        RightsRequest.objects.filter(
-            status=RightsRequest.Status.OPEN,
-            kind=RightsRequest.Kind.ACCESS,
-            commenter_id=models.OuterRef(commenter),
-        )
-    )
+def access_requesters():
+    """The commenters, by id, whose request for a copy of what is held about them waits
+    for its answer: for ``exclude(commenter_id__in=...)``. Retention keeps what such a
+    request would be answered with until it is answered or closed. Asked as ``NOT IN``
+    a list read once from the partial index of open requests, not as a join, so that
+    the planner keeps each query's own plan."""
+    return RightsRequest.objects.filter(
+        status=RightsRequest.Status.OPEN, kind=RightsRequest.Kind.ACCESS
+    ).values("commenter_id")
 
 
 class RightsRequest(models.Model):
