@@ -235,9 +235,20 @@ def load(stdout):
     services_rights.request_close(
         actor=comms, request_id=mistaken.pk, closure=RightsRequest.Closure.ERROR
     )
+    # A parent asked three days ago for a copy of what is held about her: until it is
+    # answered, nothing about her is removed, early or by retention.
+    parent = Entry.objects.filter(commenter__handle="@worried_mum").first()
+    if parent is not None:
+        services_rights.request_log(
+            actor=comms,
+            commenter=parent.commenter,
+            kind=RightsRequest.Kind.ACCESS,
+            received_on=timezone.localdate() - datetime.timedelta(days=3),
+            reference="IG-2026-025",
+        )
     stdout.write(
         "Demo moderation entries created, with a repeat offender, a hate-crime referral, "
         "a safeguarding concern, one past its retention date, one commenter's details "
-        "removed on request, one subject access export, one erasure request waiting and one "
-        "request closed as logged in error."
+        "removed on request, one subject access export, an erasure request and a request "
+        "for a copy waiting, and one request closed as logged in error."
     )

@@ -37,8 +37,11 @@ def test_the_demo_has_moderation_entries_on_the_demo_accounts():
     (export,) = ExportRecord.objects.filter(kind=ExportRecord.Kind.SUBJECT_ACCESS)
     # The export answered the request logged the day it came; another is still waiting.
     assert export.rights_request.status == RightsRequest.Status.ANSWERED
-    (waiting,) = RightsRequest.objects.open()
+    waiting, asking = RightsRequest.objects.open().order_by("kind").reverse()
     assert waiting.kind == RightsRequest.Kind.ERASURE and waiting.days_left > 0
+    # A request for a copy waits too, so its commenter's pages show what it holds back.
+    assert asking.kind == RightsRequest.Kind.ACCESS and asking.days_left > 0
+    assert asking.commenter.handle == "@worried_mum"
     # Its page shows that its day received was corrected.
     (fix,) = selectors.rights_request_corrections(waiting)
     assert fix.why == RightsRequest.Correction.ANOTHER_DAY.label
