@@ -10,8 +10,20 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -408,6 +420,33 @@ def access_request_waiting(commenter_id):
     )
 
 
+def kept_for_access_request(today=None):
+    """For each request, as an annotation: how many of its commenter's entries passed
+    their retention date while it waited and are kept only for it, which the next
+    reminder sweep clears once it is answered or closed. 0 unless it is an open request
+    for a copy."""
+    kept = (
+        Entry.objects.filter(
+            commenter_id=OuterRef("commenter_id"),
+            legal_hold=False,
+            personal_data_removed_at__isnull=True,
+            evidence_retain_until__lt=today or timezone.localdate(),
+        )
+        .order_by()
+        .values("commenter_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Case(
+        When(
+            status=RightsRequest.Status.OPEN,
+            kind=RightsRequest.Kind.ACCESS,
+            then=Coalesce(Subquery(kept), 0),
+        ),
+        default=0,
+    )
+
+
 def subject_access_exports():
     """Every subject access export, newest first, with who took it, whose it was and the
     request it answered, if one was logged."""
@@ -441,9 +480,12 @@ def open_rights_requests():
 
 def rights_request_for_page(user):
     """The requests ``user`` may open, each with whom it is about, who logged and closed
-    it, and the export or removal that answered it."""
-    return RightsRequest.objects.visible_to(user).select_related(
-        "commenter", "logged_by", "closed_by", "export__user", "erasure__user"
+    it, the export or removal that answered it, and how many entries are kept only for
+    it (``kept_for_it``)."""
+    return (
+        RightsRequest.objects.visible_to(user)
+        .select_related("commenter", "logged_by", "closed_by", "export__user", "erasure__user")
+        .annotate(kept_for_it=kept_for_access_request())
     )
 
 

@@ -204,7 +204,9 @@ def rights_request(request, pk):
 def _waiting_or_back(request, pk):
     """The request ``pk`` to change while it waits; otherwise a redirect to its page."""
     waiting = get_object_or_404(
-        RightsRequest.objects.visible_to(request.user).select_related("commenter", "logged_by"),
+        RightsRequest.objects.visible_to(request.user)
+        .select_related("commenter", "logged_by")
+        .annotate(kept_for_it=selectors.kept_for_access_request()),
         pk=pk,
     )
     if waiting.status != RightsRequest.Status.OPEN:
@@ -241,7 +243,10 @@ def rights_request_correct(request, pk):
     return render(
         request,
         "moderation/rights_request_correct.html",
-        {"waiting": waiting, "form": form},
+        {
+            "waiting": waiting,
+            "form": form,
+        },
         status=400 if form.is_bound else 200,
     )
 
@@ -271,6 +276,9 @@ def rights_request_close(request, pk):
     return render(
         request,
         "moderation/rights_request_close.html",
-        {"waiting": waiting, "form": form},
+        {
+            "waiting": waiting,
+            "form": form,
+        },
         status=400 if form.is_bound else 200,
     )

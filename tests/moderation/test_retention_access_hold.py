@@ -271,3 +271,30 @@ def test_a_request_being_logged_as_the_sweep_runs_keeps_their_details(
     )
     _sweep(AFTER + datetime.timedelta(minutes=10))
     assert _removed(entry)
+
+
+def test_closing_the_request_says_first_what_its_closure_lets_go(as_user, comms, account, entry):
+    request = _ask(comms, entry)
+    kept = "1 entry about them has passed its retention date and is kept only for this request."
+    close = reverse("moderation:rights_request_close", args=[request.pk])
+    client = as_user(comms)
+    # Before the date nothing is kept for it, and nothing is said.
+    page = client.get(close).content.decode()
+    assert "kept only for this request" not in page
+
+    with freeze_time(AFTER):
+        _sweep(AFTER)
+        log_entry(comms, account, handle="@wants_a_copy")  # a newer one, not yet due
+        client = as_user(comms)
+        page = client.get(close).content.decode()
+        assert kept in page and "removed at the next reminder sweep" in page
+        assert reverse("moderation:commenter_export", args=[entry.commenter_id]) in page
+        page = client.get(request.get_absolute_url()).content.decode()
+        assert kept in page and "They go at the first reminder sweep after it is answered" in page
+        answer = client.post(close, {"closure": RightsRequest.Closure.WITHDRAWN})
+        assert answer.status_code == 302
+    _sweep(AFTER + datetime.timedelta(minutes=5))
+    assert _removed(entry)
+    with freeze_time(AFTER + datetime.timedelta(minutes=6)):
+        page = as_user(comms).get(request.get_absolute_url()).content.decode()
+    assert "They withdrew it" in page and "kept only for this request" not in page
