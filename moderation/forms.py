@@ -445,6 +445,14 @@ class LegalHoldForm(forms.Form):
     )
 
 
+class KeepLegalHoldForm(forms.Form):
+    reason = forms.CharField(
+        label="Why the evidence must still be kept",
+        max_length=300,
+        help_text="For example: the police investigation is still open, with its reference.",
+    )
+
+
 def _received_in_the_past(day):
     """The service's rule for the day received (``services_rights.check_received``), said
     on the field with the form's other errors rather than once they are mended."""

@@ -8,6 +8,10 @@ of what is held about its commenter is waiting for its answer (``RetentionRule``
 shows on the communications team's "Due and overdue" page with everything else the
 portal keeps on time.
 
+A legal hold is looked at again ``MODERATION_LEGAL_HOLD_REVIEW_MONTHS`` after it was placed
+or last kept: the communications team is told on the day, and the head of communications
+too, urgently, a fortnight later if it has been neither kept nor lifted.
+
 A request about a person's data has a calendar month for its answer from the day it
 was received: the communications team and the head of communications are told a week
 before the day it is due, and again, urgently, the day after if it is still open. The
@@ -52,6 +56,38 @@ RULES = [
                 after=days(1),
                 tell=None,
                 run="moderation.services.entry_retention_expire",
+            ),
+        ),
+    ),
+    Rule(
+        key="moderation.legal_hold_review",
+        model="moderation.Entry",
+        summary="Legal holds to look at again",
+        waiting=Q(legal_hold=True),
+        since="legal_hold_review_on",
+        team_field="account__team",
+        label="Entry {record.pk} on {record.account}",
+        stages=(
+            Stage(
+                "due",
+                after=days(0),
+                tell=recipients.comms,
+                title="Legal hold to look at again: {record}",
+                body="{record} on {record.account} is on legal hold, which keeps its "
+                "evidence and the commenter's details past their date, and is to be looked "
+                "at again on {since}. From its page, keep the hold and say why it is still "
+                "needed, or lift it.",
+            ),
+            Stage(
+                "overdue",
+                after=days(14),
+                tell=recipients.comms + recipients.heads_of_comms,
+                title="Legal hold not looked at: {record}",
+                body="The legal hold on {record} was due to be looked at by {since} and "
+                "has been neither kept nor lifted. While it stays, the commenter's "
+                "details are kept past their date. Keep it with the reason, or lift it, "
+                "from the entry's page.",
+                urgent=True,
             ),
         ),
     ),

@@ -434,6 +434,7 @@ def entry_set_legal_hold(*, actor, entry_id, hold, reason=""):
             )
         entry.legal_hold = hold
         entry.legal_hold_reason = reason if hold else ""
+        entry.legal_hold_review_on = legal_hold_review_day() if hold else None
         entry._change_reason = "legal hold placed" if hold else "legal hold lifted"
         entry.save()
         _event(
@@ -441,6 +442,41 @@ def entry_set_legal_hold(*, actor, entry_id, hold, reason=""):
             actor=actor,
             action="legal_hold_placed" if hold else "legal_hold_lifted",
             comment=reason,
+        )
+    return entry
+
+
+def legal_hold_review_day(today=None):
+    """The day a legal hold placed or kept today is looked at again."""
+    today = today or timezone.localdate()
+    return add_months(today, settings.MODERATION_LEGAL_HOLD_REVIEW_MONTHS)
+
+
+def entry_keep_legal_hold(*, actor, entry_id, reason):
+    """Record that a legal hold was looked at and is still needed, and why: it is looked
+    at again ``MODERATION_LEGAL_HOLD_REVIEW_MONTHS`` on. The reason given is the hold's
+    reason from now; its history keeps the one before."""
+    _require_writer(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionError(
+            "Say why the evidence must still be kept.", errors={"reason": "Give the reason."}
+        )
+    with transaction.atomic():
+        entry = _locked_entry(entry_id)
+        _refuse_past_retention(entry)
+        if not entry.legal_hold:
+            raise ActionConflict("The evidence is not on legal hold.")
+        entry.legal_hold_reason = reason
+        entry.legal_hold_review_on = legal_hold_review_day()
+        entry._change_reason = "legal hold kept"
+        entry.save()
+        _event(
+            entry,
+            actor=actor,
+            action="legal_hold_kept",
+            comment=f"{reason.rstrip('.')}. To be looked at again by "
+            f"{local_day(entry.legal_hold_review_on)}.",
         )
     return entry
 

@@ -14,6 +14,11 @@ urlpatterns = [
     path("moderation/<int:pk>/edit/", entries.entry_edit, name="edit"),
     path("moderation/<int:pk>/reconsider/", entries.entry_reconsider, name="reconsider"),
     path("moderation/<int:pk>/legal-hold/", entries.entry_legal_hold, name="legal_hold"),
+    path(
+        "moderation/<int:pk>/legal-hold/keep/",
+        entries.entry_keep_legal_hold,
+        name="legal_hold_keep",
+    ),
     path("moderation/evidence/<int:pk>/", entries.evidence_download, name="evidence"),
     path("moderation/people/", people.repeat_offenders, name="repeat_offenders"),
     path("moderation/people/<int:pk>/", people.commenter_detail, name="commenter"),

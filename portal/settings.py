@@ -399,6 +399,9 @@ BENCH_PLUGINS = [
 # The moderation log. Evidence is kept this many months unless put on legal hold; a
 # commenter with this many entries within the window (days) is flagged a repeat offender.
 MODERATION_EVIDENCE_RETENTION_MONTHS = envint("MODERATION_EVIDENCE_RETENTION_MONTHS", "13")
+# A legal hold keeps evidence and a commenter's details past their date: it is looked at
+# again this many months after it was placed or last kept.
+MODERATION_LEGAL_HOLD_REVIEW_MONTHS = envint("MODERATION_LEGAL_HOLD_REVIEW_MONTHS", "6")
 MODERATION_EVIDENCE_MAX_BYTES = envint("MODERATION_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024))
 MODERATION_EVIDENCE_MAX_FILES = envint("MODERATION_EVIDENCE_MAX_FILES", "6")
 MODERATION_REPEAT_WINDOW_DAYS = envint("MODERATION_REPEAT_WINDOW_DAYS", "90")

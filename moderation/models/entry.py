@@ -147,6 +147,11 @@ class Entry(models.Model):
     evidence_retain_until = models.DateField("keep evidence until")
     legal_hold = models.BooleanField(default=False)
     legal_hold_reason = models.CharField(max_length=300, blank=True)
+    # A hold keeps a person's details past their date, so it is looked at again by this
+    # day (``MODERATION_LEGAL_HOLD_REVIEW_MONTHS`` after it was placed or last kept).
+    legal_hold_review_on = models.DateField(
+        "review the legal hold by", null=True, blank=True, editable=False
+    )
     personal_data_removed_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -197,6 +202,12 @@ class Entry(models.Model):
                 fields=["evidence_retain_until"],
                 condition=models.Q(legal_hold=False, personal_data_removed_at__isnull=True),
                 name="entry_retention_due_idx",
+            ),
+            # The legal holds to look at again, soonest first: only entries on hold.
+            models.Index(
+                fields=["legal_hold_review_on"],
+                condition=models.Q(legal_hold=True),
+                name="entry_hold_review_idx",
             ),
         ]
 
@@ -282,6 +293,7 @@ class EntryEvent(TransitionRecord):
         "reconsidered": "recorded a reconsideration",
         "legal_hold_placed": "put the evidence on legal hold",
         "legal_hold_lifted": "lifted the legal hold",
+        "legal_hold_kept": "looked at the legal hold and kept it",
         "evidence_removed": "removed expired evidence",
         "personal_data_removed": "removed the commenter's details",
         "evidence_erased": "removed evidence early, by decision",

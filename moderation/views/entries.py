@@ -1,16 +1,19 @@
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts_requests.models import ManagedAccount
 from moderation import concerns, rules, selectors, services
 from moderation import evidence as evidence_store
-from moderation.forms import EntryForm, LegalHoldForm, ReconsiderForm
+from moderation.forms import EntryForm, KeepLegalHoldForm, LegalHoldForm, ReconsiderForm
 from moderation.models import Entry, EvidenceFile
 from moderation.views.common import apply_errors, problem, reader_required, writer_required
 from portal import rules as portal_rules
 from portal.models import Concern
+from portal.moments import local_day
 from portal.numbers import is_plain_number
 
 LAST_ACCOUNT = "moderation:last_account"
@@ -150,6 +153,9 @@ def _detail_context(request, entry, **extra):
         "can_write": rules.can_write(request.user),
         "reconsider_form": ReconsiderForm(),
         "hold_form": LegalHoldForm(),
+        "keep_form": KeepLegalHoldForm(),
+        "hold_review_months": settings.MODERATION_LEGAL_HOLD_REVIEW_MONTHS,
+        "today": timezone.localdate(),
         "next_step": selectors.next_step(entry.commenter)
         if entry.commenter.is_repeat_offender
         else None,
@@ -226,6 +232,36 @@ def entry_legal_hold(request, pk):
         request,
         "moderation/entry_detail.html",
         _detail_context(request, entry, hold_form=form, open_form="hold"),
+        status=400,
+    )
+
+
+@require_POST
+@writer_required
+def entry_keep_legal_hold(request, pk):
+    """The legal hold was looked at and is still needed: say why, and it is looked at
+    again some months on."""
+    entry = _get_entry(request.user, pk)
+    form = KeepLegalHoldForm(request.POST)
+    if form.is_valid():
+        try:
+            kept = services.entry_keep_legal_hold(
+                actor=request.user, entry_id=entry.pk, reason=form.cleaned_data["reason"]
+            )
+        except services.ActionError as error:
+            if not apply_errors(form, error):
+                return problem(request, error, back=entry.get_absolute_url())
+        else:
+            messages.success(
+                request,
+                "The legal hold is kept. It is to be looked at again by "
+                f"{local_day(kept.legal_hold_review_on)}.",
+            )
+            return redirect(entry)
+    return render(
+        request,
+        "moderation/entry_detail.html",
+        _detail_context(request, entry, keep_form=form, open_form="keep"),
         status=400,
     )
 
