@@ -406,17 +406,23 @@ def erasure_obstacles(commenter_id):
         "open_plan": ManagementPlan.objects.filter(
             commenter_id=commenter_id, status=ManagementPlan.Status.OPEN
         ).first(),
-        "access_request": access_request_waiting(commenter_id),
+        "access_request": open_request(commenter_id, RightsRequest.Kind.ACCESS),
     }
 
 
-def access_request_waiting(commenter_id):
-    """The commenter's request for a copy of what is held about them that waits for its
-    answer, or None. While there is one, nothing about them is removed."""
-    return (
-        RightsRequest.objects.open()
-        .filter(commenter_id=commenter_id, kind=RightsRequest.Kind.ACCESS)
-        .first()
+def open_request(commenter, kind):
+    """The commenter's (an instance or an id) request of ``kind`` that waits for its
+    answer, or None: there is at most one. While a request for a copy waits, nothing
+    about them is removed."""
+    return RightsRequest.objects.open().filter(commenter=commenter, kind=kind).first()
+
+
+def entries_past_retention(today):
+    """Entries whose retention date has passed and that still hold the commenter's
+    details, not on legal hold: what the retention job clears, unless a request for a
+    copy about their commenter waits."""
+    return Entry.objects.filter(
+        legal_hold=False, personal_data_removed_at__isnull=True, evidence_retain_until__lt=today
     )
 
 
@@ -426,12 +432,8 @@ def kept_for_access_request(today=None):
     reminder sweep clears once it is answered or closed. 0 unless it is an open request
     for a copy."""
     kept = (
-        Entry.objects.filter(
-            commenter_id=OuterRef("commenter_id"),
-            legal_hold=False,
-            personal_data_removed_at__isnull=True,
-            evidence_retain_until__lt=today or timezone.localdate(),
-        )
+        entries_past_retention(today or timezone.localdate())
+        .filter(commenter_id=OuterRef("commenter_id"))
         .order_by()
         .values("commenter_id")
         .annotate(count=Count("pk"))

@@ -564,9 +564,7 @@ ERASED_WHY = "the head of communications decided to remove them early"
 
 
 def _personal_data_due(today):
-    return Entry.objects.filter(
-        legal_hold=False, personal_data_removed_at__isnull=True, evidence_retain_until__lt=today
-    ).exclude(commenter_id__in=access_requesters())
+    return selectors.entries_past_retention(today).exclude(commenter_id__in=access_requesters())
 
 
 def _entry_personal_data_remove(pk, *, today):

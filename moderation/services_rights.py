@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from moderation import notifications, rules
+from moderation import notifications, rules, selectors
 from moderation.models import Commenter, RightsRequest
 from portal.services.errors import ActionConflict, ActionError, ActionRefused
 
@@ -161,14 +161,10 @@ def request_correct(*, actor, request_id, received_on, reference, why):
     return request
 
 
-def open_request(commenter, kind):
-    return RightsRequest.objects.open().filter(commenter=commenter, kind=kind).first()
-
-
 def check_matches_open(commenter, kind, received_on):
     """An export or removal for a handle with an open request of its kind answers that
     request, so it must give the day that request was received."""
-    waiting = open_request(commenter, kind)
+    waiting = selectors.open_request(commenter, kind)
     if waiting is not None and waiting.received_on != received_on:
         said = (
             f"The open {waiting.kind_label} request about them was received on "

@@ -240,6 +240,15 @@ class Entry(models.Model):
         return self.personal_data_removed_at is not None
 
     @property
+    def legal_hold_review_due(self):
+        """On legal hold, and the day to look at the hold again has come."""
+        return (
+            self.legal_hold
+            and self.legal_hold_review_on is not None
+            and self.legal_hold_review_on <= timezone.localdate()
+        )
+
+    @property
     def can_be_reconsidered(self):
         return (
             Action.HIDE in self.action_values

@@ -2,14 +2,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts_requests.models import ManagedAccount
 from moderation import concerns, rules, selectors, services
 from moderation import evidence as evidence_store
 from moderation.forms import EntryForm, KeepLegalHoldForm, LegalHoldForm, ReconsiderForm
-from moderation.models import Entry, EvidenceFile
+from moderation.models import Entry, EvidenceFile, RightsRequest
 from moderation.views.common import apply_errors, problem, reader_required, writer_required
 from portal import rules as portal_rules
 from portal.models import Concern
@@ -155,7 +154,6 @@ def _detail_context(request, entry, **extra):
         "hold_form": LegalHoldForm(),
         "keep_form": KeepLegalHoldForm(),
         "hold_review_months": settings.MODERATION_LEGAL_HOLD_REVIEW_MONTHS,
-        "today": timezone.localdate(),
         "next_step": selectors.next_step(entry.commenter)
         if entry.commenter.is_repeat_offender
         else None,
@@ -163,7 +161,7 @@ def _detail_context(request, entry, **extra):
         # Retention removes nothing while the commenter's request for a copy waits.
         "access_request": None
         if entry.is_past_retention
-        else selectors.access_request_waiting(entry.commenter_id),
+        else selectors.open_request(entry.commenter_id, RightsRequest.Kind.ACCESS),
         "can_see_requests": rules.can_handle_rights_requests(request.user),
         # A safeguarding lead reads safeguarding entries but not every staff report.
         "can_see_concern": portal_rules.sees_everything(request.user),

@@ -5,7 +5,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from moderation import rules, selectors, services, services_rights
+from moderation import rules, selectors, services
 from moderation.forms import CommenterEraseForm, PlanForm, PlanUpdateForm, SubjectAccessForm
 from moderation.models import ManagementPlan, RightsRequest
 from moderation.views.common import (
@@ -79,7 +79,7 @@ def commenter_erase(request, pk):
     if commenter.is_forgotten:
         messages.info(request, "Nothing that names this commenter is held any more.")
         return redirect(commenter)
-    waiting = services_rights.open_request(commenter, RightsRequest.Kind.ERASURE)
+    waiting = selectors.open_request(commenter, RightsRequest.Kind.ERASURE)
     form = CommenterEraseForm(
         request.POST if request.method == "POST" else None, initial=_received(waiting)
     )
@@ -122,7 +122,7 @@ def commenter_export(request, pk):
     request was received, then gives a zip of a readable record and the evidence files
     still kept, and records who took it and when."""
     commenter = get_commenter(request.user, pk)
-    waiting = services_rights.open_request(commenter, RightsRequest.Kind.ACCESS)
+    waiting = selectors.open_request(commenter, RightsRequest.Kind.ACCESS)
     form = SubjectAccessForm(
         request.POST if request.method == "POST" else None, initial=_received(waiting)
     )

@@ -243,10 +243,7 @@ def rights_request_correct(request, pk):
     return render(
         request,
         "moderation/rights_request_correct.html",
-        {
-            "waiting": waiting,
-            "form": form,
-        },
+        {"waiting": waiting, "form": form},
         status=400 if form.is_bound else 200,
     )
 
@@ -276,9 +273,6 @@ def rights_request_close(request, pk):
     return render(
         request,
         "moderation/rights_request_close.html",
-        {
-            "waiting": waiting,
-            "form": form,
-        },
+        {"waiting": waiting, "form": form},
         status=400 if form.is_bound else 200,
     )
