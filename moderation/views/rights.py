@@ -201,14 +201,15 @@ def rights_request(request, pk):
     )
 
 
-def _waiting_or_back(request, pk):
-    """The request ``pk`` to change while it waits; otherwise a redirect to its page."""
-    waiting = get_object_or_404(
-        RightsRequest.objects.visible_to(request.user)
-        .select_related("commenter", "logged_by")
-        .annotate(kept_for_it=selectors.kept_for_access_request()),
-        pk=pk,
+def _waiting_or_back(request, pk, *, kept=False):
+    """The request ``pk`` to change while it waits; otherwise a redirect to its page.
+    With ``kept``, it comes with how many entries are kept only for it (``kept_for_it``)."""
+    requests = RightsRequest.objects.visible_to(request.user).select_related(
+        "commenter", "logged_by"
     )
+    if kept:
+        requests = requests.annotate(kept_for_it=selectors.kept_for_access_request())
+    waiting = get_object_or_404(requests, pk=pk)
     if waiting.status != RightsRequest.Status.OPEN:
         messages.info(request, f"{waiting} has already been answered or closed.")
         return waiting, redirect(waiting)
@@ -252,7 +253,7 @@ def rights_request_correct(request, pk):
 def rights_request_close(request, pk):
     """Close a request that needs no export or removal, with the reason, after a look at
     what it was."""
-    waiting, back = _waiting_or_back(request, pk)
+    waiting, back = _waiting_or_back(request, pk, kept=True)
     if back:
         return back
     form = RightsRequestCloseForm(
