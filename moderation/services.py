@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, quote, quote_plus, urlencode
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
 from accounts_requests.kpi.months import add_months
@@ -552,6 +552,13 @@ def _files_remove(records, *, actor, why, action="evidence_removed"):
 # What an entry holds of the commenter besides who they are: their words, the link to
 # their comment, and the notes made about them.
 PERSONAL_FIELDS = ("excerpt", "comment_url", "notes")
+# Reasons staff gave about the commenter: why they were not told, why their evidence was
+# kept. Often about the person (their age, a police investigation), so when the entry's
+# details go a reason that was given is replaced by ``REASON_REMOVED``; that one was
+# given, and what was decided, stay.
+REASON_FIELDS = ("not_told_reason", "legal_hold_reason")
+# The timeline's rows whose whole comment is a reason of that kind.
+REASON_EVENTS = ("legal_hold_placed", "legal_hold_lifted", "legal_hold_kept")
 
 # Why a handle goes, as the staff reports made about the commenter say it: when retention
 # removes it, and when it is removed early by a decision (whose reason stays in the log).
@@ -560,6 +567,8 @@ FORGOTTEN_WHY = "every entry about them had reached its retention date"
 PLAN_TEXT_REMOVED = "(removed with the commenter's details)"
 # What stands for the note on a reconsideration once the entry's details have gone.
 NOTE_REMOVED = "(note removed with the commenter's details)"
+# What stands for a reason given about the commenter once the entry's details have gone.
+REASON_REMOVED = "(reason removed with the commenter's details)"
 ERASED_WHY = "the head of communications decided to remove them early"
 
 
@@ -584,22 +593,27 @@ def _entry_personal_data_remove(pk, *, today):
 
 
 def _personal_data_remove(ids, *, actor, why, action="personal_data_removed"):
-    """Blank what entries hold of the commenter (``PERSONAL_FIELDS``), in them and in every
-    row of their history, and say on each timeline why. The same few queries however
-    many."""
+    """Blank what entries hold of the commenter (``PERSONAL_FIELDS``) and the reasons
+    given about them (``REASON_FIELDS``), in them and in every row of their history, and
+    say on each timeline why. The same few queries however many."""
     now = timezone.now()
     blank = dict.fromkeys(PERSONAL_FIELDS, "")
+    for name in REASON_FIELDS:  # a reason given is replaced; none given stays none
+        blank[name] = Case(When(**{name: ""}, then=Value("")), default=Value(REASON_REMOVED))
     # Updates, not save(): the removal must not write fresh history rows of its own.
     Entry.objects.filter(pk__in=ids).update(personal_data_removed_at=now, **blank)
     Entry.history.filter(id__in=ids).update(**blank)
     # The note on a reconsideration is a note about their edited comment, often what it
-    # said: it goes like the others, and what was decided stays. On purpose, through a
-    # plain query set, as the timeline's rows are kept from any other change.
-    timeline = models.QuerySet(EntryEvent).filter(entry_id__in=ids, action="reconsidered")
+    # said: it goes like the others, and what was decided stays. So do the reasons for a
+    # legal hold on the timeline. On purpose, through a plain query set, as the
+    # timeline's rows are kept from any other change.
+    timeline = models.QuerySet(EntryEvent).filter(entry_id__in=ids)
+    reconsidered = timeline.filter(action="reconsidered")
     for outcome in Reconsideration:
-        timeline.filter(comment__startswith=f"{outcome.label}. ").update(
+        reconsidered.filter(comment__startswith=f"{outcome.label}. ").update(
             comment=f"{outcome.label}. {NOTE_REMOVED}"
         )
+    timeline.filter(action__in=REASON_EVENTS).exclude(comment="").update(comment=REASON_REMOVED)
     EntryEvent.objects.bulk_create(
         EntryEvent(
             entry_id=pk,
@@ -607,8 +621,8 @@ def _personal_data_remove(ids, *, actor, why, action="personal_data_removed"):
             at=now,
             action=action,
             comment=(
-                "The excerpt, the link to the comment and the notes were removed, here and "
-                f"in the entry's history: {why}."
+                "The excerpt, the link to the comment, the notes and the reasons given about "
+                f"the commenter were removed, here and in the entry's history: {why}."
             ),
         )
         for pk in ids
@@ -657,10 +671,9 @@ def _handle_taken_out(commenter, *, actor, why):
     concerns = entries.filter(concern__isnull=False).values("concern_id")
     bare = _bare(commenter.handle)
     if bare:
-        reasons = ("not_told_reason", "legal_hold_reason")
+        # The reasons given about them went with each entry's details
+        # (``_personal_data_remove``), before the handle could go.
         for rows, fields in (
-            (entries, reasons),
-            (Entry.history.filter(commenter_id=commenter.pk), reasons),
             (PlanStep.objects.filter(plan__in=plans), ("description",)),
             (PlanStep.history.filter(plan_id__in=plans.values("pk")), ("description",)),
             (EntryEvent.objects.filter(entry__commenter_id=commenter.pk), ("comment",)),

@@ -156,7 +156,10 @@ class Entry(models.Model):
         null=True,
         blank=True,
         editable=False,
-        help_text="When the excerpt, the link to the comment and the notes were removed.",
+        help_text=(
+            "When the excerpt, the link to the comment, the notes and the reasons given "
+            "about the commenter were removed."
+        ),
     )
 
     reconsideration = models.CharField(max_length=20, choices=Reconsideration.choices, blank=True)

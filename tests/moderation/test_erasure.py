@@ -386,7 +386,13 @@ def test_once_removed_no_table_holds_the_handle_anywhere(as_user, head, comms, a
     assert _rows_naming("quiet_heron") == [], _rows_naming("quiet_heron")
     # What was done stays, with the handle taken out of what staff wrote.
     entry.refresh_from_db()
-    assert entry.not_told_reason == "[the commenter] has blocked the account"
+    # Why they were not told, and why their evidence was kept, went with the details.
+    assert entry.not_told_reason == services.REASON_REMOVED
+    held = entry.events.filter(action__startswith="legal_hold").order_by("at", "pk")
+    assert [(event.action, event.comment) for event in held] == [
+        ("legal_hold_placed", services.REASON_REMOVED),
+        ("legal_hold_lifted", ""),  # lifted with no reason given
+    ]
     plan = entry.commenter.plans.get()
     # What the plan said of them goes whole, in its history too; its steps stay.
     gone = services.PLAN_TEXT_REMOVED

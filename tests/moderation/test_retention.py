@@ -253,6 +253,58 @@ def test_past_its_date_a_reconsiderations_note_goes_and_what_was_decided_stays(c
     assert noted.reconsideration == "reinstated"
 
 
+def test_past_its_date_the_reasons_given_about_the_commenter_go_and_that_they_were_given_stays(
+    comms, account, as_user
+):
+    from moderation.models import AuthorTold
+
+    reasoned = services.entry_create(
+        actor=comms,
+        data=entry_data(
+            account,
+            handle="@says_she_is_14",
+            author_told=AuthorTold.NOT_TOLD,
+            not_told_reason="She says she is 14; passed to the safeguarding lead",
+        ),
+    )
+    hold = "Police investigation into her stalker, ref 4471"
+    services.entry_set_legal_hold(actor=comms, entry_id=reasoned.pk, hold=True, reason=hold)
+    services.entry_keep_legal_hold(actor=comms, entry_id=reasoned.pk, reason=hold)
+    services.entry_set_legal_hold(
+        actor=comms, entry_id=reasoned.pk, hold=False, reason="The case is closed"
+    )
+    told = log_entry(comms, account, handle="@told_why")
+    _expire(reasoned)
+    _expire(told)
+
+    services.retention_expire_all()
+
+    gone = services.REASON_REMOVED
+    reasoned.refresh_from_db()
+    assert (reasoned.author_told, reasoned.not_told_reason) == (AuthorTold.NOT_TOLD, gone)
+    assert reasoned.legal_hold is False and reasoned.legal_hold_reason == ""
+    for row in Entry.history.filter(id=reasoned.pk):
+        assert row.not_told_reason == gone
+        assert row.legal_hold_reason in ("", gone)
+    assert Entry.history.filter(id=reasoned.pk, legal_hold_reason=gone).exists()
+    # What was done about the hold, by whom and when, stays on the timeline.
+    held = reasoned.events.filter(action__startswith="legal_hold").order_by("at", "pk")
+    assert [(event.action, event.actor, event.comment) for event in held] == [
+        ("legal_hold_placed", comms, gone),
+        ("legal_hold_kept", comms, gone),
+        ("legal_hold_lifted", comms, gone),
+    ]
+    assert not Entry.history.filter(not_told_reason__contains="14").exists()
+    # An entry with no reason given gets none.
+    told.refresh_from_db()
+    assert told.not_told_reason == "" and told.personal_data_removed_at is not None
+    assert set(Entry.history.filter(id=told.pk).values_list("not_told_reason", flat=True)) == {""}
+
+    page = as_user(comms).get(reasoned.get_absolute_url()).content.decode()
+    assert "She says she is 14" not in page and "stalker" not in page
+    assert "(reason removed with the commenter&#x27;s details)" in page
+
+
 def test_a_reconsiderations_note_stays_while_the_entry_keeps_its_details(comms, account):
     entry = _full_entry(comms, account)
     services.entry_reconsider(
@@ -497,3 +549,46 @@ def test_the_engine_removes_the_commenters_details_of_an_entry_with_no_evidence(
     entry.refresh_from_db()
     assert entry.excerpt == "" and entry.personal_data_removed_at is not None
     assert entry.commenter.__class__.objects.get(pk=entry.commenter_id).is_forgotten
+
+
+def test_entries_cleared_before_reasons_went_with_them_lose_them_too(comms, account):
+    import importlib
+
+    from django.apps import apps
+
+    from moderation.models import AuthorTold
+
+    def reasoned(handle):
+        entry = services.entry_create(
+            actor=comms,
+            data=entry_data(
+                account,
+                handle=handle,
+                author_told=AuthorTold.NOT_TOLD,
+                not_told_reason="They are in hospital",
+            ),
+        )
+        services.entry_set_legal_hold(
+            actor=comms, entry_id=entry.pk, hold=True, reason="Claim CL-7"
+        )
+        return entry
+
+    cleared, kept = reasoned("@cleared_before"), reasoned("@still_kept")
+    # Cleared as it was before: the details gone, the reasons left.
+    Entry.objects.filter(pk=cleared.pk).update(
+        personal_data_removed_at=timezone.now(), legal_hold=False, legal_hold_reason=""
+    )
+    migration = importlib.import_module("moderation.migrations.0019_reasons_go_with_the_details")
+
+    migration.reasons_go(apps, None)
+
+    gone = services.REASON_REMOVED
+    cleared.refresh_from_db()
+    assert cleared.not_told_reason == gone and cleared.legal_hold_reason == ""
+    assert {row.not_told_reason for row in cleared.history.all()} == {gone}
+    assert {row.legal_hold_reason for row in cleared.history.all()} <= {"", gone}
+    assert cleared.events.get(action="legal_hold_placed").comment == gone
+    # An entry that still holds its details keeps its reasons.
+    kept.refresh_from_db()
+    assert (kept.not_told_reason, kept.legal_hold_reason) == ("They are in hospital", "Claim CL-7")
+    assert kept.events.get(action="legal_hold_placed").comment == "Claim CL-7"
