@@ -303,6 +303,7 @@ def test_past_its_date_the_reasons_given_about_the_commenter_go_and_that_they_we
     page = as_user(comms).get(reasoned.get_absolute_url()).content.decode()
     assert "She says she is 14" not in page and "stalker" not in page
     assert "(reason removed with the commenter&#x27;s details)" in page
+    assert "any notes and any reasons given about them were removed on" in page
 
 
 def test_a_reconsiderations_note_stays_while_the_entry_keeps_its_details(comms, account):
