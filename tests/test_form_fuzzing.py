@@ -144,6 +144,19 @@ def _signed_off_closure_page(w):
     return reverse("accounts_requests:closure_detail", args=[closure.pk])
 
 
+def _held_entry_page(w):
+    from moderation import services
+    from tests import factories
+    from tests.moderation.helpers import log_entry
+
+    account = factories.managed_account(team=w.team, name="Held", handle="@held")
+    entry = log_entry(w.users["comms"], account, handle="@on_hold")
+    services.entry_set_legal_hold(
+        actor=w.users["comms"], entry_id=entry.pk, hold=True, reason="Claim CL-1"
+    )
+    return entry.get_absolute_url()
+
+
 # Forms only shown for records in a particular state: (a function of the world that
 # makes the record and returns the page's URL, who is shown it).
 FORMS.update(
@@ -159,6 +172,7 @@ FORMS.update(
         ),
         "accounts_requests:incident_resolve": (_suspended_account_page, "comms"),
         "accounts_requests:closure_sign_off": (_signed_off_closure_page, "head"),
+        "moderation:legal_hold_keep": (_held_entry_page, "comms"),
     }
 )
 
