@@ -38,14 +38,23 @@ def can_read_plans(user):
     return can_read_everything(user)
 
 
-def can_export_subject_access(user):
-    """Communications, and information governance who answer subject access requests."""
+def can_read_rights_requests(user):
+    """The record of requests about people's data and what answered them: whoever reads
+    the whole log, information governance (auditors) among them."""
     return can_read_everything(user)
 
 
 def can_handle_rights_requests(user):
-    """Logging a request about a person's data and closing it: whoever answers them."""
-    return can_export_subject_access(user)
+    """Logging a request about a person's data, correcting and closing it: the
+    communications team, who keep the log. Auditors read the record and change none of
+    it."""
+    return can_write(user)
+
+
+def can_export_subject_access(user):
+    """Taking a commenter's export answers their request for a copy: those who handle the
+    requests."""
+    return can_handle_rights_requests(user)
 
 
 def can_export_log(user):

@@ -929,7 +929,7 @@ def subject_access_export(*, actor, commenter, received_on):
     """
     if not rules.can_export_subject_access(actor):
         raise ActionRefused(
-            "Only those who read all of the log can export what it holds about a person."
+            "Only the communications team can export what the log holds about a person."
         )
     services_rights.check_received(received_on)
     services_rights.check_matches_open(commenter, RightsRequest.Kind.ACCESS, received_on)

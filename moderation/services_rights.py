@@ -35,7 +35,8 @@ def check_received(received_on):
 def _refuse_unless_allowed(actor):
     if not rules.can_handle_rights_requests(actor):
         raise ActionRefused(
-            "Only those who read all of the log can log or close a request about a person's data."
+            "Only the communications team can log, correct or close a request about a "
+            "person's data."
         )
 
 

@@ -21,7 +21,7 @@ class RightsRequestQuerySet(models.QuerySet):
     def visible_to(self, user):
         from moderation import rules
 
-        if rules.can_handle_rights_requests(user):
+        if rules.can_read_rights_requests(user):
             return self
         return self.none()
 

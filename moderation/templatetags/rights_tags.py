@@ -84,8 +84,9 @@ def _rows(rows, row):
 
 
 @register.simple_tag
-def waiting_rows(requests, can_erase):
-    """The requests waiting for an answer, each with the buttons that answer or close it."""
+def waiting_rows(requests, can_handle, can_erase):
+    """The requests waiting for an answer, each with the buttons that answer or close it
+    for those who may (``can_handle``)."""
     to_request = addresses("moderation:rights_request")
     to_commenter = addresses("moderation:commenter")
     to_export = addresses("moderation:commenter_export")
@@ -93,7 +94,9 @@ def waiting_rows(requests, can_erase):
     to_close = addresses("moderation:rights_request_close")
 
     def row(waiting):
-        if waiting.kind == waiting.Kind.ACCESS:
+        if not can_handle:
+            answer = None
+        elif waiting.kind == waiting.Kind.ACCESS:
             answer = format_html(
                 '<a class="btn btn-sm btn-primary" href="{}">Take the export'
                 '<span class="visually-hidden"> for request {}</span></a>\n      ',
@@ -109,15 +112,24 @@ def waiting_rows(requests, can_erase):
             )
         else:
             answer = ""
+        buttons = (
+            ""
+            if answer is None
+            else format_html(
+                '    <td><div class="d-flex flex-wrap gap-2">\n      {}'
+                '<a class="btn btn-sm btn-outline-secondary" href="{}">Close without either'
+                '<span class="visually-hidden">: request {}</span></a>\n    </div></td>\n',
+                answer,
+                to_close(waiting.pk),
+                waiting.pk,
+            )
+        )
         return format_html(
             '<tr id="request-{}">\n'
             '    <th scope="row">{}{}</th>\n'
             '    <td><a href="{}" aria-label="Request {}">{}</a></td>\n'
             "    <td>{}</td>\n    <td>{}</td>\n    <td>{}</td>\n    <td>{}</td>\n"
-            "    <td>{}</td>\n"
-            '    <td><div class="d-flex flex-wrap gap-2">\n      {}'
-            '<a class="btn btn-sm btn-outline-secondary" href="{}">Close without either'
-            '<span class="visually-hidden">: request {}</span></a>\n    </div></td>\n  </tr>',
+            "    <td>{}</td>\n{}  </tr>",
             waiting.pk,
             short_day(waiting.due_on),
             days_left(waiting),
@@ -129,9 +141,7 @@ def waiting_rows(requests, can_erase):
             _commenter(waiting.commenter, to_commenter),
             waiting.reference or "none given",
             waiting.logged_by,
-            answer,
-            to_close(waiting.pk),
-            waiting.pk,
+            buttons,
         )
 
     return _rows(requests, row)

@@ -162,7 +162,7 @@ def _detail_context(request, entry, **extra):
         "access_request": None
         if entry.is_past_retention
         else selectors.open_request(entry.commenter_id, RightsRequest.Kind.ACCESS),
-        "can_see_requests": rules.can_handle_rights_requests(request.user),
+        "can_see_requests": rules.can_read_rights_requests(request.user),
         # A safeguarding lead reads safeguarding entries but not every staff report.
         "can_see_concern": portal_rules.sees_everything(request.user),
     }

@@ -15,6 +15,7 @@ from moderation.views.common import (
     get_commenter,
     problem,
     reader_required,
+    rights_handler_required,
     writer_required,
 )
 from portal.numbers import counted
@@ -61,7 +62,11 @@ def commenter_detail(request, pk):
             "can_export": rules.can_export_subject_access(request.user),
             "can_erase": rules.can_erase_commenter(request.user) and not commenter.is_forgotten,
             "can_log_request": can_log_request and not commenter.is_forgotten,
-            "waiting": commenter.rights_requests.open() if can_log_request else (),
+            "waiting": (
+                commenter.rights_requests.open()
+                if rules.can_read_rights_requests(request.user)
+                else ()
+            ),
         },
     )
 
@@ -116,7 +121,7 @@ def commenter_erase(request, pk):
     )
 
 
-@full_reader_required
+@rights_handler_required
 def commenter_export(request, pk):
     """Everything held about one handle, for a subject access request: asks the day the
     request was received, then gives a zip of a readable record and the evidence files

@@ -70,6 +70,7 @@ def rights(request):
             "year_rows": year_rows,
             "in_error": year["in_error"],
             "since": since,
+            "can_handle": rules.can_handle_rights_requests(request.user),
             "can_erase": rules.can_erase_commenter(request.user),
         },
     )
@@ -184,7 +185,7 @@ def rights_request_log(request, pk):
     )
 
 
-@rights_handler_required
+@full_reader_required
 def rights_request(request, pk):
     """One request about a person's data, wherever it falls on the record's pages: what
     was asked and when, the day its answer is due, and what answered or closed it. The
@@ -196,6 +197,7 @@ def rights_request(request, pk):
         {
             "shown": shown,
             "corrections": selectors.rights_request_corrections(shown),
+            "can_handle": rules.can_handle_rights_requests(request.user),
             "can_erase": rules.can_erase_commenter(request.user),
         },
     )

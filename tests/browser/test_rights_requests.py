@@ -92,10 +92,10 @@ def test_a_request_is_logged_then_answered_by_the_export(open_as, comms, team):
     assert page.js_errors == []
 
 
-def test_a_late_request_is_shown_late_and_closed_with_the_reason(open_as, comms, auditor, team):
+def test_a_late_request_is_shown_late_and_closed_with_the_reason(open_as, comms, team):
     commenter = _commenter(comms, team, "@changed_their_mind")
     request = _waiting(comms, commenter, RightsRequest.Kind.ERASURE, days_ago=40)
-    page = open_as(auditor)
+    page = open_as(comms)
     page.goto(commenter.get_absolute_url())
     page.get_by_text(f"{request} is open:").wait_for()
     page.get_by_role("link", name="Open the request").click()

@@ -26,7 +26,9 @@ ROUTES = {
     "moderation:commenter": Route(
         answers(403, readers=200, safeguarding=404), kwargs=lambda w: {"pk": w.plain_commenter.pk}
     ),
-    "moderation:commenter_export": Route(FULL_READ, kwargs=lambda w: {"pk": w.plain_commenter.pk}),
+    # Auditors read the record of requests about people's data; taking an export answers
+    # one, and logging, correcting and closing them are the communications team's.
+    "moderation:commenter_export": Route(WRITE, kwargs=lambda w: {"pk": w.plain_commenter.pk}),
     # The commenter with no open plan, so the page offers its form.
     "moderation:commenter_erase": Route(
         answers(403, head=200), kwargs=lambda w: {"pk": w.entry.commenter_id}
@@ -35,15 +37,11 @@ ROUTES = {
     "moderation:plan": Route(FULL_READ, kwargs=lambda w: {"pk": w.plan.pk}),
     "moderation:rights": Route(FULL_READ),
     "moderation:rights_export": Route(FULL_READ),
-    "moderation:rights_request_log": Route(
-        FULL_READ, kwargs=lambda w: {"pk": w.plain_commenter.pk}
-    ),
+    "moderation:rights_request_log": Route(WRITE, kwargs=lambda w: {"pk": w.plain_commenter.pk}),
     "moderation:rights_request": Route(FULL_READ, kwargs=lambda w: {"pk": w.rights_request.pk}),
-    "moderation:rights_request_close": Route(
-        FULL_READ, kwargs=lambda w: {"pk": w.rights_request.pk}
-    ),
+    "moderation:rights_request_close": Route(WRITE, kwargs=lambda w: {"pk": w.rights_request.pk}),
     "moderation:rights_request_correct": Route(
-        FULL_READ, kwargs=lambda w: {"pk": w.rights_request.pk}
+        WRITE, kwargs=lambda w: {"pk": w.rights_request.pk}
     ),
     "moderation:report": Route(READ),
     "moderation:categories": Route(READ),

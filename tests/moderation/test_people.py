@@ -139,10 +139,11 @@ def test_everything_held_about_a_handle_exports_for_a_subject_access_request(
     comms, auditor, person, as_user
 ):
     received = timezone.localdate() - datetime.timedelta(days=4)
-    response = as_user(auditor).post(
-        reverse("moderation:commenter_export", args=[person.pk]),
-        {"received_on": received.isoformat()},
-    )
+    url = reverse("moderation:commenter_export", args=[person.pk])
+    # Auditors read what is held, and change nothing: taking the export answers a request.
+    refused = as_user(auditor).post(url, {"received_on": received.isoformat()})
+    assert refused.status_code == 403 and not ExportRecord.objects.exists()
+    response = as_user(comms).post(url, {"received_on": received.isoformat()})
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert "no-store" in response["Cache-Control"]
@@ -164,9 +165,7 @@ def test_everything_held_about_a_handle_exports_for_a_subject_access_request(
     assert archive.getinfo("record.json").compress_type == zipfile.ZIP_DEFLATED
     assert record["evidence_files"] == [evidence.removeprefix("evidence/")]
     export = ExportRecord.objects.get()
-    assert (
-        export.user == auditor and export.commenter == person and export.kind == "subject_access"
-    )
+    assert export.user == comms and export.commenter == person and export.kind == "subject_access"
     assert export.detail == "2 entries, 1 evidence file"
     assert export.received_on == received and export.answered_in_time
 

@@ -75,7 +75,7 @@ def test_the_page_lists_removals_and_exports_newest_first(as_user, head, comms, 
     gone = log_entry(comms, account, handle="@gone_soon")
     kept = log_entry(comms, account, handle="@still_here")
     _export(comms, gone.commenter, detail="1 entry, 0 evidence files")
-    _export(auditor, kept.commenter, detail="3 entries, 2 evidence files")
+    _export(head, kept.commenter, detail="3 entries, 2 evidence files")
     erase(actor=head, commenter_id=gone.commenter_id, reason="Request IG-9")
 
     for reader in (head, comms, auditor):
@@ -203,6 +203,35 @@ def test_only_those_who_read_all_the_log_see_it_and_its_link(
     assert f'href="{URL}"' not in lead_log
     for person in (safeguarding_lead, member):
         assert as_user(person).get(URL).status_code == 403
+
+
+def test_auditors_read_the_record_and_are_offered_nothing_to_change_in_it(
+    as_user, comms, auditor, account
+):
+    waiting = _ask(comms, log_entry(comms, account, handle="@wants_a_copy").commenter)
+    close = reverse("moderation:rights_request_close", args=[waiting.pk])
+    export = reverse("moderation:commenter_export", args=[waiting.commenter_id])
+    handled = as_user(comms).get(URL).content.decode()
+    assert "Answer it</th>" in handled and f'href="{close}"' in handled
+    assert f'href="{export}"' in handled
+
+    page = as_user(auditor).get(URL).content.decode()
+    assert f'id="request-{waiting.pk}"' in page and "@wants_a_copy" in page
+    assert "Answer it</th>" not in page
+    assert f'href="{close}"' not in page and f'href="{export}"' not in page
+    assert "information governance reads this record and changes nothing in it" in page
+    # The row has as many cells as the head has columns.
+    row = page[page.index(f'id="request-{waiting.pk}"') :]
+    row = row[: row.index("</tr>")]
+    head = page[page.index('id="waiting-heading"') :]
+    head = head[head.index("<thead>") : head.index("</thead>")]
+    assert row.count("<td") + row.count("<th ") == head.count("<th ") == 7
+
+    own = as_user(auditor).get(waiting.get_absolute_url()).content.decode()
+    assert "The communications team answers it" in own
+    assert f'href="{close}"' not in own and f'href="{export}"' not in own
+    for url in (close, export, reverse("moderation:rights_request_correct", args=[waiting.pk])):
+        assert as_user(auditor).get(url).status_code == 403
 
 
 def test_the_page_asks_the_same_queries_however_many_rows(

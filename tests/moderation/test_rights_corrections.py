@@ -58,12 +58,12 @@ def _correct(actor, request, received_on=None, reference=None, why=Why.MISTYPED)
 
 
 def test_a_corrected_day_received_moves_the_day_due_and_the_page_keeps_the_old_one(
-    comms, auditor, commenter
+    comms, head, commenter
 ):
     with freeze_time("2026-03-10 12:00"):
         request = _log(comms, commenter, datetime.date(2026, 3, 9), reference="IG-7")
         assert request.due_on == datetime.date(2026, 4, 9)
-        corrected = _correct(auditor, request, datetime.date(2026, 1, 31), why=Why.ANOTHER_DAY)
+        corrected = _correct(head, request, datetime.date(2026, 1, 31), why=Why.ANOTHER_DAY)
     assert (corrected.received_on, corrected.due_on) == (
         datetime.date(2026, 1, 31),
         datetime.date(2026, 2, 28),
@@ -71,7 +71,7 @@ def test_a_corrected_day_received_moves_the_day_due_and_the_page_keeps_the_old_o
     corrected.refresh_from_db()
     assert corrected.due_on == datetime.date(2026, 2, 28)
     [fix] = selectors.rights_request_corrections(corrected)
-    assert fix.by == auditor
+    assert fix.by == head
     assert fix.why == "It turned out to have reached the trust on another day"
     assert fix.changes == [
         ("Received", "9 Mar 2026", "31 Jan 2026"),
@@ -211,20 +211,23 @@ def test_reminders_follow_the_corrected_day_due(comms, head, commenter):
 def test_correcting_from_the_requests_page(as_user, comms, auditor, head, commenter):
     request = _log(comms, commenter, _days_ago(6), reference="IG-3")
     url = reverse("moderation:rights_request_correct", args=[request.pk])
-    page = as_user(auditor).get(request.get_absolute_url()).content.decode()
+    page = as_user(comms).get(request.get_absolute_url()).content.decode()
     assert f'href="{url}"' in page and "Corrections" not in page
-    form = as_user(auditor).get(url).content.decode()
+    form = as_user(comms).get(url).content.decode()
     assert f'value="{_days_ago(6).isoformat()}"' in form and 'value="IG-3"' in form
+    # Auditors read the request and change nothing in it.
+    page = as_user(auditor).get(request.get_absolute_url()).content.decode()
+    assert f'href="{url}"' not in page and "The communications team answers it" in page
+    sent = {"received_on": _days_ago(2).isoformat(), "reference": "IG-3", "why": Why.MISTYPED}
+    assert as_user(auditor).post(url, sent).status_code == 403
 
-    response = as_user(auditor).post(
-        url, {"received_on": _days_ago(2).isoformat(), "reference": "IG-3", "why": Why.MISTYPED}
-    )
+    response = as_user(comms).post(url, sent)
     request.refresh_from_db()
     assert response.status_code == 302 and response["Location"] == request.get_absolute_url()
     assert request.received_on == _days_ago(2)
-    page = as_user(comms).get(request.get_absolute_url()).content.decode()
+    page = as_user(auditor).get(request.get_absolute_url()).content.decode()
     section = page[page.index('id="corrections-heading"') :]
-    assert f"by {auditor}. {Why.MISTYPED.label}." in section
+    assert f"by {comms}. {Why.MISTYPED.label}." in section
     day = selectors.short_day
     assert f"Received: {day(_days_ago(6))}, now {day(_days_ago(2))}" in section
     assert Notification.objects.filter(kind=DEADLINE, recipient=head).exists()

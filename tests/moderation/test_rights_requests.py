@@ -118,15 +118,16 @@ def test_bad_input_is_refused_on_its_field_and_nothing_is_logged(
     assert not RightsRequest.objects.exists()
 
 
-def test_only_those_who_read_all_of_the_log_log_or_close_one(
+def test_only_the_communications_team_logs_or_closes_one(
     comms, head, auditor, safeguarding_lead, member, manager, commenter
 ):
-    for person in (safeguarding_lead, member, manager):
+    # Auditors read the record and change nothing in it.
+    for person in (auditor, safeguarding_lead, member, manager):
         with pytest.raises(services.ActionRefused):
             log(person, commenter)
-    request = log(auditor, commenter, reference=" IG  2026-7 ")
+    request = log(comms, commenter, reference=" IG  2026-7 ")
     assert request.reference == "IG 2026-7"
-    for person in (safeguarding_lead, member, manager):
+    for person in (auditor, safeguarding_lead, member, manager):
         with pytest.raises(services.ActionRefused):
             services_rights.request_close(
                 actor=person, request_id=request.pk, closure=Closure.WITHDRAWN
@@ -287,14 +288,20 @@ def test_logging_a_request_from_the_commenters_page(as_user, comms, auditor, com
     url = reverse("moderation:rights_request_log", args=[commenter.pk])
     assert f'href="{url}"' in page
     received = timezone.localdate() - datetime.timedelta(days=2)
-    response = as_user(auditor).post(
-        url, {"kind": Kind.ERASURE, "received_on": received.isoformat(), "reference": "IG-31"}
+    sent = {"kind": Kind.ERASURE, "received_on": received.isoformat(), "reference": "IG-31"}
+    # Auditors are not offered it, and are refused it.
+    assert (
+        f'href="{url}"' not in as_user(auditor).get(commenter.get_absolute_url()).content.decode()
     )
+    assert as_user(auditor).post(url, sent).status_code == 403
+    assert not RightsRequest.objects.exists()
+    response = as_user(comms).post(url, sent)
     request = RightsRequest.objects.get()
     assert response.status_code == 302
     assert response["Location"] == request.get_absolute_url()
-    assert (request.kind, request.logged_by, request.reference) == (Kind.ERASURE, auditor, "IG-31")
-    page = as_user(comms).get(commenter.get_absolute_url()).content.decode()
+    assert (request.kind, request.logged_by, request.reference) == (Kind.ERASURE, comms, "IG-31")
+    # They read that it is open.
+    page = as_user(auditor).get(commenter.get_absolute_url()).content.decode()
     assert f"{request} is open:" in page
     assert f"({request.days_left} days left)" in page
 
@@ -365,27 +372,28 @@ def test_the_export_page_answers_the_open_request_with_its_day(as_user, comms, c
 def test_closing_a_request_from_the_record(as_user, comms, auditor, commenter):
     request = log(comms, commenter, received_on=timezone.localdate() - datetime.timedelta(days=35))
     url = reverse("moderation:rights_request_close", args=[request.pk])
-    page = as_user(auditor).get(url).content.decode()
+    page = as_user(comms).get(url).content.decode()
     assert f"Close {request}" in page and "@asks_about_me" in page
-    refused = as_user(auditor).post(url, {"closure": "gone fishing"})
+    refused = as_user(comms).post(url, {"closure": "gone fishing"})
     assert refused.status_code == 400
+    assert as_user(auditor).post(url, {"closure": Closure.IDENTITY}).status_code == 403
     assert RightsRequest.objects.get().status == Status.OPEN
-    response = as_user(auditor).post(url, {"closure": Closure.IDENTITY})
+    response = as_user(comms).post(url, {"closure": Closure.IDENTITY})
     assert response.status_code == 302 and response["Location"] == request.get_absolute_url()
     request.refresh_from_db()
     assert (request.status, request.closed_by, request.answered_in_time) == (
         Status.CLOSED,
-        auditor,
+        comms,
         False,
     )
-    page = as_user(comms).get(RIGHTS).content.decode()
+    page = as_user(auditor).get(RIGHTS).content.decode()
     closed = page[page.index('id="closed-heading"') :]
     assert "1 request closed, newest first" in closed
     assert "Their identity could not be confirmed" in closed and "text-bg-danger" in closed
     assert "No request is waiting for an answer." in page
     year = selectors.rights_answered(timezone.now() - datetime.timedelta(days=365))
     assert year["closed"] == {"total": 1, "in_time": 0, "late": 1, "not_recorded": 0}
-    assert as_user(auditor).get(url).status_code == 302  # nothing left to close
+    assert as_user(comms).get(url).status_code == 302  # nothing left to close
 
 
 def test_the_year_counts_a_closed_request_late_by_the_trusts_clock(comms, commenter):
@@ -416,9 +424,9 @@ def test_the_year_counts_a_closed_request_late_by_the_trusts_clock(comms, commen
 def test_the_head_hears_of_an_erasure_request_at_once_by_its_number(
     comms, head, auditor, commenter
 ):
-    log(comms, commenter)  # subject access: the readers answer it, nobody is told
+    log(comms, commenter)  # subject access: the team answers it, nobody is told
     assert not Notification.objects.exists()
-    request = log(auditor, commenter, Kind.ERASURE, received_on=datetime.date(2026, 11, 30))
+    request = log(comms, commenter, Kind.ERASURE, received_on=datetime.date(2026, 11, 30))
     (note,) = Notification.objects.all()
     assert (note.recipient, note.kind, note.urgent) == (head, "moderation.erasure_request", False)
     assert note.title == "Erasure request to answer by 30 December 2026"
@@ -519,21 +527,16 @@ def test_the_request_page_asks_the_same_queries_for_each_outcome(
 # Refusing an erasure request
 
 
-def test_only_the_head_of_communications_refuses_an_erasure_request(
-    comms, head, auditor, commenter
-):
+def test_only_the_head_of_communications_refuses_an_erasure_request(comms, head, commenter):
     erasure = log(comms, commenter, Kind.ERASURE)
-    for person in (comms, auditor):
-        with pytest.raises(services.ActionError) as refused:
-            services_rights.request_close(
-                actor=person, request_id=erasure.pk, closure=Closure.REFUSED
-            )
-        assert "Only the head of communications" in refused.value.errors["closure"]
+    with pytest.raises(services.ActionError) as refused:
+        services_rights.request_close(actor=comms, request_id=erasure.pk, closure=Closure.REFUSED)
+    assert "Only the head of communications" in refused.value.errors["closure"]
     erasure.refresh_from_db()
     assert erasure.status == Status.OPEN
     # Whoever handles requests may still close it for another reason, and refuse access.
     access = log(comms, commenter)
-    services_rights.request_close(actor=auditor, request_id=access.pk, closure=Closure.REFUSED)
+    services_rights.request_close(actor=comms, request_id=access.pk, closure=Closure.REFUSED)
     services_rights.request_close(actor=head, request_id=erasure.pk, closure=Closure.REFUSED)
     erasure.refresh_from_db()
     assert (erasure.status, erasure.closure, erasure.closed_by) == (
