@@ -312,12 +312,14 @@ class NoticeForm(forms.Form):
         self.account = account
         self.fields.update(_secret_fields(required=False))
         for name in ("login", "password"):
-            self.fields[name].label = f"New {self.fields[name].label.lower()} (optional)"
+            self.fields[name].label = f"New {self.fields[name].label.lower()}"
         self.fields["password"].help_text = (
-            "Lodge the new password here so the communications team keeps working details. "
-            "Stored encrypted. Leave blank if the password did not change."
+            "Needed when your team changed the password, so the communications team keeps "
+            "working details. Stored encrypted. Leave blank if the password did not change."
         )
-        self.fields["login"].help_text = "Only if the login changed; blank keeps the current one."
+        self.fields[
+            "login"
+        ].help_text = "Needed when your team changed the login; blank keeps the current one."
         if not self.is_bound:
             self.fields["changed_at"].initial = timezone.localtime().replace(
                 second=0, microsecond=0
@@ -329,8 +331,10 @@ class NoticeForm(forms.Form):
             Fieldset(
                 "New login details",
                 HTML(
-                    '<p class="form-text">Optional, but the communications team needs working '
-                    "login details to act as back-up admin.</p>"
+                    '<p class="form-text">The communications team needs working login '
+                    "details to act as back-up admin. After a suspected compromise or a reset "
+                    "by the platform, send the notice now and lodge them once you have "
+                    "them.</p>"
                 ),
                 "login",
                 "password",

@@ -65,8 +65,20 @@ def notice_file(
     new_url="",
 ):
     """Record a change of login details; a suspected compromise also suspends the account
-    and alerts the communications team and its head at once."""
+    and alerts the communications team and its head at once.
+
+    A password or login the team changed itself (routinely, or after a leaver) comes with
+    the new one (``_new_details_missing``), so the communications team's copy is never
+    out of date; after a compromise or a reset by the platform the team may not have it
+    yet, and the notice must not wait for it."""
     now = timezone.now()
+    missing = _new_details_missing(what_changed, reason, login=login, password=password)
+    if missing:
+        raise ActionError(
+            "Lodge the new details with the notice: the communications team needs them to "
+            "act as back-up admin.",
+            errors=missing,
+        )
     if changed_at > now + CLOCK_SKEW:
         raise ActionError(
             "The change cannot be in the future.",
@@ -105,6 +117,21 @@ def notice_file(
         else:
             notifications_accounts.notice_filed(notice, actor=actor)
     return notice
+
+
+# Changes the team makes itself, so it has the new details to hand.
+_MADE_BY_THE_TEAM = (Notice.Reason.ROUTINE, Notice.Reason.LEAVER)
+
+
+def _new_details_missing(what_changed, reason, *, login, password):
+    """{field: what to do} for the new detail a notice of this kind must lodge."""
+    if reason not in _MADE_BY_THE_TEAM:
+        return {}
+    if what_changed == Notice.What.PASSWORD and not password:
+        return {"password": "Give the new password: you changed it, so you have it."}
+    if what_changed == Notice.What.LOGIN_EMAIL and not login:
+        return {"login": "Give the new login: you changed it, so you have it."}
+    return {}
 
 
 def _apply_new_address(account, notice, *, new_handle, new_url):

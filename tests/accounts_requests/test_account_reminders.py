@@ -289,6 +289,7 @@ def _notice(account, member, when):
             what_changed=Notice.What.PASSWORD,
             reason=Notice.Reason.ROUTINE,
             changed_at=when - datetime.timedelta(minutes=30),
+            password="the-new-one-42",
         )
 
 

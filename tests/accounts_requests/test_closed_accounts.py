@@ -41,6 +41,7 @@ def _notice(account, actor):
         what_changed=Notice.What.PASSWORD,
         reason=Notice.Reason.ROUTINE,
         changed_at=timezone.now() - datetime.timedelta(minutes=5),
+        password="the-new-one-42",
     )
 
 

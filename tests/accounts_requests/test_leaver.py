@@ -115,6 +115,7 @@ def test_the_task_is_shown_to_the_team_and_comms_until_closed(
         what_changed=Notice.What.PASSWORD,
         reason=Notice.Reason.LEAVER,
         changed_at=timezone.now(),
+        password="rotated-after-leaver",
     )
     page = as_user(manager).get(live.get_absolute_url()).content.decode()
     assert "was deactivated on" not in page

@@ -37,6 +37,8 @@ def _file(account, actor, **fields):
         "changed_at": timezone.now() - datetime.timedelta(minutes=10),
     }
     values.update(fields)
+    if values["reason"] in (Notice.Reason.ROUTINE, Notice.Reason.LEAVER):
+        values.setdefault("password", "the-new-one-42")  # the team changed it: it has it
     return services_notices.notice_file(actor=actor, account_id=account.pk, **values)
 
 
@@ -211,6 +213,49 @@ def test_bad_input_keeps_the_answers_but_never_the_secret(live, member, as_user)
     assert "We rotated it" in page
     assert "typed-secret-99" not in page
     assert not Notice.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("what", "field", "said"),
+    [
+        (Notice.What.PASSWORD, "password", "Give the new password"),
+        (Notice.What.LOGIN_EMAIL, "login", "Give the new login"),
+    ],
+)
+@pytest.mark.parametrize("reason", [Notice.Reason.ROUTINE, Notice.Reason.LEAVER])
+def test_a_change_the_team_made_itself_comes_with_the_new_detail(
+    live, member, as_user, what, field, said, reason
+):
+    with pytest.raises(services_notices.ActionError) as refused:
+        _file(live, member, what_changed=what, reason=reason, password="", login="")
+    assert said in refused.value.errors[field]
+    response = as_user(member).post(
+        reverse("accounts_requests:notice_create", args=[live.pk]),
+        _form(what_changed=what, reason=reason, details="We changed it this morning"),
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert said in page and "We changed it this morning" in page
+    assert not Notice.objects.exists()
+
+
+@pytest.mark.parametrize("reason", [Notice.Reason.COMPROMISE, Notice.Reason.PLATFORM_RESET])
+def test_after_a_compromise_or_a_reset_the_notice_goes_without_the_new_password(
+    live, member, as_user, reason
+):
+    """The team may not have it yet, and the notice must not wait for it."""
+    response = as_user(member).post(
+        reverse("accounts_requests:notice_create", args=[live.pk]), _form(reason=reason)
+    )
+    assert response.status_code == 302
+    notice = Notice.objects.get()
+    assert (notice.reason, notice.new_secret_lodged) == (reason, False)
+
+
+def test_other_changes_need_no_new_login_details(live, member):
+    for what in (Notice.What.TWO_FACTOR, Notice.What.ADMIN):
+        notice = _file(live, member, what_changed=what, password="")
+        assert not notice.new_secret_lodged
 
 
 def test_a_new_handle_needs_the_handle_choice(live, member, as_user):

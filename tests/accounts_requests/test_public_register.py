@@ -61,6 +61,7 @@ def test_it_shows_platform_handle_link_team_and_badge_and_nothing_internal(
         reason="routine",
         changed_at=timezone.now(),
         details="Internal detail about the change",
+        password="the-new-one-42",
     )
     page = client.get(URL).content.decode()
     assert 'href="https://www.facebook.com/teampage"' in page

@@ -401,6 +401,7 @@ def test_the_account_page_costs_the_same_queries_however_much_it_lists(
             reason="routine",
             changed_at=live.activated_at,
             details=f"Change {i}",
+            password=f"the-new-one-{i}",
         )
     client = as_user(comms)
     client.get(live.get_absolute_url())
