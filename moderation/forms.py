@@ -337,6 +337,13 @@ class LogFilterForm(TeamThenAccountMixin, forms.Form):
         required=False,
         empty_label="Anyone",
     )
+    # "Not yet" finds the authors still to be told why, to follow up.
+    author_told = forms.ChoiceField(
+        label="Author told why",
+        choices=[("", "Any"), *AuthorTold.choices],
+        required=False,
+        widget=FastSelect,
+    )
     date_from = forms.DateField(label="From", required=False, widget=date_input())
     date_to = forms.DateField(label="To", required=False, widget=date_input())
     handle = forms.CharField(label="Author's handle", required=False, max_length=100)

@@ -83,6 +83,8 @@ def filtered(user, filters):
         )
     if filters.get("moderator"):
         entries = entries.filter(moderator=filters["moderator"])
+    if filters.get("author_told"):
+        entries = entries.filter(author_told=filters["author_told"])
     if filters.get("date_from"):
         entries = entries.filter(occurred_at__gte=_start_of(filters["date_from"]))
     if filters.get("date_to"):

@@ -105,7 +105,9 @@ def test_the_export_query_count_does_not_grow_with_rows(
 def test_each_filter_narrows_the_log(comms, comms2, team, account, as_user):
     other = factories.managed_account(team=team, name="Other page", platform="instagram")
     a = log_entry(comms, account, handle="@alpha", categories=[category("spam-bots")])
-    b = log_entry(comms2, other, handle="@beta", actions=[Action.POLICE])
+    b = log_entry(
+        comms2, other, handle="@beta", actions=[Action.POLICE], author_told="public_reply"
+    )
     c = log_entry(
         comms,
         account,
@@ -130,6 +132,11 @@ def test_each_filter_narrows_the_log(comms, comms2, team, account, as_user):
     assert shown(handle="@gamma") == {c.pk}
     assert shown(safeguarding="yes") == {c.pk}
     assert shown(safeguarding="no") == {a.pk, b.pk}
+    # The authors still to be told why, to follow up.
+    assert shown(author_told="not_yet") == {a.pk, c.pk}
+    assert shown(author_told="public_reply") == {b.pk}
+    refused = client.get(reverse("moderation:log"), {"author_told": "maybe"})
+    assert "Select a valid choice" in refused.content.decode()
     before = (timezone.localdate() - datetime.timedelta(days=10)).isoformat()
     assert shown(date_to=before) == {c.pk}
     assert shown(date_from=before) == {a.pk, b.pk}
