@@ -317,9 +317,8 @@ class NoticeForm(forms.Form):
             "Needed when your team changed the password, so the communications team keeps "
             "working details. Stored encrypted. Leave blank if the password did not change."
         )
-        self.fields[
-            "login"
-        ].help_text = "Needed when your team changed the login; blank keeps the current one."
+        login = self.fields["login"]
+        login.help_text = "Needed when your team changed the login; blank keeps the current one."
         if not self.is_bound:
             self.fields["changed_at"].initial = timezone.localtime().replace(
                 second=0, microsecond=0

@@ -128,9 +128,9 @@ def _new_details_missing(what_changed, reason, *, login, password):
     if reason not in _MADE_BY_THE_TEAM:
         return {}
     if what_changed == Notice.What.PASSWORD and not password:
-        return {"password": "Give the new password: you changed it, so you have it."}
+        return {"password": "Give the new password: your team changed it, so it has it."}
     if what_changed == Notice.What.LOGIN_EMAIL and not login:
-        return {"login": "Give the new login: you changed it, so you have it."}
+        return {"login": "Give the new login: your team changed it, so it has it."}
     return {}
 
 

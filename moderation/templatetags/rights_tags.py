@@ -93,10 +93,9 @@ def waiting_rows(requests, can_handle, can_erase):
     to_erase = addresses("moderation:commenter_erase")
     to_close = addresses("moderation:rights_request_close")
 
-    def row(waiting):
-        if not can_handle:
-            answer = None
-        elif waiting.kind == waiting.Kind.ACCESS:
+    def buttons(waiting):
+        """The cell that answers or closes the request."""
+        if waiting.kind == waiting.Kind.ACCESS:
             answer = format_html(
                 '<a class="btn btn-sm btn-primary" href="{}">Take the export'
                 '<span class="visually-hidden"> for request {}</span></a>\n      ',
@@ -112,18 +111,16 @@ def waiting_rows(requests, can_handle, can_erase):
             )
         else:
             answer = ""
-        buttons = (
-            ""
-            if answer is None
-            else format_html(
-                '    <td><div class="d-flex flex-wrap gap-2">\n      {}'
-                '<a class="btn btn-sm btn-outline-secondary" href="{}">Close without either'
-                '<span class="visually-hidden">: request {}</span></a>\n    </div></td>\n',
-                answer,
-                to_close(waiting.pk),
-                waiting.pk,
-            )
+        return format_html(
+            '    <td><div class="d-flex flex-wrap gap-2">\n      {}'
+            '<a class="btn btn-sm btn-outline-secondary" href="{}">Close without either'
+            '<span class="visually-hidden">: request {}</span></a>\n    </div></td>\n',
+            answer,
+            to_close(waiting.pk),
+            waiting.pk,
         )
+
+    def row(waiting):
         return format_html(
             '<tr id="request-{}">\n'
             '    <th scope="row">{}{}</th>\n'
@@ -141,7 +138,7 @@ def waiting_rows(requests, can_handle, can_erase):
             _commenter(waiting.commenter, to_commenter),
             waiting.reference or "none given",
             waiting.logged_by,
-            buttons,
+            buttons(waiting) if can_handle else "",
         )
 
     return _rows(requests, row)

@@ -29,6 +29,7 @@ reader_required = _gate(rules.can_read_log)
 full_reader_required = _gate(rules.can_read_everything)
 eraser_required = _gate(rules.can_erase_commenter)
 writer_required = _gate(rules.can_write)
+rights_reader_required = _gate(rules.can_read_rights_requests)
 rights_handler_required = _gate(rules.can_handle_rights_requests)
 
 

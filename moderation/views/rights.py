@@ -18,10 +18,10 @@ from moderation.models import RightsRequest
 from moderation.services import ActionError
 from moderation.views.common import (
     apply_errors,
-    full_reader_required,
     get_commenter,
     problem,
     rights_handler_required,
+    rights_reader_required,
 )
 from portal.csvsafe import csv_download
 
@@ -40,7 +40,7 @@ def _page(rows, size, number, count):
     return paginator.get_page(number)
 
 
-@full_reader_required
+@rights_reader_required
 def rights(request):
     """The requests still waiting, soonest due first, then what was done about people's
     rights over their data: each early removal of a commenter's details, each subject
@@ -134,7 +134,7 @@ def export_rows(requests):
         ]
 
 
-@full_reader_required
+@rights_reader_required
 def rights_export(request):
     """Every request on the record as CSV, for information governance's own figures and
     returns: what was asked, the days received, due and answered, how and by whom, and
@@ -185,7 +185,7 @@ def rights_request_log(request, pk):
     )
 
 
-@full_reader_required
+@rights_reader_required
 def rights_request(request, pk):
     """One request about a person's data, wherever it falls on the record's pages: what
     was asked and when, the day its answer is due, and what answered or closed it. The
