@@ -67,7 +67,12 @@ class MultipleFileField(forms.FileField):
 
 class CategoryChoices(RowsChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.name} (retired)" if obj.is_retired else obj.name
+        marks = [
+            m
+            for m, on in (("zero tolerance", obj.zero_tolerance), ("retired", obj.is_retired))
+            if on
+        ]
+        return f"{obj.name} ({', '.join(marks)})" if marks else obj.name
 
 
 class EntryForm(forms.ModelForm):
@@ -128,7 +133,8 @@ class EntryForm(forms.ModelForm):
             "hate_crime_strand": "Only if the comment could be a hate crime.",
             "not_told_reason": "Only when the author will not be told, for example because "
             "the police are involved.",
-            "notes": "Anything else the team should know. Keep the author's personal details out.",
+            "notes": "Anything else the team should know, such as why a zero-tolerance "
+            "breach was not taken down and blocked. Keep the author's personal details out.",
         }
 
     def __init__(self, *args, user, entry=None, **kwargs):
@@ -408,6 +414,7 @@ class CategoryForm(forms.ModelForm):
             "public_wording",
             "sources",
             "raises_safeguarding",
+            "zero_tolerance",
             "order",
         ]
         widgets = {

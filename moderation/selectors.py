@@ -323,7 +323,10 @@ class NextStep:
 
 
 def next_step(commenter, now=None):
-    """The next rung of the ladder for a repeat offender: tell them why, hide, block."""
+    """The next rung of the ladder for a repeat offender: tell them why, hide, block.
+
+    A zero-tolerance breach in the window skips straight to blocking them.
+    """
     now = now or timezone.now()
     window = datetime.timedelta(days=settings.MODERATION_REPEAT_WINDOW_DAYS)
     recent = Entry.objects.filter(commenter=commenter, occurred_at__gte=now - window)
@@ -331,6 +334,14 @@ def next_step(commenter, now=None):
     actions = set(
         EntryAction.objects.filter(entry__in=recent).values_list("action", flat=True).distinct()
     )
+    if Action.BLOCK not in actions and (
+        EntryCategory.objects.filter(entry__in=recent, category__zero_tolerance=True).exists()
+    ):
+        return NextStep(
+            "Block them",
+            "One of their comments broke a zero-tolerance guideline: take it down and block "
+            "them now, without working up the ladder.",
+        )
     if not told:
         return NextStep(
             "Tell them why",

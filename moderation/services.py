@@ -153,9 +153,30 @@ def _normalise(data):
         raise ActionError(
             "Choose at least one action.", errors={"actions": "Choose at least one action."}
         )
+    _check_zero_tolerance(categories, actions, data.get("notes") or "")
     data["categories"] = categories
     data["actions"] = actions
     return data
+
+
+def _check_zero_tolerance(categories, actions, notes):
+    """A zero-tolerance breach comes down and its author is blocked at once; an entry
+    that does otherwise says why, so the departure from the guidelines is on record."""
+    strict = [c.name for c in categories if c.zero_tolerance]
+    if not strict or notes.strip():
+        return
+    missing = []
+    if not {Action.HIDE, Action.DELETE} & set(actions):
+        missing.append(f"'{Action.HIDE.label}' or '{Action.DELETE.label}'")
+    if Action.BLOCK not in actions:
+        missing.append(f"'{Action.BLOCK.label}'")
+    if missing:
+        said = (
+            f"{' and '.join(strict)} {'is' if len(strict) == 1 else 'are'} zero tolerance: "
+            "the comment comes down and its author is blocked at the first breach. Tick "
+            f"{' and '.join(missing)}, or say in the notes why not."
+        )
+        raise ActionError(said, errors={"actions": said})
 
 
 def _store_files(entry, files, actor):

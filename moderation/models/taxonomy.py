@@ -33,6 +33,12 @@ class Category(models.Model):
         default=False,
         help_text="Choosing this category flags the entry as a safeguarding concern.",
     )
+    zero_tolerance = models.BooleanField(
+        default=False,
+        help_text="A comment that breaks this guideline comes down and its author is "
+        "blocked at the first breach, without working up the ladder. An entry that does "
+        "otherwise must say why in its notes.",
+    )
     order = models.PositiveSmallIntegerField(default=100)
     retired_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -11,11 +11,13 @@ from moderation.views.common import problem, reader_required, writer_required
 
 def community_guidelines(request):
     """The public page: what we act on and how, from the categories in use today."""
+    categories = list(Category.objects.live().order_by("order", "name"))
     return render(
         request,
         "moderation/guidelines.html",
         {
-            "categories": Category.objects.live().order_by("order", "name"),
+            "categories": categories,
+            "zero_tolerance": [c.name for c in categories if c.zero_tolerance],
             "retention_months": settings.MODERATION_EVIDENCE_RETENTION_MONTHS,
         },
     )

@@ -31,6 +31,7 @@ def test_the_report_counts_by_category_and_action_per_month_and_per_account(comm
         categories=[category("abuse"), category("hateful-discriminatory")],
         actions=[Action.DELETE, Action.POLICE],
         hate_crime_strand=HateCrimeStrand.RELIGION,
+        notes="Not blocked: the police are tracing the account.",
     )
     log_entry(
         comms,

@@ -80,6 +80,7 @@ def test_the_report_from_the_counts_matches_the_report_from_the_log(comms, team)
             categories=[category("abuse"), category("hateful-discriminatory")],
             actions=[Action.HIDE, Action.POLICE],
             hate_crime_strand=HateCrimeStrand.DISABILITY,
+            notes="Not blocked: the police are tracing the account.",
             safeguarding=days == 35,
             incident_reference="W-70" if days == 70 else "",
         )
