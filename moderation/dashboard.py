@@ -3,10 +3,11 @@
 import datetime
 
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from moderation import rules, selectors
-from moderation.models import Entry
+from moderation.models import AuthorTold, Entry
 
 
 def panels(user):
@@ -20,9 +21,16 @@ def panels(user):
             "title": "Moderation log",
             "template": "moderation/panels/dashboard.html",
             "context": {
-                # The week's entries and its safeguarding concerns, in one query.
+                # The week's entries, its safeguarding concerns and the authors still to
+                # be told why, in one query.
                 **recent.order_by().aggregate(
-                    week=Count("pk"), safeguarding=Count("pk", filter=Q(safeguarding=True))
+                    week=Count("pk"),
+                    safeguarding=Count("pk", filter=Q(safeguarding=True)),
+                    not_told=Count("pk", filter=Q(author_told=AuthorTold.NOT_YET)),
+                ),
+                "not_told_url": (
+                    f"{reverse('moderation:log')}?author_told={AuthorTold.NOT_YET}"
+                    f"&date_from={timezone.localdate(since).isoformat()}"
                 ),
                 "repeat": selectors.repeat_offender_count() if full else None,
                 "plans_due": selectors.open_plans_due().count() if full else 0,

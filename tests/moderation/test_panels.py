@@ -3,11 +3,13 @@ import datetime
 import pytest
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.module_loading import import_string
 
 from moderation.dashboard import panels
-from moderation.models import Action
+from moderation.models import Action, AuthorTold, Entry
 from moderation.panels import account_panel
 from portal.views.home import dashboard_panels
 from tests import factories
@@ -117,3 +119,36 @@ def test_the_home_page_panel_shows_the_requests_waiting_and_the_soonest_due(
     assert panel["context"]["rights"] is None
     page = as_user(safeguarding_lead).get("/").content.decode()
     assert "about people's data" not in page
+
+
+def test_the_home_page_panel_counts_the_week_s_authors_still_to_be_told_why(
+    comms, safeguarding_lead, account, as_user
+):
+    log_entry(comms, account, author_told=AuthorTold.NOT_YET)
+    log_entry(comms, account, author_told=AuthorTold.NOT_YET, safeguarding=True)
+    log_entry(comms, account, author_told=AuthorTold.PRIVATE_MESSAGE)
+    log_entry(comms, account, author_told=AuthorTold.NOT_TOLD, not_told_reason="Police.")
+    log_entry(  # older than the week
+        comms,
+        account,
+        author_told=AuthorTold.NOT_YET,
+        occurred_at=timezone.now() - datetime.timedelta(days=9),
+    )
+    [panel] = panels(comms)
+    assert panel["context"]["not_told"] == 2
+    week_ago = (timezone.localdate() - datetime.timedelta(days=7)).isoformat()
+    url = panel["context"]["not_told_url"]
+    assert url == f"{reverse('moderation:log')}?author_told=not_yet&date_from={week_ago}"
+    home = as_user(comms).get(reverse("portal:home")).content.decode()
+    assert f'<a href="{escape(url)}">2 authors not yet told why</a>' in home
+    # The link lists exactly them.
+    listed = as_user(comms).get(url).context["page"].entries
+    assert len(listed) == 2
+    # The safeguarding lead counts only the safeguarding entries they read.
+    [theirs] = panels(safeguarding_lead)
+    assert theirs["context"]["not_told"] == 1
+    Entry.objects.filter(author_told=AuthorTold.NOT_YET).update(
+        author_told=AuthorTold.PUBLIC_REPLY
+    )
+    home = as_user(comms).get(reverse("portal:home")).content.decode()
+    assert "not yet told why" not in home
