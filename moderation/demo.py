@@ -186,6 +186,16 @@ def load(stdout):
             not_told_reason="Safeguarding referral: contact is for the safeguarding team.",
             files=[_screenshot()],
         )
+    # Hidden yesterday evening; the author is still to be told why.
+    log(
+        comms,
+        1,
+        corporate,
+        "@late_reply_99",
+        ["swearing-obscenity"],
+        [Action.HIDE],
+        excerpt="This f***ing car park again",
+    )
     # One commenter asked for their details to be erased, and it was upheld; another
     # asked for a copy of what is held about them, logged the day it came and answered by
     # the export; a third asked for their comments to be erased and is still waiting, its

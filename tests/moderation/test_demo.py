@@ -51,6 +51,8 @@ def test_the_demo_has_moderation_entries_on_the_demo_accounts():
     # The police referral was reported in the trust's incident system too.
     assert Entry.objects.filter(action_rows__action="incident").exclude(incident_reference="")
     assert not Entry.objects.filter(personal_data_removed_at__isnull=True, excerpt="").exists()
+    # The home page has an author still to be told why to point to.
+    assert Entry.objects.filter(author_told="not_yet", commenter__handle="@late_reply_99")
     count = Entry.objects.count()
     call_command("load_demo", stdout=io.StringIO())  # running again adds nothing
     assert Entry.objects.count() == count
