@@ -74,6 +74,11 @@ def seed(ctx):
                 "author_told": "public_reply" if entry_id % 3 else "not_yet",
                 "hate_crime_strand": "race" if entry_id % 97 == 0 else "",
                 "safeguarding": entry_id % 211 == 0,
+                # Every concern was taken on within hours, as the reminders see to.
+                "safeguarding_flagged_at": occurred if entry_id % 211 == 0 else None,
+                "safeguarding_taken_at": (
+                    occurred + datetime.timedelta(hours=3) if entry_id % 211 == 0 else None
+                ),
                 "moderator_id": comms_ids[entry_id % len(comms_ids)],
                 "evidence_retain_until": retain_until,
                 "personal_data_removed_at": removed,

@@ -12,6 +12,10 @@ A legal hold is looked at again ``MODERATION_LEGAL_HOLD_REVIEW_MONTHS`` after it
 or last kept: the communications team is told on the day, and the head of communications
 too, urgently, a fortnight later if it has been neither kept nor lifted.
 
+A safeguarding concern the safeguarding lead has not taken on is chased: the lead is told
+again, urgently, four working hours after it was flagged, and the head of communications
+too a working day after. The first alert went at once, day or night.
+
 A request about a person's data has a calendar month for its answer from the day it
 was received: the communications team and the head of communications are told a week
 before the day it is due, and again, urgently, the day after if it is still open. The
@@ -21,7 +25,15 @@ messages name the request by its number, never the person.
 from django.db.models import Q
 
 from moderation.models.rights import access_requesters
-from portal.reminders import Rule, Stage, days, days_before, recipients
+from portal.reminders import (
+    Rule,
+    Stage,
+    days,
+    days_before,
+    recipients,
+    working_days,
+    working_hours,
+)
 
 RIGHTS_TOLD = recipients.comms + recipients.heads_of_comms
 
@@ -87,6 +99,37 @@ RULES = [
                 "has been neither kept nor lifted. While it stays, the commenter's "
                 "details are kept past their date. Keep it with the reason, or lift it, "
                 "from the entry's page.",
+                urgent=True,
+            ),
+        ),
+    ),
+    Rule(
+        key="moderation.safeguarding_taken_on",
+        model="moderation.Entry",
+        summary="Safeguarding concerns not yet taken on by the safeguarding lead",
+        waiting=Q(safeguarding=True, safeguarding_taken_at__isnull=True),
+        since="safeguarding_flagged_at",
+        team_field="account__team",
+        label="Entry {record.pk} on {record.account}",
+        stages=(
+            Stage(
+                "remind",
+                after=working_hours(4),
+                tell=recipients.safeguarding_leads,
+                title="Safeguarding concern not yet taken on: {record}",
+                body="{record} on {record.account} was flagged as a safeguarding concern on "
+                "{since} and nobody has taken it on. Open it, make the referral that is "
+                "needed, and record what was done on the entry's page.",
+                urgent=True,
+            ),
+            Stage(
+                "escalate",
+                after=working_days(1),
+                tell=recipients.safeguarding_leads + recipients.heads_of_comms,
+                title="Safeguarding concern waiting a working day: {record}",
+                body="{record} on {record.account} was flagged as a safeguarding concern on "
+                "{since} and has waited {wait} without being taken on. Make sure someone "
+                "with safeguarding responsibility looks at it today.",
                 urgent=True,
             ),
         ),

@@ -25,6 +25,12 @@ def can_read_log(user):
     return can_read_everything(user) or portal_rules.is_safeguarding_lead(user)
 
 
+def can_take_on_safeguarding(user):
+    """Taking on a safeguarding concern, and saying what became of it, is the
+    safeguarding lead's: they are told of each one at once."""
+    return portal_rules.is_safeguarding_lead(user)
+
+
 def can_edit_entry(entry, user):
     return can_write(user)
 

@@ -295,7 +295,9 @@ def log_page(entries, *, after=None, before=None, size=PAGE_SIZE):
 
 def entry_for_page(user, pk):
     return with_related(
-        Entry.objects.visible_to(user).select_related("reconsidered_by", "account__team")
+        Entry.objects.visible_to(user).select_related(
+            "reconsidered_by", "safeguarding_taken_by", "account__team"
+        )
     ).get(pk=pk)
 
 

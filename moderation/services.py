@@ -44,6 +44,7 @@ from moderation.models import (
     PlanStep,
     Reconsideration,
     RightsRequest,
+    SafeguardingOutcome,
 )
 from moderation.models.commenter import FORGOTTEN_KEY, handle_key
 from moderation.models.rights import access_requesters
@@ -274,6 +275,7 @@ def entry_create(*, actor, data, files=(), concern=None):
             platform=account.platform,
             moderator=actor,
             evidence_retain_until=default_retention(),
+            safeguarding_flagged_at=now if data.get("safeguarding") else None,
             concern=concern,
             **{name: data[name] for name in ENTRY_FIELDS if name in data},
         )
@@ -356,6 +358,11 @@ def entry_update(*, actor, entry_id, data, files=()):
                         f"{Entry._meta.get_field(name).verbose_name}: {_label(entry, name)}"
                     )
                 setattr(entry, name, data[name])
+        if entry.safeguarding and not was_safeguarding:
+            # Flagged again after being cleared: it is a new concern to take on.
+            entry.safeguarding_flagged_at = timezone.now()
+            entry.safeguarding_taken_at = entry.safeguarding_taken_by = None
+            entry.safeguarding_outcome = ""
         if "account" in changed:
             entry.platform = entry.account.platform
         commenter = _commenter_for(entry.platform, data["handle"], entry.occurred_at)
@@ -432,6 +439,35 @@ def entry_reconsider(*, actor, entry_id, outcome, comment=""):
             actor=actor,
             action="reconsidered",
             comment=f"{Reconsideration(outcome).label}. {comment}".strip(),
+        )
+    return entry
+
+
+def entry_safeguarding_take_on(*, actor, entry_id, outcome):
+    """The safeguarding lead takes on a flagged concern and says what became of it; the
+    reminders about it stop."""
+    if not rules.can_take_on_safeguarding(actor):
+        raise ActionRefused("Only the safeguarding lead takes on a safeguarding concern.")
+    if outcome not in SafeguardingOutcome.values:
+        raise ActionError(
+            "Choose what was done about it.", errors={"outcome": "Choose what was done."}
+        )
+    with transaction.atomic():
+        entry = _locked_entry(entry_id)
+        if not entry.safeguarding:
+            raise ActionConflict("This entry is not flagged as a safeguarding concern.")
+        if entry.safeguarding_taken_at is not None:
+            raise ActionConflict("This concern has already been taken on. Nothing was changed.")
+        entry.safeguarding_taken_at = timezone.now()
+        entry.safeguarding_taken_by = actor
+        entry.safeguarding_outcome = outcome
+        entry._change_reason = "safeguarding concern taken on"
+        entry.save()
+        _event(
+            entry,
+            actor=actor,
+            action="safeguarding_taken_on",
+            comment=SafeguardingOutcome(outcome).label + ".",
         )
     return entry
 

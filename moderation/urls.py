@@ -15,6 +15,11 @@ urlpatterns = [
     path("moderation/<int:pk>/reconsider/", entries.entry_reconsider, name="reconsider"),
     path("moderation/<int:pk>/legal-hold/", entries.entry_legal_hold, name="legal_hold"),
     path(
+        "moderation/<int:pk>/safeguarding/",
+        entries.entry_safeguarding_take_on,
+        name="safeguarding_take_on",
+    ),
+    path(
         "moderation/<int:pk>/legal-hold/keep/",
         entries.entry_keep_legal_hold,
         name="legal_hold_keep",

@@ -66,6 +66,8 @@ FORMS = {
     "moderation:plan": ("moderation:plan", "comms"),
     "moderation:plan_create": ("moderation:plan_create", "comms"),
     "moderation:reconsider": ("moderation:detail", "comms"),
+    # The world's entry is a safeguarding concern nobody has taken on yet.
+    "moderation:safeguarding_take_on": ("moderation:detail", "safeguarding"),
     "moderation:report": ("moderation:report", "auditor"),
     "portal:concern_action": ("portal:concern_detail", "comms"),
     "portal:concern_create": ("portal:concern_create", "staff"),

@@ -8,6 +8,7 @@ from .entry import (
     EntryEvent,
     HateCrimeStrand,
     Reconsideration,
+    SafeguardingOutcome,
 )
 from .evidence import Erasure, EvidenceDownload, EvidenceFile, ExportRecord
 from .rights import RightsRequest
@@ -33,4 +34,5 @@ __all__ = [
     "PlanStep",
     "Reconsideration",
     "RightsRequest",
+    "SafeguardingOutcome",
 ]

@@ -66,6 +66,17 @@ class Reconsideration(models.TextChoices):
     KEPT_HIDDEN = "kept_hidden", "Edited but kept hidden"
 
 
+class SafeguardingOutcome(models.TextChoices):
+    """What the safeguarding lead did with a concern they took on. Choices, not words:
+    what is written about a person at risk stays with the safeguarding team's own
+    records."""
+
+    REFERRED = "referred", "Referred to the local authority's safeguarding team"
+    POLICE = "police", "Passed to the police"
+    TRUST_TEAM = "trust_team", "Followed up by the trust's safeguarding team"
+    NO_FURTHER_ACTION = "no_further_action", "Looked at: no further action needed"
+
+
 class EntryQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The one place that decides which entries a user may read."""
@@ -123,6 +134,27 @@ class Entry(models.Model):
         max_length=30, choices=HateCrimeStrand.choices, blank=True
     )
     safeguarding = models.BooleanField("safeguarding concern", default=False)
+    # When the flag went up (the safeguarding lead was told then), and who took it on,
+    # when and to what end. The reminder engine chases the concerns nobody has taken on.
+    safeguarding_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    safeguarding_taken_at = models.DateTimeField(
+        "safeguarding concern taken on", null=True, blank=True, editable=False
+    )
+    safeguarding_taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    safeguarding_outcome = models.CharField(
+        max_length=30,
+        choices=SafeguardingOutcome.choices,
+        blank=True,
+        db_default="",
+        editable=False,
+    )
     incident_reference = models.CharField(
         max_length=40,
         blank=True,
@@ -206,6 +238,12 @@ class Entry(models.Model):
                 condition=models.Q(legal_hold=False, personal_data_removed_at__isnull=True),
                 name="entry_retention_due_idx",
             ),
+            # Safeguarding concerns nobody has taken on yet: a handful at any time.
+            models.Index(
+                fields=["safeguarding_flagged_at"],
+                condition=models.Q(safeguarding=True, safeguarding_taken_at__isnull=True),
+                name="entry_safeguarding_open_idx",
+            ),
             # The legal holds to look at again, soonest first: only entries on hold.
             models.Index(
                 fields=["legal_hold_review_on"],
@@ -250,6 +288,11 @@ class Entry(models.Model):
             and self.legal_hold_review_on is not None
             and self.legal_hold_review_on <= timezone.localdate()
         )
+
+    @property
+    def safeguarding_waiting(self):
+        """Flagged as a safeguarding concern and not yet taken on by the safeguarding lead."""
+        return self.safeguarding and self.safeguarding_taken_at is None
 
     @property
     def can_be_reconsidered(self):
@@ -306,6 +349,7 @@ class EntryEvent(TransitionRecord):
         "legal_hold_placed": "put the evidence on legal hold",
         "legal_hold_lifted": "lifted the legal hold",
         "legal_hold_kept": "looked at the legal hold and kept it",
+        "safeguarding_taken_on": "took on the safeguarding concern",
         "evidence_removed": "removed expired evidence",
         "personal_data_removed": "removed the commenter's details",
         "evidence_erased": "removed evidence early, by decision",

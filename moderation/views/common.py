@@ -31,6 +31,7 @@ eraser_required = _gate(rules.can_erase_commenter)
 writer_required = _gate(rules.can_write)
 rights_reader_required = _gate(rules.can_read_rights_requests)
 rights_handler_required = _gate(rules.can_handle_rights_requests)
+safeguarding_taker_required = _gate(rules.can_take_on_safeguarding)
 
 
 def problem(request, error, back=None):

@@ -7,9 +7,21 @@ from django.views.decorators.http import require_POST
 from accounts_requests.models import ManagedAccount
 from moderation import concerns, rules, selectors, services
 from moderation import evidence as evidence_store
-from moderation.forms import EntryForm, KeepLegalHoldForm, LegalHoldForm, ReconsiderForm
+from moderation.forms import (
+    EntryForm,
+    KeepLegalHoldForm,
+    LegalHoldForm,
+    ReconsiderForm,
+    SafeguardingTakeOnForm,
+)
 from moderation.models import Entry, EvidenceFile, RightsRequest
-from moderation.views.common import apply_errors, problem, reader_required, writer_required
+from moderation.views.common import (
+    apply_errors,
+    problem,
+    reader_required,
+    safeguarding_taker_required,
+    writer_required,
+)
 from portal import rules as portal_rules
 from portal.models import Concern
 from portal.moments import local_day
@@ -151,6 +163,8 @@ def _detail_context(request, entry, **extra):
         "evidence": selectors.entry_evidence(entry),
         "can_write": rules.can_write(request.user),
         "reconsider_form": ReconsiderForm(),
+        "can_take_on": entry.safeguarding_waiting and rules.can_take_on_safeguarding(request.user),
+        "safeguarding_form": SafeguardingTakeOnForm(),
         "hold_form": LegalHoldForm(),
         "keep_form": KeepLegalHoldForm(),
         "hold_review_months": settings.MODERATION_LEGAL_HOLD_REVIEW_MONTHS,
@@ -199,6 +213,32 @@ def entry_reconsider(request, pk):
         return problem(request, error, back=entry.get_absolute_url())
     messages.success(request, "The reconsideration has been recorded.")
     return redirect(entry)
+
+
+@require_POST
+@safeguarding_taker_required
+def entry_safeguarding_take_on(request, pk):
+    entry = _get_entry(request.user, pk)
+    form = SafeguardingTakeOnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.entry_safeguarding_take_on(
+                actor=request.user, entry_id=entry.pk, outcome=form.cleaned_data["outcome"]
+            )
+        except services.ActionError as error:
+            if not apply_errors(form, error):
+                return problem(request, error, back=entry.get_absolute_url())
+        else:
+            messages.success(
+                request, "You have taken on the concern; the reminders about it have stopped."
+            )
+            return redirect(entry)
+    return render(
+        request,
+        "moderation/entry_detail.html",
+        _detail_context(request, entry, safeguarding_form=form),
+        status=400,
+    )
 
 
 @require_POST

@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from portal import rules, selectors
 
-__all__ = ["comms", "heads_of_comms", "person", "team", "team_managers"]
+__all__ = ["comms", "heads_of_comms", "person", "safeguarding_leads", "team", "team_managers"]
 
 # Every record. Not Q(): an empty Q vanishes when combined with |, and "everything or
 # these" must stay everything.
@@ -51,6 +51,16 @@ class _HeadsOfComms(Recipients):
 
     def filter_for(self, user):
         return EVERY_RECORD if rules.is_head_of_comms(user) else None
+
+
+class _SafeguardingLeads(Recipients):
+    label = "the safeguarding lead"
+
+    def users(self, record):
+        return list(selectors.safeguarding_leads())
+
+    def filter_for(self, user):
+        return EVERY_RECORD if rules.is_safeguarding_lead(user) else None
 
 
 class _TeamManagers(Recipients):
@@ -138,6 +148,7 @@ def _either(first, second):
 
 comms = _Comms()
 heads_of_comms = _HeadsOfComms()
+safeguarding_leads = _SafeguardingLeads()
 
 
 def team_managers(field="team"):

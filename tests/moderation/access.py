@@ -21,6 +21,7 @@ ROUTES = {
     "moderation:reconsider": Route(post_only(), kwargs=lambda w: {"pk": w.entry.pk}),
     "moderation:legal_hold": Route(post_only(), kwargs=lambda w: {"pk": w.entry.pk}),
     "moderation:legal_hold_keep": Route(post_only(), kwargs=lambda w: {"pk": w.entry.pk}),
+    "moderation:safeguarding_take_on": Route(post_only(), kwargs=lambda w: {"pk": w.entry.pk}),
     "moderation:evidence": Route(READ, kwargs=lambda w: {"pk": w.evidence.pk}),
     "moderation:repeat_offenders": Route(READ),
     "moderation:commenter": Route(
