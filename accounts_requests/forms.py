@@ -112,6 +112,10 @@ class ProposalForm(forms.ModelForm):
             ),
         )
         self.fields["platform"].choices = [("", "Choose a platform"), *Platform.choices]
+        self.fields["platform"].help_text = (
+            "Public video normally goes on the trust's own YouTube and Vimeo channels. For a "
+            "video channel of your own, say why under 'why the trust's own accounts won't do'."
+        )
 
     def content(self):
         return {name: self.cleaned_data[name] for name in AccountRequest.CONTENT_FIELDS}

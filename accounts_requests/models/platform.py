@@ -14,6 +14,12 @@ class Platform(models.TextChoices):
     OTHER = "other", "Other"
 
     @classmethod
+    def is_video(cls, value):
+        """Public video belongs on the trust's own channels on these platforms, where it
+        can be shared and embedded from one place."""
+        return value in {cls.YOUTUBE, cls.VIMEO}
+
+    @classmethod
     def offers_verification(cls, value):
         """Whether the platform has a verified badge an organisation can apply for."""
         return value in {

@@ -293,6 +293,10 @@ class AccountRequest(ConcurrentTransitionMixin, models.Model):
         return reverse("accounts_requests:detail", args=[self.pk])
 
     @property
+    def is_video_channel(self):
+        return Platform.is_video(self.platform)
+
+    @property
     def is_editable(self):
         return self.state in self.EDITABLE_STATES
 

@@ -524,3 +524,16 @@ def test_the_queue_index_covers_exactly_the_waiting_states():
 
     (index,) = [i for i in AccountRequest._meta.indexes if i.name == "proposal_waiting_idx"]
     assert sorted(index.condition.children[0][1]) == sorted(str(s) for s in WAITING_STATES)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("platform", "noted"), [("youtube", True), ("vimeo", True), ("x", False)])
+def test_a_video_channel_is_pointed_to_the_trust_s_own_channels(
+    as_user, member, comms, team, platform, noted
+):
+    form = as_user(member).get(reverse("accounts_requests:create")).content.decode()
+    assert "Public video normally goes on the trust's own YouTube and Vimeo channels" in form
+    proposal = proposal_in_state(AccountRequest.State.SUBMITTED, team=team, platform=platform)
+    for user in (member, comms):
+        page = as_user(user).get(proposal.get_absolute_url()).content.decode()
+        assert ("A video channel: public video normally goes" in page) is noted
