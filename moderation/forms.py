@@ -355,7 +355,12 @@ class LogFilterForm(TeamThenAccountMixin, forms.Form):
     date_to = forms.DateField(label="To", required=False, widget=date_input())
     handle = forms.CharField(label="Author's handle", required=False, max_length=100)
     safeguarding = forms.ChoiceField(
-        choices=[("", "Any"), ("yes", "Safeguarding only"), ("no", "Not safeguarding")],
+        choices=[
+            ("", "Any"),
+            ("yes", "Safeguarding only"),
+            ("waiting", "Safeguarding, not yet taken on"),
+            ("no", "Not safeguarding"),
+        ],
         required=False,
         widget=FastSelect,
     )

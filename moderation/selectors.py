@@ -95,6 +95,8 @@ def filtered(user, filters):
         entries = entries.filter(commenter__handle_key=handle_key(filters["handle"]))
     if filters.get("safeguarding") == "yes":
         entries = entries.filter(safeguarding=True)
+    elif filters.get("safeguarding") == "waiting":
+        entries = entries.filter(safeguarding=True, safeguarding_taken_at__isnull=True)
     elif filters.get("safeguarding") == "no":
         entries = entries.filter(safeguarding=False)
     return entries

@@ -132,6 +132,10 @@ def test_each_filter_narrows_the_log(comms, comms2, team, account, as_user):
     assert shown(handle="@gamma") == {c.pk}
     assert shown(safeguarding="yes") == {c.pk}
     assert shown(safeguarding="no") == {a.pk, b.pk}
+    assert shown(safeguarding="waiting") == {c.pk}
+    Entry.objects.filter(pk=c.pk).update(safeguarding_taken_at=timezone.now())
+    assert shown(safeguarding="waiting") == set()
+    Entry.objects.filter(pk=c.pk).update(safeguarding_taken_at=None)
     # The authors still to be told why, to follow up.
     assert shown(author_told="not_yet") == {a.pk, c.pk}
     assert shown(author_told="public_reply") == {b.pk}
