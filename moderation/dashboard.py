@@ -13,7 +13,10 @@ from moderation.models import AuthorTold, Entry
 def panels(user):
     if not rules.can_read_log(user):
         return []
-    since = timezone.now() - datetime.timedelta(days=7)
+    # The last 7 days are today and the six before it, from midnight, so that the log
+    # the panel links to, which filters by date, lists what the panel counts.
+    first_day = timezone.localdate() - datetime.timedelta(days=6)
+    since = timezone.make_aware(datetime.datetime.combine(first_day, datetime.time.min))
     recent = Entry.objects.visible_to(user).filter(occurred_at__gte=since)
     full = rules.can_read_everything(user)
     return [
@@ -30,7 +33,7 @@ def panels(user):
                 ),
                 "not_told_url": (
                     f"{reverse('moderation:log')}?author_told={AuthorTold.NOT_YET}"
-                    f"&date_from={timezone.localdate(since).isoformat()}"
+                    f"&date_from={first_day.isoformat()}"
                 ),
                 "repeat": selectors.repeat_offender_count() if full else None,
                 "plans_due": selectors.open_plans_due().count() if full else 0,

@@ -107,7 +107,13 @@ RULES = [
         key="moderation.safeguarding_taken_on",
         model="moderation.Entry",
         summary="Safeguarding concerns not yet taken on by the safeguarding lead",
-        waiting=Q(safeguarding=True, safeguarding_taken_at__isnull=True),
+        # A flag raised by code older than the field has no moment to count from: the
+        # migration that added it gave every earlier concern one.
+        waiting=Q(
+            safeguarding=True,
+            safeguarding_taken_at__isnull=True,
+            safeguarding_flagged_at__isnull=False,
+        ),
         since="safeguarding_flagged_at",
         team_field="account__team",
         label="Entry {record.pk} on {record.account}",

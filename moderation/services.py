@@ -115,7 +115,7 @@ def _commenter_for(platform, handle, when):
     raise ActionConflict("The author's record changed as this was saved. Save it again.")
 
 
-def _normalise(data):
+def _normalise(data, *, zero_tolerance=True):
     data = dict(data)
     findings = detector.find(data.get("excerpt", ""))
     data["excerpt"] = detector.redact(data.get("excerpt", ""), findings).strip()
@@ -154,7 +154,8 @@ def _normalise(data):
         raise ActionError(
             "Choose at least one action.", errors={"actions": "Choose at least one action."}
         )
-    _check_zero_tolerance(categories, actions, data.get("notes") or "")
+    if zero_tolerance:
+        _check_zero_tolerance(categories, actions, data.get("notes") or "")
     data["categories"] = categories
     data["actions"] = actions
     return data
@@ -336,9 +337,14 @@ def _refuse_past_retention(entry):
 
 
 def entry_update(*, actor, entry_id, data, files=()):
-    """Save edits to an entry; the old values stay in its history."""
+    """Save edits to an entry; the old values stay in its history.
+
+    The zero-tolerance rule is asked only when the edit changes what was breached or
+    what was done: an entry logged before a category became zero tolerance can still have
+    its other answers corrected without recording a block that never happened.
+    """
     _require_writer(actor)
-    data = _normalise(data)
+    data = _normalise(data, zero_tolerance=False)
 
     def work(written):
         try:
@@ -378,6 +384,8 @@ def entry_update(*, actor, entry_id, data, files=()):
         if old_actions != set(data["actions"]):
             changed.append("actions")
             before.append("actions: " + ", ".join(Action(a).label for a in sorted(old_actions)))
+        if "categories" in changed or "actions" in changed:
+            _check_zero_tolerance(data["categories"], data["actions"], data.get("notes") or "")
         if not changed and not files:
             return entry, []
         if changed:

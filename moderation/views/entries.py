@@ -168,8 +168,9 @@ def _detail_context(request, entry, **extra):
         "hold_form": LegalHoldForm(),
         "keep_form": KeepLegalHoldForm(),
         "hold_review_months": settings.MODERATION_LEGAL_HOLD_REVIEW_MONTHS,
+        # Worked out from all the commenter's entries, which only full readers may see.
         "next_step": selectors.next_step(entry.commenter)
-        if entry.commenter.is_repeat_offender
+        if entry.commenter.is_repeat_offender and rules.can_read_everything(request.user)
         else None,
         "can_see_person": rules.can_read_log(request.user),
         # Retention removes nothing while the commenter's request for a copy waits.

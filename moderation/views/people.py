@@ -57,7 +57,10 @@ def commenter_detail(request, pk):
             "plans": plans,
             "can_read_plans": can_plans,
             "has_open_plan": any(p.status == ManagementPlan.Status.OPEN for p in plans),
-            "next_step": selectors.next_step(commenter) if commenter.is_repeat_offender else None,
+            # Worked out from all their entries, which only full readers may see.
+            "next_step": selectors.next_step(commenter)
+            if commenter.is_repeat_offender and rules.can_read_everything(request.user)
+            else None,
             "can_write": rules.can_write(request.user),
             "can_export": rules.can_export_subject_access(request.user),
             "can_erase": rules.can_erase_commenter(request.user) and not commenter.is_forgotten,

@@ -136,7 +136,7 @@ def test_the_home_page_panel_counts_the_week_s_authors_still_to_be_told_why(
     )
     [panel] = panels(comms)
     assert panel["context"]["not_told"] == 2
-    week_ago = (timezone.localdate() - datetime.timedelta(days=7)).isoformat()
+    week_ago = (timezone.localdate() - datetime.timedelta(days=6)).isoformat()
     url = panel["context"]["not_told_url"]
     assert url == f"{reverse('moderation:log')}?author_told=not_yet&date_from={week_ago}"
     home = as_user(comms).get(reverse("portal:home")).content.decode()

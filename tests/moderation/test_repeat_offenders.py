@@ -8,7 +8,7 @@ from moderation import selectors, services, tasks
 from moderation.models import Action, AuthorTold, Commenter
 from portal.celery import BEAT_SCHEDULE
 from tests import factories
-from tests.moderation.helpers import log_entry
+from tests.moderation.helpers import category, log_entry
 
 pytestmark = pytest.mark.django_db
 
@@ -166,3 +166,23 @@ def test_a_persons_page_counts_all_their_entries_and_pages_through_them(
     assert f"entry {entries[2].pk}<" in page and f"entry {entries[0].pk}<" not in page
     rest = as_user(comms).get(url, {"page": 2}).content.decode()
     assert f"entry {entries[0].pk}<" in rest and f"entry {entries[2].pk}<" not in rest
+
+
+def test_the_safeguarding_lead_is_not_given_a_step_worked_out_from_entries_they_cannot_read(
+    comms, safeguarding_lead, accounts, as_user, settings
+):
+    settings.MODERATION_REPEAT_THRESHOLD = 2
+    first, _ = accounts
+    log_entry(
+        comms,
+        first,
+        handle="@both",
+        categories=[category("threats-violence")],
+        actions=[Action.HIDE],
+        notes="Left for the police.",
+    )
+    flagged = log_entry(comms, first, handle="@both", safeguarding=True)
+    page = as_user(safeguarding_lead).get(flagged.get_absolute_url()).content.decode()
+    assert "is a repeat offender" in page and "Suggested next step" not in page
+    page = as_user(comms).get(flagged.get_absolute_url()).content.decode()
+    assert "Suggested next step: <strong>Block them</strong>" in page

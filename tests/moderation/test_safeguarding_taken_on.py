@@ -184,6 +184,21 @@ def test_the_lead_takes_it_on_from_the_entry_page(
     assert "taken on by" in page and "Referred to the local authority" in page
 
 
+def test_a_flag_with_no_moment_is_left_out_rather_than_breaking_the_pages(
+    comms, head, safeguarding_lead, account, as_user
+):
+    # As code older than the field would have saved it during a deployment.
+    odd = log_entry(comms, account, handle="@odd", safeguarding=True)
+    Entry.objects.filter(pk=odd.pk).update(safeguarding_flagged_at=None)
+    for user in (safeguarding_lead, head, comms):
+        assert as_user(user).get(reverse("portal:home")).status_code == 200
+    for status in ("overdue", "due_soon", "upcoming"):
+        due = as_user(comms).get(reverse("portal:reminders_due"), {"status": status})
+        assert due.status_code == 200
+    _sweep(FLAGGED + datetime.timedelta(days=400))
+    assert _told("remind") == [] and _told("escalate") == []
+
+
 def test_concerns_flagged_before_are_closed_by_the_migration(comms, account):
     earlier = log_entry(comms, account, handle="@earlier", safeguarding=True)
     Entry.objects.filter(pk=earlier.pk).update(safeguarding_flagged_at=None)

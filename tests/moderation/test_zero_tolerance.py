@@ -7,7 +7,7 @@ from django.apps import apps
 from django.urls import reverse
 
 from moderation import selectors, services
-from moderation.models import Action, Category, Commenter, Entry
+from moderation.models import Action, AuthorTold, Category, Commenter, Entry
 from tests import factories
 from tests.moderation.helpers import category, log_entry
 from tests.moderation.test_entry_views import form_data
@@ -115,6 +115,35 @@ def test_an_edit_keeps_to_the_rule_too(comms, account):
     data["actions"] = [Action.HIDE, Action.BLOCK]
     services.entry_update(actor=comms, entry_id=entry.pk, data=data)
     assert {c.slug for c in entry.categories.all()} == {"abuse", "offensive-profile"}
+
+
+def test_an_older_entry_s_other_answers_can_be_corrected_without_a_block(comms, account):
+    # Logged before its category was made zero tolerance: hidden, not blocked.
+    spam = category("spam-bots")
+    entry = log_entry(comms, account, categories=[spam], actions=[Action.HIDE])
+    Category.objects.filter(pk=spam.pk).update(zero_tolerance=True)
+    data = {
+        "account": account,
+        "occurred_at": entry.occurred_at,
+        "post_url": entry.post_url,
+        "comment_url": "",
+        "handle": entry.commenter.handle,
+        "excerpt": entry.excerpt,
+        "categories": [category("spam-bots")],
+        "actions": [Action.HIDE],
+        "author_told": AuthorTold.PUBLIC_REPLY,
+        "not_told_reason": "",
+        "hate_crime_strand": "",
+        "safeguarding": False,
+        "notes": "",
+    }
+    _, changed = services.entry_update(actor=comms, entry_id=entry.pk, data=data)
+    assert changed == ["author_told"]
+    # Changing what was done asks the rule again.
+    data["actions"] = [Action.HIDE, Action.SCREENSHOT]
+    with pytest.raises(services.ActionError):
+        services.entry_update(actor=comms, entry_id=entry.pk, data=data)
+    assert set(Entry.objects.get(pk=entry.pk).action_values) == {Action.HIDE}
 
 
 def test_the_form_marks_the_categories_and_keeps_what_was_typed_when_refused(
