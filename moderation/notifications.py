@@ -28,6 +28,34 @@ def safeguarding_flagged(entry, *, actor):
     )
 
 
+def safeguarding_cleared(entry, *, actor):
+    """Clearing a flag nobody had taken on stops the reminders about it, so the people
+    who were chasing it are told. The safeguarding lead no longer reads the entry once it
+    is not a safeguarding concern: their message has no link."""
+    title = f"Safeguarding flag cleared on {entry} before anyone took it on"
+    body = (
+        f"{actor} cleared the safeguarding flag on {entry} on {entry.account} before the "
+        "safeguarding lead had taken it on, so nobody will be reminded about it. If it "
+        "is still a concern, ask the communications team to flag it again."
+    )
+    leads = set(selectors.safeguarding_leads()) - set(selectors.heads_of_comms())
+    notify(
+        recipients=leads,
+        kind="moderation.safeguarding_cleared",
+        title=title,
+        body=body,
+        actor=actor,
+    )
+    return notify(
+        recipients=selectors.heads_of_comms(),
+        kind="moderation.safeguarding_cleared",
+        title=title,
+        body=body,
+        url=entry.get_absolute_url(),
+        actor=actor,
+    )
+
+
 def erasure_request_logged(rights_request, *, actor):
     """Tell the heads of communications as soon as an erasure request is logged: only they
     can remove what is held, and the month allowed has already begun. Named by its

@@ -353,6 +353,7 @@ def entry_update(*, actor, entry_id, data, files=()):
             raise ActionConflict("This entry no longer exists.") from None
         _refuse_past_retention(entry)
         was_safeguarding = entry.safeguarding
+        was_waiting = entry.safeguarding_waiting
         old_commenter_id = entry.commenter_id
         counted = rollups.current_counts(entry)
         changed, before = [], []
@@ -413,6 +414,8 @@ def entry_update(*, actor, entry_id, data, files=()):
                 _evaluate_repeat(person)
         if entry.safeguarding and not was_safeguarding:
             notifications.safeguarding_flagged(entry, actor=actor)
+        elif was_waiting and not entry.safeguarding:
+            notifications.safeguarding_cleared(entry, actor=actor)
         return entry, changed
 
     return _with_file_cleanup(work)

@@ -208,3 +208,29 @@ def test_concerns_flagged_before_are_closed_by_the_migration(comms, account):
     assert earlier.safeguarding_flagged_at == earlier.created_at
     assert earlier.safeguarding_taken_at is not None and earlier.safeguarding_taken_by is None
     assert not earlier.safeguarding_waiting
+
+
+def test_clearing_a_flag_nobody_took_on_tells_the_lead_and_the_head(
+    comms, head, safeguarding_lead, account, concern
+):
+    data = entry_data(account, handle="@worried", occurred_at=concern.occurred_at)
+    data["safeguarding"] = False
+    services.entry_update(actor=comms, entry_id=concern.pk, data=data)
+    told = {
+        n.recipient.username: n
+        for n in Notification.objects.filter(kind="moderation.safeguarding_cleared")
+    }
+    assert set(told) == {"head", "safeguarding"}
+    assert told["head"].url == concern.get_absolute_url()
+    assert told["safeguarding"].url == ""  # they no longer read it
+    assert "worried" not in told["head"].title + told["head"].body
+    # Once taken on, clearing the flag stops nothing, so nobody is told.
+    Notification.objects.all().delete()
+    data["safeguarding"] = True
+    services.entry_update(actor=comms, entry_id=concern.pk, data=data)
+    services.entry_safeguarding_take_on(
+        actor=safeguarding_lead, entry_id=concern.pk, outcome=SafeguardingOutcome.POLICE
+    )
+    data["safeguarding"] = False
+    services.entry_update(actor=comms, entry_id=concern.pk, data=data)
+    assert not Notification.objects.filter(kind="moderation.safeguarding_cleared").exists()
