@@ -7,17 +7,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from moderation import rules, selectors
-from moderation.models import AuthorTold, Entry
+from moderation.models import AuthorTold
 
 
 def panels(user):
     if not rules.can_read_log(user):
         return []
-    # The last 7 days are today and the six before it, from midnight, so that the log
-    # the panel links to, which filters by date, lists what the panel counts.
+    # The last 7 days are today and the six before it, read by the log's own date filter,
+    # so that the log the panel links to lists what the panel counts.
     first_day = timezone.localdate() - datetime.timedelta(days=6)
-    since = timezone.make_aware(datetime.datetime.combine(first_day, datetime.time.min))
-    recent = Entry.objects.visible_to(user).filter(occurred_at__gte=since)
+    recent = selectors.filtered(user, {"date_from": first_day})
     full = rules.can_read_everything(user)
     return [
         {

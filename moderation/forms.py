@@ -68,12 +68,12 @@ class MultipleFileField(forms.FileField):
 
 class CategoryChoices(RowsChoiceField):
     def label_from_instance(self, obj):
-        marks = [
-            m
-            for m, on in (("zero tolerance", obj.zero_tolerance), ("retired", obj.is_retired))
+        marks = ", ".join(
+            mark
+            for mark, on in (("zero tolerance", obj.zero_tolerance), ("retired", obj.is_retired))
             if on
-        ]
-        return f"{obj.name} ({', '.join(marks)})" if marks else obj.name
+        )
+        return f"{obj.name} ({marks})" if marks else obj.name
 
 
 class EntryForm(forms.ModelForm):

@@ -38,22 +38,17 @@ def safeguarding_cleared(entry, *, actor):
         "safeguarding lead had taken it on, so nobody will be reminded about it. If it "
         "is still a concern, ask the communications team to flag it again."
     )
-    leads = set(selectors.safeguarding_leads()) - set(selectors.heads_of_comms())
-    notify(
-        recipients=leads,
-        kind="moderation.safeguarding_cleared",
-        title=title,
-        body=body,
-        actor=actor,
-    )
-    return notify(
-        recipients=selectors.heads_of_comms(),
-        kind="moderation.safeguarding_cleared",
-        title=title,
-        body=body,
-        url=entry.get_absolute_url(),
-        actor=actor,
-    )
+    heads = list(selectors.heads_of_comms())
+    leads = [lead for lead in selectors.safeguarding_leads() if lead not in heads]
+    for recipients, url in ((leads, ""), (heads, entry.get_absolute_url())):
+        notify(
+            recipients=recipients,
+            kind="moderation.safeguarding_cleared",
+            title=title,
+            body=body,
+            url=url,
+            actor=actor,
+        )
 
 
 def erasure_request_logged(rights_request, *, actor):

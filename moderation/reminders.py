@@ -24,6 +24,7 @@ messages name the request by its number, never the person.
 
 from django.db.models import Q
 
+from moderation.models.entry import SAFEGUARDING_WAITING
 from moderation.models.rights import access_requesters
 from portal.reminders import (
     Rule,
@@ -109,11 +110,7 @@ RULES = [
         summary="Safeguarding concerns not yet taken on by the safeguarding lead",
         # A flag raised by code older than the field has no moment to count from: the
         # migration that added it gave every earlier concern one.
-        waiting=Q(
-            safeguarding=True,
-            safeguarding_taken_at__isnull=True,
-            safeguarding_flagged_at__isnull=False,
-        ),
+        waiting=SAFEGUARDING_WAITING & Q(safeguarding_flagged_at__isnull=False),
         since="safeguarding_flagged_at",
         team_field="account__team",
         label="Entry {record.pk} on {record.account}",

@@ -48,6 +48,7 @@ from moderation.models import (
     RightsRequest,
 )
 from moderation.models.commenter import display_handle, handle_key
+from moderation.models.entry import SAFEGUARDING_WAITING
 from moderation.models.evidence import AnswerDue
 from portal.models import Concern, User
 
@@ -96,7 +97,7 @@ def filtered(user, filters):
     if filters.get("safeguarding") == "yes":
         entries = entries.filter(safeguarding=True)
     elif filters.get("safeguarding") == "waiting":
-        entries = entries.filter(safeguarding=True, safeguarding_taken_at__isnull=True)
+        entries = entries.filter(SAFEGUARDING_WAITING)
     elif filters.get("safeguarding") == "no":
         entries = entries.filter(safeguarding=False)
     return entries

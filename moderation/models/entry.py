@@ -77,6 +77,11 @@ class SafeguardingOutcome(models.TextChoices):
     NO_FURTHER_ACTION = "no_further_action", "Looked at: no further action needed"
 
 
+# A safeguarding concern nobody has taken on yet: the reminder's waiting rows, the log's
+# "not yet taken on" filter and their partial index all ask this.
+SAFEGUARDING_WAITING = models.Q(safeguarding=True, safeguarding_taken_at__isnull=True)
+
+
 class EntryQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The one place that decides which entries a user may read."""
@@ -241,7 +246,7 @@ class Entry(models.Model):
             # Safeguarding concerns nobody has taken on yet: a handful at any time.
             models.Index(
                 fields=["safeguarding_flagged_at"],
-                condition=models.Q(safeguarding=True, safeguarding_taken_at__isnull=True),
+                condition=SAFEGUARDING_WAITING,
                 name="entry_safeguarding_open_idx",
             ),
             # The legal holds to look at again, soonest first: only entries on hold.
