@@ -164,7 +164,8 @@ class ApproveForm(forms.Form):
         min_value=1,
         max_value=80,
         initial=8,
-        help_text="The trust aims to reply within one working day.",
+        help_text="The trust tells the public it aims to reply on the same or the next "
+        "working day. A working day is 8 working hours.",
     )
     comment = forms.CharField(
         label="Note to the team",
