@@ -1,9 +1,11 @@
 """Reminders about proposals and accounts: who is reminded, after how long, and who next.
 
 One table, read by the portal's reminder engine (see ``portal.reminders``): proposals,
-set-up, credential-change notices, annual reviews, improvement-plan re-reviews and
-monthly figures. Waits count office time or calendar days; any of them can be changed
-with ``REMINDER_WAITS`` (for example ``proposal.pickup.escalate=5wd``).
+set-up, credential-change notices, login details to change after a leaver, security
+incidents left open, annual reviews (due, and started but not decided), improvement-plan
+re-reviews, closures waiting for sign-off and monthly figures. Waits count office time or
+calendar days; any of them can be changed with ``REMINDER_WAITS`` (for example
+``proposal.pickup.escalate=5wd``).
 """
 
 import datetime
@@ -186,6 +188,70 @@ RULES = [
         ),
     ),
     Rule(
+        key="credential.rotation",
+        model="accounts_requests.RotationTask",
+        summary="Login details to change after someone with access left",
+        waiting=Q(closed_at__isnull=True) & ~Q(account__state=Account.CLOSED),
+        since="raised_at",
+        team_field="account__team",
+        select_related=("account",),
+        label="Login details of {record.account}",
+        stages=(
+            Stage(
+                "remind",
+                after=working_days(1),
+                tell=recipients.team_managers("account__team") + recipients.comms,
+                title="Change the login details: {record.account}",
+                body="Someone who could get into {record.account} left the trust on {since}, "
+                "and the login details have not been changed in the {wait} since. Change "
+                "the account's password, then file a notice of the change with the new "
+                "details: that closes this task.",
+            ),
+            Stage(
+                "escalate",
+                after=working_days(3),
+                tell=recipients.comms + recipients.heads_of_comms,
+                title="Login details unchanged for {wait} after a leaver: {record.account}",
+                body="Someone who could get into {record.account} left the trust on {since}. "
+                "The team and the communications team were reminded, and the password has "
+                "still not been changed, so the account is open to someone who no longer "
+                "works here.",
+            ),
+        ),
+    ),
+    Rule(
+        key="account.incident",
+        model="accounts_requests.SecurityIncident",
+        summary="Security incidents not yet resolved",
+        waiting=Q(resolved_at__isnull=True) & ~Q(account__state=Account.CLOSED),
+        since="opened_at",
+        team_field="account__team",
+        select_related=("account",),
+        label="Incident on {record.account}",
+        stages=(
+            Stage(
+                "remind",
+                after=working_days(1),
+                tell=recipients.comms,
+                title="Security incident still open: {record.account}",
+                body="A suspected compromise of {record.account} was reported on {since} and "
+                "the incident has been open for {wait}. While it is open the account is off "
+                "the public register. Once the account is secure and its login details are "
+                "new, resolve the incident from the account's page.",
+            ),
+            Stage(
+                "escalate",
+                after=working_days(3),
+                tell=recipients.comms + recipients.heads_of_comms,
+                title="Security incident open for {wait}: {record.account}",
+                body="A suspected compromise of {record.account} was reported on {since} and "
+                "the incident is still open. The communications team was reminded a "
+                "working day after it was reported.",
+                urgent=True,
+            ),
+        ),
+    ),
+    Rule(
         key="account.review",
         model="accounts_requests.ManagedAccount",
         summary="Annual reviews due within 30 days, and overdue",
@@ -213,6 +279,33 @@ RULES = [
         ),
     ),
     Rule(
+        key="account.review_decision",
+        model="accounts_requests.ManagedAccount",
+        summary="Annual reviews started but not decided",
+        waiting=Q(state=Account.UNDER_REVIEW),
+        since="state_changed_at",
+        stages=(
+            Stage(
+                "remind",
+                after=working_days(10),
+                tell=recipients.comms,
+                title="Review not decided after {wait}: {record}",
+                body="The review of {record}, run by {record.team}, started on {since} and "
+                "has no outcome yet. Decide it from the account's page: carry on as it is, "
+                "set an improvement plan, or propose closing it.",
+            ),
+            Stage(
+                "escalate",
+                after=working_days(20),
+                tell=recipients.comms + recipients.heads_of_comms,
+                title="Review still not decided after {wait}: {record}",
+                body="The review of {record}, run by {record.team}, started on {since}. The "
+                "communications team was reminded after ten working days and the review "
+                "still has no outcome; the team is waiting to hear.",
+            ),
+        ),
+    ),
+    Rule(
         key="account.re_review",
         model="accounts_requests.ManagedAccount",
         summary="Improvement plans due for their re-review",
@@ -228,6 +321,25 @@ RULES = [
                 "re-review fell due on {since}. The communications team starts the re-review "
                 "from the account's page; the team can add what has changed on the review's "
                 "page.",
+            ),
+        ),
+    ),
+    Rule(
+        key="account.closure",
+        model="accounts_requests.ManagedAccount",
+        summary="Closures waiting for the head of communications to sign off",
+        waiting=Q(state=Account.CLOSURE_PROPOSED),
+        since="state_changed_at",
+        stages=(
+            Stage(
+                "remind",
+                after=working_days(10),
+                tell=recipients.heads_of_comms + recipients.comms,
+                title="Closure proposed {wait} ago: {record}",
+                body="Closing {record}, run by {record.team}, was proposed on {since}. Once "
+                "the exit checklist is worked through, the head of communications signs "
+                "the closure off from the account's page; if the account should stay, the "
+                "communications team keeps it open from the same page.",
             ),
         ),
     ),

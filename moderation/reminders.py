@@ -16,6 +16,11 @@ A safeguarding concern the safeguarding lead has not taken on is chased: the lea
 again, urgently, four working hours after it was flagged, and the head of communications
 too a working day after. The first alert went at once, day or night.
 
+A management plan for a repeat offender is looked at again on its review date: its owner
+is told on the day (the communications team when it has no owner), and the head of
+communications too a fortnight later if it is still waiting. The messages name the plan
+by its number, never the commenter.
+
 A request about a person's data has a calendar month for its answer from the day it
 was received: the communications team and the head of communications are told a week
 before the day it is due, and again, urgently, the day after if it is still open. The
@@ -37,6 +42,7 @@ from portal.reminders import (
 )
 
 RIGHTS_TOLD = recipients.comms + recipients.heads_of_comms
+PLAN_OWNER = recipients.person("owner", label="the plan's owner", otherwise=recipients.comms)
 
 
 class RetentionRule(Rule):
@@ -134,6 +140,36 @@ RULES = [
                 "{since} and has waited {wait} without being taken on. Make sure someone "
                 "with safeguarding responsibility looks at it today.",
                 urgent=True,
+            ),
+        ),
+    ),
+    Rule(
+        key="moderation.plan_review",
+        model="moderation.ManagementPlan",
+        summary="Management plans due to be looked at again",
+        waiting=Q(status="open"),
+        since="review_on",
+        team_field=None,
+        select_related=("owner",),
+        label="Management plan {record.pk}",
+        stages=(
+            Stage(
+                "due",
+                after=days(0),
+                tell=PLAN_OWNER,
+                title="Management plan {record.pk} is due to be looked at",
+                body="Management plan {record.pk}, for a repeat offender, is due to be looked "
+                "at again on {since}. From its page, tick the steps that are done and set "
+                "the next review date, or close the plan with what it achieved.",
+            ),
+            Stage(
+                "overdue",
+                after=days(14),
+                tell=PLAN_OWNER + recipients.heads_of_comms,
+                title="Management plan {record.pk} not looked at since {since}",
+                body="Management plan {record.pk}, for a repeat offender, was due to be "
+                "looked at again on {since} and has been neither reviewed nor closed. Its "
+                "owner was told on the day.",
             ),
         ),
     ),

@@ -258,6 +258,37 @@ class Keeper:
         self.changed = True
         return value
 
+    def get_many(self, parts, work):
+        """Several parts worked out together, each kept on its own as ``get`` keeps one.
+
+        ``work(missing)`` works out the parts not kept, in as few statements as it likes,
+        and returns {part: (value, the SQL that read it)}: the SQL says which tables each
+        part depends on. Returns {part: value} for every part of ``parts``.
+        """
+        if not self.keeping:
+            return {part: value for part, (value, _) in work(list(parts)).items()}
+        counts, seconds = self.keeping
+        now = time.time()
+        found, missing = {}, []
+        for part in parts:
+            self.used.add(part)
+            kept = self.parts.get(part)
+            if kept is not None and _still_good(kept, counts, now - seconds):
+                for tables in _readings.get():
+                    tables.update(kept[1])
+                found[part] = kept[2]
+            else:
+                missing.append(part)
+        if missing:
+            with reading():  # the blocks around this one count what it reads
+                values = work(missing)
+            for part, (value, sql) in values.items():
+                read = (set(_QUOTED.findall(sql)) & watched_tables()) | scope_tables()
+                self.parts[part] = (now, {table: counts.get(table, 0) for table in read}, value)
+                found[part] = value
+            self.changed = True
+        return found
+
     def save(self):
         """Store the parts used since this Keeper was made; those not used are dropped."""
         if self.keeping and (self.changed or self.parts.keys() - self.used):

@@ -152,9 +152,20 @@ class SecurityIncident(models.Model):
                 name="one_open_incident_per_account",
             ),
         ]
+        # The reminder sweep's question: which incidents are still open, oldest first.
+        indexes = [
+            models.Index(
+                fields=["opened_at"],
+                condition=Q(resolved_at__isnull=True),
+                name="incident_open_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"Incident on account {self.account_id} opened {self.opened_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return self.account.get_absolute_url()
 
     @property
     def is_open(self):
@@ -212,6 +223,17 @@ class RotationTask(models.Model):
                 name="one_open_rotation_per_leaver",
             ),
         ]
+        # The reminder sweep's question: which tasks are still open, oldest first.
+        indexes = [
+            models.Index(
+                fields=["raised_at"],
+                condition=Q(closed_at__isnull=True),
+                name="rotation_open_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"Rotate the login details of account {self.account_id}"
+
+    def get_absolute_url(self):
+        return self.account.get_absolute_url()

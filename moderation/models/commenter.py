@@ -139,6 +139,14 @@ class ManagementPlan(models.Model):
                 name="one_open_plan_per_commenter",
             ),
         ]
+        # The reminder sweep's question: which open plans are due to be looked at.
+        indexes = [
+            models.Index(
+                fields=["review_on"],
+                condition=models.Q(status="open"),
+                name="plan_open_review_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"Management plan for {self.commenter}"

@@ -1,8 +1,17 @@
-"""The portal's own reminder: the social media policy's review date."""
+"""The portal's own reminders: the social media policy's review date, and concerns
+reported by staff that nobody in the communications team has picked up."""
 
 from django.db.models import Q
 
-from portal.reminders import Rule, Stage, days, days_before, recipients
+from portal.reminders import (
+    Rule,
+    Stage,
+    days,
+    days_before,
+    recipients,
+    working_days,
+    working_hours,
+)
 
 RULES = [
     Rule(
@@ -30,6 +39,35 @@ RULES = [
                 title="The social media policy review is due: {since}",
                 body="The social media policy was due for review on {since}. When the review "
                 "is done, set the next review date in the organisation profile.",
+            ),
+        ),
+    ),
+    Rule(
+        key="concern.pickup",
+        model="portal.Concern",
+        summary="Concerns reported by staff that nobody has picked up",
+        waiting=Q(state="new"),
+        since="created_at",  # index concern_queue_idx (state, created_at)
+        team_field=None,
+        label="Concern {record.pk}: {record}",
+        stages=(
+            Stage(
+                "remind",
+                after=working_hours(4),
+                tell=recipients.comms,
+                title="Concern {record.pk} not yet picked up",
+                body="Concern {record.pk} ({record}) was reported by a member of staff on "
+                "{since}, and nobody has said they are looking at it in the {wait} since. "
+                "Open it, say you are looking at it, then deal with it or pass it on.",
+            ),
+            Stage(
+                "escalate",
+                after=working_days(1),
+                tell=recipients.comms + recipients.heads_of_comms,
+                title="Concern {record.pk} waiting a working day",
+                body="Concern {record.pk} ({record}) was reported by a member of staff on "
+                "{since}. The communications team was reminded after four working hours "
+                "and nobody has picked it up.",
             ),
         ),
     ),

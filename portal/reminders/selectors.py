@@ -1,7 +1,8 @@
 """What is due, for the pages: across the portal for comms, and one person's own.
 
 Both read the rule tables, so a rule another app adds appears here without a change.
-Each costs one or two queries per rule, however many records wait.
+The overview costs one or two queries per rule, a person's panel a few in all, however
+many records wait.
 
 A record is overdue once its rule's deadline has passed (the first stage that is not a
 heads-up before a date), due soon when the deadline is within two working days or a
@@ -15,7 +16,19 @@ from functools import partial
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db.models import Count, Exists, Q
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import (
+    CharField,
+    Count,
+    DateField,
+    DateTimeField,
+    Exists,
+    F,
+    Q,
+    Value,
+)
+from django.db.models.functions import Cast
 from django.utils import formats, timezone
 
 from portal import freshness
@@ -202,16 +215,18 @@ def overview(user, *, status=DUE_SOON, rule_key=None, now=None):
 def upcoming_for(user, *, limit=6, now=None):
     """The records a reminder will come to ``user`` about (or has), soonest due first.
 
-    One narrow query per rule for the moment and id of its soonest few waiting records,
-    then, for the ``limit`` the page shows, one query per kind of record for the records
-    themselves and one ledger query for which stages have gone. Where the caller keeps
-    work (the home page, ``portal.freshness.keeping``), each of these is kept until a
-    table it read changes: a changed proposal asks again only the rules about proposals
-    and reads again only the proposals shown.
+    One query for the moment and id of the soonest few waiting records of every rule
+    that would tell ``user`` (a query a rule where the database cannot limit each part
+    of a union), then, for the ``limit`` the page shows, one query per kind of record
+    for the records themselves and one ledger query for which stages have gone. Where
+    the caller keeps work (the home page, ``portal.freshness.keeping``), each rule's
+    answer and each of the others is kept until a table it read changes: a changed
+    proposal asks again only the rules about proposals, together in one query, and reads
+    again only the proposals shown.
     """
     clock = _Clock(now)
     keeper = freshness.Keeper(_kept_key(user))
-    soonest = []
+    parts = {}
     for rule in load_rules():
         mine = None
         for stage in rule.stages:
@@ -219,12 +234,20 @@ def upcoming_for(user, *, limit=6, now=None):
                 theirs = stage.tell.filter_for(user)
                 if theirs is not None:
                     mine = theirs if mine is None else mine | theirs
-        if mine is None:
-            continue
-        found = keeper.get((rule.key, limit), partial(_soonest, rule, user, mine, limit))
+        if mine is not None:
+            parts[(rule.key, limit)] = (rule, mine)
+    found = keeper.get_many(
+        parts,
+        lambda missing: _run_together(
+            {part: _soonest(parts[part][0], user, parts[part][1], limit) for part in missing}
+        ),
+    )
+    soonest = []
+    for part, rows in found.items():
+        rule = parts[part][0]
         after = rule.deadline.after
         soonest.extend(
-            (after.due_at(since, clock.calendar), rule.key, pk, rule, since) for since, pk in found
+            (after.due_at(since, clock.calendar), rule.key, pk, rule, since) for since, pk in rows
         )
     soonest.sort(key=lambda found: found[:3])
     chosen = _records(soonest[:limit], keeper)
@@ -243,10 +266,39 @@ def forget_upcoming(user):
 
 
 def _soonest(rule, user, mine, limit):
-    """[(since, pk)] of the ``limit`` records waiting longest under ``rule`` that would
-    tell ``user`` (``mine``)."""
+    """The query for (rule key, moment, date, pk) of the ``limit`` records waiting longest
+    under ``rule`` that would tell ``user`` (``mine``). A date and a moment cannot share a
+    column of a union: each has its own, empty for the other."""
     records = rule.waiting_records_for(user).filter(mine).order_by(rule.since, "pk")
-    return list(records.values_list(rule.since, "pk")[:limit])
+    since = F(rule.since)
+    return records.annotate(
+        reminder_rule=Value(rule.key, output_field=CharField()),
+        reminder_moment=Cast(Value(None), DateTimeField()) if rule.since_is_date else since,
+        reminder_day=since if rule.since_is_date else Cast(Value(None), DateField()),
+    ).values_list("reminder_rule", "reminder_moment", "reminder_day", "pk")[:limit]
+
+
+def _run_together(queries):
+    """{part: ([(since, pk)], its SQL)} for {part: query of ``_soonest``}: one union of
+    them all, or a query each where the database cannot limit each part of a union. A
+    part that can match nothing (the user sees none of its records) is not asked."""
+    found, sql, asked = {}, {}, []
+    for part, query in queries.items():
+        found[part] = []
+        try:
+            sql[part] = str(query.query)
+        except EmptyResultSet:
+            sql[part] = ""
+        else:
+            asked.append(query)
+    if connection.features.supports_slicing_ordering_in_compound and len(asked) > 1:
+        rows = list(asked[0].union(*asked[1:], all=True))
+    else:
+        rows = [row for query in asked for row in query]
+    part_of = {part[0]: part for part in queries}
+    for key, moment, day, pk in rows:
+        found[part_of[key]].append((day if moment is None else moment, pk))
+    return {part: (found[part], sql[part]) for part in queries}
 
 
 def _records(soonest, keeper):

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -128,7 +129,9 @@ def test_the_home_page_costs_the_same_for_any_number_of_records(
         notify(recipients=[comms], kind="test", title=f"Note {n}")
     client = as_user(comms)
     client.get(reverse("portal:home"))
-    # One query for each reminder rule that may tell comms, however many records wait.
-    with django_assert_max_num_queries(39):
+    # The reminders coming to comms are found in one query for every rule together
+    # (a query a rule on a database that cannot limit each part of a union, SQLite).
+    together = connection.features.supports_slicing_ordering_in_compound
+    with django_assert_max_num_queries(33 if together else 47):
         response = client.get(reverse("portal:home"))
     assert response.status_code == 200
