@@ -9,11 +9,9 @@ excerpt: it is their words about the comment, not the comment, and may name peop
 Saving the entry links the two (``services.entry_create(concern=...)``).
 """
 
-from urllib.parse import urlsplit
-
 from django.urls import reverse
 
-from accounts_requests.models import ManagedAccount
+from accounts_requests.concerns import account_for_link
 from moderation import rules
 from portal.models import Concern
 from portal.services.errors import ActionConflict
@@ -49,35 +47,6 @@ def concern_for_entry(user, pk):
             "stands."
         )
     return concern
-
-
-def _address(url):
-    """host/path, lower case, without scheme, www. or a trailing slash, for comparing."""
-    parts = urlsplit(url or "")
-    host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
-    return f"{host}{parts.path.rstrip('/').lower()}"
-
-
-def account_for_link(link, user):
-    """The trust's account the link is on, when its address starts with the account's
-    own; None when none matches or more than one does."""
-    address = _address(link)
-    host = address.split("/", 1)[0]
-    if not host:
-        return None
-    candidates = (
-        ManagedAccount.objects.visible_to(user)
-        .exclude(state=ManagedAccount.State.CLOSED)
-        .exclude(url="")
-        .filter(url__icontains=host)
-        .only("pk", "url")
-    )
-    matches = [
-        account
-        for account in candidates
-        if (own := _address(account.url)) and (address == own or address.startswith(own + "/"))
-    ]
-    return matches[0].pk if len(matches) == 1 else None
 
 
 def initial_from(concern, user):

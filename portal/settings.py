@@ -484,5 +484,6 @@ if not CREDENTIAL_KEYS:
 CONCERN_RETENTION_DAYS = envint("CONCERN_RETENTION_DAYS", "365")
 # Buttons other apps add to a concern's page for the communications team: each a function
 # ``actions(concern, user)`` returning [{"label", "url"}]. The moderation log adds
-# "Make a moderation entry" here (see portal/views/concerns.py).
-CONCERN_ACTIONS = ["moderation.concerns.actions"]
+# "Make a moderation entry", the account register the way to suspend a hacked account
+# (see portal/views/concerns.py).
+CONCERN_ACTIONS = ["moderation.concerns.actions", "accounts_requests.concerns.actions"]

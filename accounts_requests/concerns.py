@@ -1,0 +1,79 @@
+"""What the account register offers on a staff member's report of a concern.
+
+A report that one of the trust's own accounts may have been hacked reached comms at once;
+the way to act on it is a notice of a suspected compromise on that account, which
+suspends it, takes it off the public register and opens a security incident
+(``services_notices``). The portal's concern page offers the button through
+``settings.CONCERN_ACTIONS`` (``actions`` below): to the account the report's link is on,
+or to the register when the link names none of them.
+
+``account_for_link`` also serves the moderation log, which fills in an entry's account
+from a report of a post or a comment.
+"""
+
+from urllib.parse import urlsplit
+
+from django.urls import reverse
+
+from accounts_requests import rules
+from accounts_requests.models import CredentialChangeNotice, ManagedAccount
+from portal import rules as portal_rules
+from portal.models import Concern
+
+
+def _address(url):
+    """host/path, lower case, without scheme, www. or a trailing slash, for comparing."""
+    parts = urlsplit(url or "")
+    host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
+    return f"{host}{parts.path.rstrip('/').lower()}"
+
+
+def account_for_link(link, user):
+    """The trust's account the link is on, when its address starts with the account's
+    own; None when none matches or more than one does."""
+    address = _address(link)
+    host = address.split("/", 1)[0]
+    if not host:
+        return None
+    candidates = (
+        ManagedAccount.objects.visible_to(user)
+        .exclude(state=ManagedAccount.State.CLOSED)
+        .exclude(url="")
+        .filter(url__icontains=host)
+        .only("pk", "url")
+    )
+    matches = [
+        account
+        for account in candidates
+        if (own := _address(account.url)) and (address == own or address.startswith(own + "/"))
+    ]
+    return matches[0].pk if len(matches) == 1 else None
+
+
+def actions(concern, user):
+    """The concern page's button, for comms, on an open report of a hacked account."""
+    if (
+        concern.kind != Concern.Kind.COMPROMISED
+        or not concern.is_open
+        or concern.redacted_at
+        or not portal_rules.can_triage_concern(concern, user)
+    ):
+        return []
+    pk = account_for_link(concern.link, user)
+    if pk is None:
+        return [
+            {
+                "label": "Find the account in the register to suspend it",
+                "url": reverse("accounts_requests:account_list"),
+            }
+        ]
+    account = ManagedAccount.objects.only("pk", "name", "state", "team_id").get(pk=pk)
+    if not rules.can_report_compromise(account, user):
+        return []
+    url = reverse("accounts_requests:notice_create", args=[pk])
+    return [
+        {
+            "label": f"Suspend {account.name}: report a suspected compromise",
+            "url": f"{url}?reason={CredentialChangeNotice.Reason.COMPROMISE.value}",
+        }
+    ]
