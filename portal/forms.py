@@ -83,6 +83,7 @@ class OrganisationProfileForm(forms.ModelForm):
             "short_name",
             "website",
             "privacy_url",
+            "policy_url",
             "comms_email",
             "comms_phone",
             "office_opens",

@@ -40,6 +40,12 @@ class OrganisationProfile(models.Model):
         blank=True,
         help_text="The trust's privacy notice, linked at the foot of every page.",
     )
+    policy_url = models.URLField(
+        "published social media policy",
+        blank=True,
+        help_text="Where the public can read the trust's social media policy. Linked from "
+        "the help page and the community guidelines.",
+    )
     policy_review_due = models.DateField(
         "social media policy review due",
         null=True,

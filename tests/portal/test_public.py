@@ -138,6 +138,7 @@ def test_comms_give_the_privacy_notice_and_the_review_date_on_the_profile(as_use
         office_opens="09:00",
         office_closes="17:00",
         privacy_url="not an address",
+        policy_url="https://riverside.example.nhs.uk/social-media-policy",
         accessibility_reviewed_on="2026-11-30",
     )
     response = client.post(reverse("portal:organisation"), data)
@@ -148,6 +149,7 @@ def test_comms_give_the_privacy_notice_and_the_review_date_on_the_profile(as_use
     assert client.post(reverse("portal:organisation"), data).status_code == 302
     saved = OrganisationProfile.objects.get()
     assert saved.privacy_url == "https://riverside.example.nhs.uk/privacy"
+    assert saved.policy_url == "https://riverside.example.nhs.uk/social-media-policy"
     assert saved.accessibility_reviewed_on == datetime.date(2026, 11, 30)
 
 
@@ -159,3 +161,15 @@ def test_the_statement_and_the_health_check_ask_next_to_nothing(
         assert client.get(reverse("portal:accessibility")).status_code == 200
     with django_assert_max_num_queries(1):
         assert client.get(reverse("portal:health")).status_code == 200
+
+
+def test_the_published_policy_is_linked_from_the_help_page_and_the_guidelines_once_given(
+    client, db
+):
+    pages = (reverse("portal:get_help"), reverse("moderation:guidelines"))
+    for url in pages:
+        assert "social media policy</a>" not in client.get(url).content.decode()
+    policy = "https://riverside.example.nhs.uk/social-media-policy"
+    _profile(policy_url=policy)
+    for url in pages:
+        assert f'<a href="{policy}">social media policy</a>' in client.get(url).content.decode()
