@@ -165,7 +165,7 @@ class ApproveForm(forms.Form):
         max_value=80,
         initial=8,
         help_text="The trust tells the public it aims to reply on the same or the next "
-        "working day. A working day is 8 working hours.",
+        "working day. Working hours are the office hours in the organisation profile.",
     )
     comment = forms.CharField(
         label="Note to the team",

@@ -245,8 +245,8 @@ RULES = [
                 tell=recipients.comms + recipients.heads_of_comms,
                 title="Security incident open for {wait}: {record.account}",
                 body="A suspected compromise of {record.account} was reported on {since} and "
-                "the incident is still open. The communications team was reminded a "
-                "working day after it was reported.",
+                "the incident is still open. The communications team was reminded "
+                "earlier.",
                 urgent=True,
             ),
         ),
@@ -300,8 +300,8 @@ RULES = [
                 tell=recipients.comms + recipients.heads_of_comms,
                 title="Review still not decided after {wait}: {record}",
                 body="The review of {record}, run by {record.team}, started on {since}. The "
-                "communications team was reminded after ten working days and the review "
-                "still has no outcome; the team is waiting to hear.",
+                "communications team was reminded earlier and the review still has no "
+                "outcome; the team is waiting to hear.",
             ),
         ),
     ),

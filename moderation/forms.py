@@ -658,4 +658,15 @@ class PlanUpdateForm(forms.Form):
             self.add_error(
                 "outcome", ValidationError("Say what the plan achieved.", code="outcome_needed")
             )
+        # Progress on an open plan sets when it is next looked at: a date that has come
+        # would leave it waiting, and its reminders would go on as if nobody had looked.
+        day = data.get("review_on")
+        if not data.get("close") and day is not None and day <= timezone.localdate():
+            self.add_error(
+                "review_on",
+                ValidationError(
+                    "Choose when the plan is next looked at: a date after today.",
+                    code="review_due",
+                ),
+            )
         return data

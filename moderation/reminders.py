@@ -17,7 +17,7 @@ again, urgently, four working hours after it was flagged, and the head of commun
 too a working day after. The first alert went at once, day or night.
 
 A management plan for a repeat offender is looked at again on its review date: its owner
-is told on the day (the communications team when it has no owner), and the head of
+is told on the day (the communications team when its owner has left), and the head of
 communications too a fortnight later if it is still waiting. The messages name the plan
 by its number, never the commenter.
 
@@ -169,7 +169,7 @@ RULES = [
                 title="Management plan {record.pk} not looked at since {since}",
                 body="Management plan {record.pk}, for a repeat offender, was due to be "
                 "looked at again on {since} and has been neither reviewed nor closed. Its "
-                "owner was told on the day.",
+                "owner was reminded earlier.",
             ),
         ),
     ),

@@ -88,6 +88,10 @@ class ManagedAccount(ConcurrentTransitionMixin, models.Model):
     suspended_from = models.CharField(
         max_length=30, choices=State.choices, blank=True, editable=False
     )
+    # When the account entered the state it was suspended from: lifting the suspension
+    # puts it back, so a review or a proposed closure waits from when it began and its
+    # reminders are not sent a second time.
+    suspended_from_since = models.DateTimeField(null=True, blank=True, editable=False)
     activated_at = models.DateTimeField(null=True, blank=True)
     # When the next review falls due: a year after going live or after the last review's
     # outcome, or the re-review date of an improvement plan. Stored, so the reminder sweep
@@ -164,6 +168,7 @@ class ManagedAccount(ConcurrentTransitionMixin, models.Model):
     def suspend(self, *, by, at, comment=""):
         # Called before the state changes, so self.state is still the live state.
         self.suspended_from = self.state
+        self.suspended_from_since = self.state_changed_at
         self.state_changed_at = at
 
     def _state_before_suspension(self, *, by, at, comment=""):
@@ -184,7 +189,7 @@ class ManagedAccount(ConcurrentTransitionMixin, models.Model):
     def resolve(self, *, by, at, comment):
         # suspended_from stays: GET_STATE reads it after this body runs, and it keeps
         # saying where the latest suspension began.
-        self.state_changed_at = at
+        self.state_changed_at = self.suspended_from_since or at
 
     # ----- end of set-up and security ---------------------------------------------------
 

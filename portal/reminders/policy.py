@@ -66,8 +66,8 @@ RULES = [
                 tell=recipients.comms + recipients.heads_of_comms,
                 title="Concern {record.pk} waiting a working day",
                 body="Concern {record.pk} ({record}) was reported by a member of staff on "
-                "{since}. The communications team was reminded after four working hours "
-                "and nobody has picked it up.",
+                "{since}. The communications team was reminded earlier and nobody has "
+                "picked it up.",
             ),
         ),
     ),

@@ -113,7 +113,9 @@ class _Person(Recipients):
             return mine
         theirs = self.otherwise.filter_for(user)
         if theirs is not None:
-            theirs = Q(**{f"{self.field}__isnull": True}) & theirs
+            # As ``users``: nobody there, or someone who has left.
+            gone = Q(**{f"{self.field}__isnull": True}) | Q(**{f"{self.field}__is_active": False})
+            theirs = gone & theirs
         return _either(mine, theirs)
 
 

@@ -70,7 +70,7 @@ def in_state(account, state, since=START):
 def test_login_details_unchanged_after_a_leaver_chase_the_managers_then_the_head(
     account, everyone, outsider
 ):
-    task = RotationTask.objects.create(
+    RotationTask.objects.create(
         account=account,
         departed_user=outsider,
         reason=RotationTask.Reason.NAMED,
@@ -89,7 +89,7 @@ def test_login_details_unchanged_after_a_leaver_chase_the_managers_then_the_head
     assert note.title == "Change the login details: Leaver page (Facebook)"
     assert note.url == account.get_absolute_url()
     assert "file a notice of the change" in note.body
-    assert outsider.username not in note.body  # the leaver is not named again
+    assert str(outsider) not in note.title + note.body  # the leaver is not named again
 
     escalate = CAL.add_working_days(START, 3)
     sweep_at(escalate - MINUTE)
@@ -97,10 +97,22 @@ def test_login_details_unchanged_after_a_leaver_chase_the_managers_then_the_head
     sweep_at(escalate)
     assert told("credential.rotation.escalate") == {"comms": 1, "head": 1}
 
-    # A notice of the new password closes the task: nothing more is sent.
-    RotationTask.objects.filter(pk=task.pk).update(closed_at=escalate)
+
+def test_a_task_closed_by_a_new_password_is_not_chased_further(account, everyone, outsider):
+    task = RotationTask.objects.create(
+        account=account,
+        departed_user=outsider,
+        reason=RotationTask.Reason.NAMED,
+        raised_at=START,
+    )
+    sweep_at(CAL.add_working_days(START, 1))
+    assert sent("credential.rotation") == 3
+    # A notice of the new password closes the task (services_notices._close_rotation_tasks).
+    RotationTask.objects.filter(pk=task.pk).update(closed_at=CAL.add_working_days(START, 2))
+    sweep_at(CAL.add_working_days(START, 3))
     sweep_at(CAL.add_working_days(START, 20))
-    assert sent("credential.rotation") == 5
+    assert told("credential.rotation.escalate") == {}
+    assert sent("credential.rotation") == 3
 
 
 def test_a_leaver_s_task_on_a_closed_account_waits_for_nobody(account, everyone, outsider):
@@ -119,7 +131,7 @@ def test_a_leaver_s_task_on_a_closed_account_waits_for_nobody(account, everyone,
 
 
 def test_an_open_security_incident_chases_comms_then_the_head_urgently(account, everyone, comms):
-    incident = SecurityIncident.objects.create(account=account, opened_by=comms, opened_at=START)
+    SecurityIncident.objects.create(account=account, opened_by=comms, opened_at=START)
     day = CAL.add_working_days(START, 1)
     sweep_at(day - MINUTE)
     assert told("account.incident.remind") == {}
@@ -136,11 +148,17 @@ def test_an_open_security_incident_chases_comms_then_the_head_urgently(account, 
     assert told("account.incident.escalate") == {"comms": 1, "head": 1}
     assert Notification.objects.filter(kind="reminder.account.incident.escalate").first().urgent
 
+
+def test_a_resolved_incident_is_not_chased_further(account, everyone, comms):
+    incident = SecurityIncident.objects.create(account=account, opened_by=comms, opened_at=START)
+    sweep_at(CAL.add_working_days(START, 1))
     SecurityIncident.objects.filter(pk=incident.pk).update(
-        resolved_at=escalate, resolved_by=comms, resolution_note="New password."
+        resolved_at=CAL.add_working_days(START, 2), resolved_by=comms, resolution_note="New."
     )
+    sweep_at(CAL.add_working_days(START, 3))
     sweep_at(CAL.add_working_days(START, 30))
-    assert sent("account.incident") == 4
+    assert told("account.incident.escalate") == {}
+    assert sent("account.incident") == 2
 
 
 # account.review_decision
@@ -169,6 +187,26 @@ def test_a_decided_review_is_not_chased(account, everyone):
     in_state(account, State.ACTIVE, since=CAL.add_working_days(START, 2))
     sweep_at(CAL.add_working_days(START, 25))
     assert sent("account.review_decision") == 0
+
+
+def test_a_suspension_during_a_review_does_not_restart_its_clock(account, everyone, comms):
+    # Suspended and restored through the model's own transitions, as a compromise notice
+    # and the incident's resolution do.
+    in_state(account, State.UNDER_REVIEW)
+    account.suspend(by=comms, at=CAL.add_working_days(START, 3))
+    account.save()
+    assert account.state == State.SUSPENDED
+    sweep_at(CAL.add_working_days(START, 10))
+    assert told("account.review_decision.remind") == {}  # not waiting while suspended
+    account.resolve(by=comms, at=CAL.add_working_days(START, 11), comment="New password.")
+    account.save()
+    account.refresh_from_db()
+    assert account.state == State.UNDER_REVIEW
+    assert account.state_changed_at == START
+    sweep_at(CAL.add_working_days(START, 11) + MINUTE)
+    assert told("account.review_decision.remind") == {"comms": 1, "head": 1}
+    note = Notification.objects.filter(kind="reminder.account.review_decision.remind").first()
+    assert "started on Monday 13 April 2026" in note.body
 
 
 # account.closure

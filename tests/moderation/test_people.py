@@ -125,6 +125,32 @@ def test_progress_is_recorded_and_a_plan_closes_with_its_outcome(comms, head, pe
     assert "Record progress" not in as_user(head).get(url).content.decode()
 
 
+def test_progress_on_a_plan_whose_review_date_has_come_sets_the_next_one(comms, person, as_user):
+    as_user(comms).post(reverse("moderation:plan_create", args=[person.pk]), plan_form(comms))
+    plan = ManagementPlan.objects.get()
+    today = timezone.localdate()
+    ManagementPlan.objects.filter(pk=plan.pk).update(review_on=today)
+    first = plan.steps.first()
+    url = plan.get_absolute_url()
+    kept = as_user(comms).post(
+        url, {"done_steps": [first.pk], "owner": comms.pk, "review_on": today.isoformat()}
+    )
+    assert kept.status_code == 400
+    assert "a date after today" in kept.content.decode()
+    first.refresh_from_db()
+    assert first.done_at is None  # nothing half-saved
+    later = (today + datetime.timedelta(days=28)).isoformat()
+    as_user(comms).post(url, {"done_steps": [first.pk], "owner": comms.pk, "review_on": later})
+    plan.refresh_from_db()
+    assert plan.review_on.isoformat() == later
+    # Closing needs no new date.
+    closed = as_user(comms).post(
+        url,
+        {"owner": comms.pk, "review_on": today.isoformat(), "outcome": "Stopped.", "close": "on"},
+    )
+    assert closed.status_code == 302
+
+
 def test_auditors_read_plans_but_cannot_change_them(comms, auditor, person, as_user):
     as_user(comms).post(reverse("moderation:plan_create", args=[person.pk]), plan_form(comms))
     plan = ManagementPlan.objects.get()

@@ -11,7 +11,7 @@ from freezegun import freeze_time
 
 from moderation import services
 from portal.models import Notification
-from portal.reminders import engine
+from portal.reminders import engine, selectors
 from tests import factories
 from tests.moderation.helpers import log_entry
 
@@ -101,3 +101,7 @@ def test_a_plan_whose_owner_has_left_goes_to_the_communications_team(plan, comms
     plan.owner.save()
     sweep_at(at(REVIEW_ON))
     assert told("due") == {"comms": 1, "head": 1}
+    # And it is on their home page's list of what is coming, as the sweep told them.
+    with freeze_time(at(REVIEW_ON)):
+        coming = selectors.upcoming_for(comms)
+    assert [item.label for item in coming] == [f"Management plan {plan.pk}"]
