@@ -281,24 +281,30 @@ def _soonest(rule, user, mine, limit):
 def _run_together(queries):
     """{part: ([(since, pk)], its SQL)} for {part: query of ``_soonest``}: one union of
     them all, or a query each where the database cannot limit each part of a union. A
-    part that can match nothing (the user sees none of its records) is not asked."""
-    found, sql, asked = {}, {}, []
+    part that can match nothing (the user sees none of its records) is not asked.
+
+    Each part is compiled once, for the union and for the tables it reads: the ORM's own
+    union would compile every part again, which costs more than the query.
+    """
+    compiled = {}
     for part, query in queries.items():
-        found[part] = []
         try:
-            sql[part] = str(query.query)
+            compiled[part] = query.query.sql_with_params()
         except EmptyResultSet:
-            sql[part] = ""
-        else:
-            asked.append(query)
+            compiled[part] = ("", ())
+    asked = [part for part, (sql, _) in compiled.items() if sql]
     if connection.features.supports_slicing_ordering_in_compound and len(asked) > 1:
-        rows = list(asked[0].union(*asked[1:], all=True))
+        union = " UNION ALL ".join(f"({compiled[part][0]})" for part in asked)
+        with connection.cursor() as cursor:
+            cursor.execute(union, [value for part in asked for value in compiled[part][1]])
+            rows = cursor.fetchall()
     else:
-        rows = [row for query in asked for row in query]
+        rows = [row for part in asked for row in queries[part]]
+    found = {part: [] for part in queries}
     part_of = {part[0]: part for part in queries}
     for key, moment, day, pk in rows:
         found[part_of[key]].append((day if moment is None else moment, pk))
-    return {part: (found[part], sql[part]) for part in queries}
+    return {part: (found[part], compiled[part][0]) for part in queries}
 
 
 def _records(soonest, keeper):
