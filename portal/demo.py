@@ -78,6 +78,15 @@ def load(stdout):
         what_worries="A page using our service's name and the trust logo is offering to book "
         "home visits and asking people to message their address.",
     )
+    # On the trust's own Instagram account: its page offers comms the notice that
+    # suspends it (accounts_requests.concerns).
+    concerns.concern_report(
+        actor=users["staff"],
+        kind=Concern.Kind.COMPROMISED,
+        link="https://www.instagram.com/riversidenhs/p/demo-unexpected-post",
+        what_worries="The trust's Instagram posted an advert for a weight-loss product this "
+        "morning. Nobody in our team wrote it.",
+    )
     handled = concerns.concern_report(
         actor=users["staff"],
         kind=Concern.Kind.COMMENT,
@@ -92,7 +101,7 @@ def load(stdout):
         comment="Hid the reply and reported it to the platform; the nurse's manager is aware.",
     )
     stdout.write(
-        f"Demo playbook confirmations, training requests ({asked}, {booked}) and two "
+        f"Demo playbook confirmations, training requests ({asked}, {booked}) and three "
         "concerns created."
     )
 

@@ -96,3 +96,18 @@ def test_only_the_communications_team_is_offered_it(
     concern = report(member)
     viewer = request.getfixturevalue(role)
     assert (BUTTON in page(as_user(viewer), concern)) is offered
+
+
+def test_the_demo_s_report_of_a_hacked_account_offers_its_notice(as_user):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from portal.models import User
+    from tests.portal.content import ensure_published
+
+    ensure_published()
+    call_command("load_demo", stdout=StringIO())
+    concern = Concern.objects.get(kind=Concern.Kind.COMPROMISED)
+    comms = User.objects.get(username="comms")
+    assert "Suspend Riverside NHS: report a suspected compromise" in page(as_user(comms), concern)

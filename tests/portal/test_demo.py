@@ -12,7 +12,8 @@ def test_the_demo_shows_confirmations_training_and_concerns(db):
     assert ReadConfirmation.objects.count() >= 3
     assert TrainingRequest.objects.filter(state=TrainingRequest.State.SCHEDULED).exists()
     assert TrainingRequest.objects.filter(state=TrainingRequest.State.REQUESTED).exists()
-    assert Concern.objects.count() == 2
+    assert Concern.objects.count() == 3
+    assert Concern.objects.filter(kind=Concern.Kind.COMPROMISED).exists()
     # Running it again changes nothing.
     call_command("load_demo", stdout=StringIO())
-    assert Concern.objects.count() == 2
+    assert Concern.objects.count() == 3
