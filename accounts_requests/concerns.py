@@ -29,6 +29,12 @@ def _address(url):
 
 
 def account_for_link(link, user):
+    """The id of the trust's account the link is on (see ``_account_on``)."""
+    account = _account_on(link, user)
+    return account.pk if account is not None else None
+
+
+def _account_on(link, user):
     """The trust's account the link is on, when its address starts with the account's
     own; None when none matches or more than one does."""
     address = _address(link)
@@ -40,14 +46,14 @@ def account_for_link(link, user):
         .exclude(state=ManagedAccount.State.CLOSED)
         .exclude(url="")
         .filter(url__icontains=host)
-        .only("pk", "url")
+        .only("pk", "url", "name", "state", "team_id")
     )
     matches = [
         account
         for account in candidates
         if (own := _address(account.url)) and (address == own or address.startswith(own + "/"))
     ]
-    return matches[0].pk if len(matches) == 1 else None
+    return matches[0] if len(matches) == 1 else None
 
 
 def actions(concern, user):
@@ -59,18 +65,17 @@ def actions(concern, user):
         or not portal_rules.can_triage_concern(concern, user)
     ):
         return []
-    pk = account_for_link(concern.link, user)
-    if pk is None:
+    account = _account_on(concern.link, user)
+    if account is None:
         return [
             {
                 "label": "Find the account in the register to suspend it",
                 "url": reverse("accounts_requests:account_list"),
             }
         ]
-    account = ManagedAccount.objects.only("pk", "name", "state", "team_id").get(pk=pk)
     if not rules.can_report_compromise(account, user):
         return []
-    url = reverse("accounts_requests:notice_create", args=[pk])
+    url = reverse("accounts_requests:notice_create", args=[account.pk])
     return [
         {
             "label": f"Suspend {account.name}: report a suspected compromise",

@@ -240,22 +240,34 @@ class Keeper:
         self.used = set()
         self.changed = False
 
+    _MISSING = object()
+
+    def _kept(self, part, now):
+        """The part's kept value (its tables counted as read), or ``_MISSING``."""
+        self.used.add(part)
+        counts, seconds = self.keeping
+        kept = self.parts.get(part)
+        if kept is None or not _still_good(kept, counts, now - seconds):
+            return self._MISSING
+        for tables in _readings.get():
+            tables.update(kept[1])
+        return kept[2]
+
+    def _keep(self, part, now, read, value):
+        counts = self.keeping[0]
+        read = (read & watched_tables()) | scope_tables()
+        self.parts[part] = (now, {table: counts.get(table, 0) for table in read}, value)
+        self.changed = True
+
     def get(self, part, work):
         if not self.keeping:
             return work()
-        self.used.add(part)
-        counts, seconds = self.keeping
         now = time.time()
-        kept = self.parts.get(part)
-        if kept is not None and _still_good(kept, counts, now - seconds):
-            for tables in _readings.get():
-                tables.update(kept[1])
-            return kept[2]
-        with reading() as read:
-            value = work()
-        read |= scope_tables()
-        self.parts[part] = (now, {table: counts.get(table, 0) for table in read}, value)
-        self.changed = True
+        value = self._kept(part, now)
+        if value is self._MISSING:
+            with reading() as read:
+                value = work()
+            self._keep(part, now, read, value)
         return value
 
     def get_many(self, parts, work):
@@ -267,26 +279,15 @@ class Keeper:
         """
         if not self.keeping:
             return {part: value for part, (value, _) in work(list(parts)).items()}
-        counts, seconds = self.keeping
         now = time.time()
-        found, missing = {}, []
-        for part in parts:
-            self.used.add(part)
-            kept = self.parts.get(part)
-            if kept is not None and _still_good(kept, counts, now - seconds):
-                for tables in _readings.get():
-                    tables.update(kept[1])
-                found[part] = kept[2]
-            else:
-                missing.append(part)
+        found = {part: self._kept(part, now) for part in parts}
+        missing = [part for part, value in found.items() if value is self._MISSING]
         if missing:
             with reading():  # the blocks around this one count what it reads
                 values = work(missing)
             for part, (value, sql) in values.items():
-                read = (set(_QUOTED.findall(sql)) & watched_tables()) | scope_tables()
-                self.parts[part] = (now, {table: counts.get(table, 0) for table in read}, value)
+                self._keep(part, now, set(_QUOTED.findall(sql)), value)
                 found[part] = value
-            self.changed = True
         return found
 
     def save(self):
