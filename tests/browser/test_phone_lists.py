@@ -125,8 +125,9 @@ def test_someone_checks_an_account_they_saw_on_a_phone(open_as, comms_team):
     field.fill("https://www.instagram.com/riversidenhs_support/?igsh=abc")
     page.get_by_role("button", name="Check").click()
     answer = page.locator("#check-result")
-    # The answer has the focus, so it is read out first.
-    assert page.evaluate("document.activeElement.id") == "check-result"
+    # The answer has the focus, so it is read out first. The check loads a new
+    # page: wait for it rather than read the focus while it is on its way.
+    expect(answer).to_be_focused()
     assert answer.get_by_role("heading").inner_text() == (
         "No: that address is not one of our accounts"
     )
@@ -136,9 +137,10 @@ def test_someone_checks_an_account_they_saw_on_a_phone(open_as, comms_team):
     assert page.url.endswith("#imitation-heading")
     field.fill("@RiversideNHS")
     field.press("Enter")
-    assert (
-        page.locator("#check-result h3").inner_text() == "@RiversideNHS is our handle on Instagram"
+    expect(page.locator("#check-result h3")).to_have_text(
+        "@RiversideNHS is our handle on Instagram"
     )
+    expect(answer).to_be_focused()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert not page.js_errors
 

@@ -1,5 +1,7 @@
 """A proposal's whole journey, each step checked on the page the next person sees."""
 
+from playwright.sync_api import expect
+
 from accounts_requests.models import AccountRequest, ManagedAccount
 from tests.browser.conftest import assert_accessible
 from tests.factories import COMPLETE_ANSWERS
@@ -23,8 +25,7 @@ def test_a_proposal_from_draft_to_approval(open_as, member, manager, comms, team
     assert_accessible(page)
     page.locator("#id_proposed_name").fill("Perinatal Peer Support")
     page.get_by_role("button", name="Save and submit").click()
-    assert page.locator("#error-summary").is_visible()
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    expect(page.locator("#error-summary")).to_be_focused()
     assert page.locator(".invalid-feedback, .text-danger").count() > 10
     assert_accessible(page)
     fill_answers(page, who_monitors="Administrator only")
