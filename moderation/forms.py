@@ -23,7 +23,6 @@ from moderation.models import (
     ManagementPlan,
     Reconsideration,
     RightsRequest,
-    SafeguardingOutcome,
 )
 from moderation.models.rights import RIGHTS_REFERENCE
 from portal import rules as portal_rules
@@ -453,15 +452,6 @@ class ReconsiderForm(forms.Form):
     )
     comment = forms.CharField(
         label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
-class SafeguardingTakeOnForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label="What was done about it",
-        choices=SafeguardingOutcome.choices,
-        widget=forms.RadioSelect,
-        help_text="Keep the details in the safeguarding team's own records.",
     )
 
 

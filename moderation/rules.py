@@ -25,10 +25,8 @@ def can_read_log(user):
     return can_read_everything(user) or portal_rules.is_safeguarding_lead(user)
 
 
-def can_take_on_safeguarding(user):
-    """Taking on a safeguarding concern, and saying what became of it, is the
-    safeguarding lead's: they are told of each one at once."""
-    return portal_rules.is_safeguarding_lead(user)
+# A flagged entry is taken on by the same people as a staff report.
+can_take_on_safeguarding = portal_rules.can_take_on_safeguarding
 
 
 def can_edit_entry(entry, user):

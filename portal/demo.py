@@ -87,6 +87,16 @@ def load(stdout):
         what_worries="The trust's Instagram posted an advert for a weight-loss product this "
         "morning. Nobody in our team wrote it.",
     )
+    # Someone may be at risk: the safeguarding lead finds it first in their list, with
+    # the form to record taking it on.
+    concerns.concern_report(
+        actor=users["nurse"],
+        kind=Concern.Kind.COMMENT,
+        link="https://www.facebook.com/riversidenhs/posts/demo-awareness-week",
+        what_worries="A reply under our awareness-week post sounds as if the writer may harm "
+        "themselves tonight.",
+        someone_at_risk=True,
+    )
     handled = concerns.concern_report(
         actor=users["staff"],
         kind=Concern.Kind.COMMENT,

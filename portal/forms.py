@@ -11,7 +11,14 @@ from django.contrib.auth.forms import (
 from django.utils import timezone
 
 from portal import selectors
-from portal.models import Concern, Membership, OrganisationProfile, Team, TrainingRequest
+from portal.models import (
+    Concern,
+    Membership,
+    OrganisationProfile,
+    SafeguardingOutcome,
+    Team,
+    TrainingRequest,
+)
 from portal.widgets import FastSelect
 
 
@@ -599,6 +606,18 @@ class ConcernForm(forms.ModelForm):
         if not link.lower().startswith(("https://", "http://")):
             raise forms.ValidationError("Give a web address.", code="not_web")
         return link
+
+
+class SafeguardingTakeOnForm(forms.Form):
+    """The safeguarding lead's record of taking on a concern: a report from staff or a
+    flagged moderation entry."""
+
+    outcome = forms.ChoiceField(
+        label="What was done about it",
+        choices=SafeguardingOutcome.choices,
+        widget=forms.RadioSelect,
+        help_text="Keep the details in the safeguarding team's own records.",
+    )
 
 
 class CloseConcernForm(CommentForm):

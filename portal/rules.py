@@ -140,5 +140,11 @@ def can_triage_concern(record, user):
     return is_comms(user)
 
 
+def can_take_on_safeguarding(user):
+    """Taking on a report that someone may be at risk, and saying what became of it, is
+    the safeguarding lead's: they are told of each one at once."""
+    return is_safeguarding_lead(user)
+
+
 def can_see_concern_queue(user):
     return sees_everything(user)

@@ -28,6 +28,7 @@ from portal.models import (
     Team,
     TrainingRequest,
 )
+from portal.models.concerns import SAFEGUARDING_WAITING
 
 
 def users_with_permission(perm):
@@ -252,15 +253,20 @@ def training_counts():
 
 
 def concerns(user, state=""):
-    """Reports this user may see: open ones first, the urgent at the top, oldest first."""
+    """Reports this user may see: open ones first, the urgent at the top, oldest first.
+    For the safeguarding lead, the reports waiting on them come first, closed or not."""
 
     found = Concern.objects.visible_to(user).select_related("reported_by", "handled_by")
     if state == "open":
         found = found.open()
     elif state:
         found = found.filter(state=state)
+    first = (
+        [When(SAFEGUARDING_WAITING, then=Value(-1))] if rules.is_safeguarding_lead(user) else []
+    )
     return found.annotate(
         rank=Case(
+            *first,
             When(state=Concern.State.CLOSED, then=Value(3)),
             When(someone_at_risk=True, then=Value(0)),
             When(kind__in=Concern.URGENT_KINDS, then=Value(0)),

@@ -122,6 +122,11 @@ portal_patterns = [
     path("concerns/", concerns.concern_list, name="concerns"),
     path("concerns/new/", concerns.concern_create, name="concern_create"),
     path("concerns/<int:pk>/", concerns.concern_detail, name="concern_detail"),
+    path(
+        "concerns/<int:pk>/safeguarding/",
+        concerns.concern_safeguarding_take_on,
+        name="concern_safeguarding_take_on",
+    ),
     path("concerns/<int:pk>/<slug:action>/", concerns.concern_action, name="concern_action"),
     # Public pages
     path("help/", public.get_help, name="get_help"),

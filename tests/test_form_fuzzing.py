@@ -159,6 +159,19 @@ def _held_entry_page(w):
     return entry.get_absolute_url()
 
 
+def _at_risk_concern_page(w):
+    from portal.models import Concern
+    from portal.services import concerns
+
+    return concerns.concern_report(
+        actor=w.users["member"],
+        kind=Concern.Kind.COMMENT,
+        link="https://x.com/someone/status/1",
+        what_worries="They may hurt themselves.",
+        someone_at_risk=True,
+    ).get_absolute_url()
+
+
 # Forms only shown for records in a particular state: (a function of the world that
 # makes the record and returns the page's URL, who is shown it).
 FORMS.update(
@@ -175,6 +188,7 @@ FORMS.update(
         "accounts_requests:incident_resolve": (_suspended_account_page, "comms"),
         "accounts_requests:closure_sign_off": (_signed_off_closure_page, "head"),
         "moderation:legal_hold_keep": (_held_entry_page, "comms"),
+        "portal:concern_safeguarding_take_on": (_at_risk_concern_page, "safeguarding"),
     }
 )
 

@@ -1,3 +1,6 @@
+# SafeguardingOutcome is shared with staff reports; moderation code reads it from here.
+from portal.models import SafeguardingOutcome
+
 from .commenter import Commenter, ManagementPlan, PlanStep
 from .entry import (
     Action,
@@ -8,7 +11,6 @@ from .entry import (
     EntryEvent,
     HateCrimeStrand,
     Reconsideration,
-    SafeguardingOutcome,
 )
 from .evidence import Erasure, EvidenceDownload, EvidenceFile, ExportRecord
 from .rights import RightsRequest

@@ -6,7 +6,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts_requests.models import Platform
-from portal.models import TransitionRecord
+from portal.models import SafeguardingTakenOn, TransitionRecord
 
 
 class Action(models.TextChoices):
@@ -66,17 +66,6 @@ class Reconsideration(models.TextChoices):
     KEPT_HIDDEN = "kept_hidden", "Edited but kept hidden"
 
 
-class SafeguardingOutcome(models.TextChoices):
-    """What the safeguarding lead did with a concern they took on. Choices, not words:
-    what is written about a person at risk stays with the safeguarding team's own
-    records."""
-
-    REFERRED = "referred", "Referred to the local authority's safeguarding team"
-    POLICE = "police", "Passed to the police"
-    TRUST_TEAM = "trust_team", "Followed up by the trust's safeguarding team"
-    NO_FURTHER_ACTION = "no_further_action", "Looked at: no further action needed"
-
-
 # A safeguarding concern nobody has taken on yet: the reminder's waiting rows, the log's
 # "not yet taken on" filter and their partial index all ask this.
 SAFEGUARDING_WAITING = models.Q(safeguarding=True, safeguarding_taken_at__isnull=True)
@@ -97,7 +86,7 @@ class EntryQuerySet(models.QuerySet):
         raise PermissionError("Moderation entries are kept; they cannot be deleted.")
 
 
-class Entry(models.Model):
+class Entry(SafeguardingTakenOn):
     """What was done about one public comment, and why.
 
     Entries are never deleted: edits are kept in the history and the timeline, and only
@@ -139,27 +128,10 @@ class Entry(models.Model):
         max_length=30, choices=HateCrimeStrand.choices, blank=True
     )
     safeguarding = models.BooleanField("safeguarding concern", default=False)
-    # When the flag went up (the safeguarding lead was told then), and who took it on,
-    # when and to what end. The reminder engine chases the concerns nobody has taken on.
+    # When the flag went up (the safeguarding lead was told then); who took it on, when
+    # and to what end are SafeguardingTakenOn's. The reminder engine chases the concerns
+    # nobody has taken on.
     safeguarding_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
-    safeguarding_taken_at = models.DateTimeField(
-        "safeguarding concern taken on", null=True, blank=True, editable=False
-    )
-    safeguarding_taken_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-    )
-    safeguarding_outcome = models.CharField(
-        max_length=30,
-        choices=SafeguardingOutcome.choices,
-        blank=True,
-        db_default="",
-        editable=False,
-    )
     incident_reference = models.CharField(
         max_length=40,
         blank=True,

@@ -7,13 +7,7 @@ from django.views.decorators.http import require_POST
 from accounts_requests.models import ManagedAccount
 from moderation import concerns, rules, selectors, services
 from moderation import evidence as evidence_store
-from moderation.forms import (
-    EntryForm,
-    KeepLegalHoldForm,
-    LegalHoldForm,
-    ReconsiderForm,
-    SafeguardingTakeOnForm,
-)
+from moderation.forms import EntryForm, KeepLegalHoldForm, LegalHoldForm, ReconsiderForm
 from moderation.models import Entry, EvidenceFile, RightsRequest
 from moderation.views.common import (
     apply_errors,
@@ -23,6 +17,7 @@ from moderation.views.common import (
     writer_required,
 )
 from portal import rules as portal_rules
+from portal.forms import SafeguardingTakeOnForm
 from portal.models import Concern
 from portal.moments import local_day
 from portal.numbers import is_plain_number

@@ -1,5 +1,5 @@
 from .changes import TableVersion
-from .concerns import Concern, ConcernEvent
+from .concerns import Concern, ConcernEvent, SafeguardingOutcome, SafeguardingTakenOn
 from .content import Document, DocumentVersion, ReadConfirmation
 from .notifications import Notification
 from .organisation import OrganisationProfile
@@ -22,6 +22,8 @@ __all__ = [
     "ReadConfirmation",
     "ReminderSent",
     "ResetRequest",
+    "SafeguardingOutcome",
+    "SafeguardingTakenOn",
     "Session",
     "SignInStatus",
     "TableVersion",

@@ -49,6 +49,53 @@ def site_name(url):
     return urlsplit(url or "").hostname or ""
 
 
+class SafeguardingOutcome(models.TextChoices):
+    """What the safeguarding lead did with a concern they took on, from a staff report or
+    a moderation entry. Choices, not words: what is written about a person at risk stays
+    with the safeguarding team's own records."""
+
+    REFERRED = "referred", "Referred to the local authority's safeguarding team"
+    POLICE = "police", "Passed to the police"
+    TRUST_TEAM = "trust_team", "Followed up by the trust's safeguarding team"
+    NO_FURTHER_ACTION = "no_further_action", "Looked at: no further action needed"
+
+
+class SafeguardingTakenOn(models.Model):
+    """Who took on a safeguarding concern, when and to what end: the safeguarding lead's
+    part of a staff report that someone may be at risk, and of a flagged moderation entry.
+    Set by the services only."""
+
+    safeguarding_taken_at = models.DateTimeField(
+        "safeguarding concern taken on", null=True, blank=True, editable=False
+    )
+    safeguarding_taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    safeguarding_outcome = models.CharField(
+        max_length=30,
+        choices=SafeguardingOutcome.choices,
+        blank=True,
+        db_default="",
+        editable=False,
+    )
+
+    class Meta:
+        abstract = True
+
+
+# A report that someone may be at risk which the safeguarding lead has not yet taken on:
+# the reminder's waiting rows. Once its link and description are removed there is
+# nothing left to act on.
+SAFEGUARDING_WAITING = Q(
+    someone_at_risk=True, safeguarding_taken_at__isnull=True, redacted_at__isnull=True
+)
+
+
 class ConcernQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Comms and auditors see every report; staff their own; safeguarding leads
@@ -66,7 +113,7 @@ class ConcernQuerySet(models.QuerySet):
         return self.exclude(state=Concern.State.CLOSED)
 
 
-class Concern(ConcurrentTransitionMixin, models.Model):
+class Concern(ConcurrentTransitionMixin, SafeguardingTakenOn):
     class Kind(models.TextChoices):
         POST = "post", "A post"
         COMMENT = "comment", "A comment or reply"
@@ -143,6 +190,11 @@ class Concern(ConcurrentTransitionMixin, models.Model):
                 condition=Q(redacted_at__isnull=True, state="closed"),
                 name="concern_retention_idx",
             ),
+            models.Index(
+                fields=["created_at"],
+                condition=SAFEGUARDING_WAITING,
+                name="concern_safeguarding_idx",
+            ),
         ]
 
     def __str__(self):
@@ -159,6 +211,11 @@ class Concern(ConcurrentTransitionMixin, models.Model):
     @property
     def is_urgent(self):
         return self.someone_at_risk or self.kind in self.URGENT_KINDS
+
+    @property
+    def safeguarding_waiting(self):
+        """Someone may be at risk and the safeguarding lead has not yet taken it on."""
+        return self.someone_at_risk and self.safeguarding_taken_at is None and not self.redacted_at
 
     @property
     def is_open(self):
@@ -215,6 +272,7 @@ class ConcernEvent(TransitionRecord):
         "record_action": "recorded action taken",
         "close": "closed it",
         "linked": "linked it to a record",
+        "safeguarding_taken_on": "took on the safeguarding concern",
         "redacted": "removed the link and description at the end of the retention period",
         "erased": "removed the link and description with the commenter's details",
     }

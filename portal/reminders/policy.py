@@ -1,8 +1,10 @@
-"""The portal's own reminders: the social media policy's review date, and concerns
-reported by staff that nobody in the communications team has picked up."""
+"""The portal's own reminders: the social media policy's review date, concerns
+reported by staff that nobody in the communications team has picked up, and reports
+that someone may be at risk that the safeguarding lead has not taken on."""
 
 from django.db.models import Q
 
+from portal.models.concerns import SAFEGUARDING_WAITING
 from portal.reminders import (
     Rule,
     Stage,
@@ -68,6 +70,38 @@ RULES = [
                 body="Concern {record.pk} ({record}) was reported by a member of staff on "
                 "{since}. The communications team was reminded earlier and nobody has "
                 "picked it up.",
+            ),
+        ),
+    ),
+    Rule(
+        key="concern.safeguarding_taken_on",
+        model="portal.Concern",
+        summary="Reports that someone may be at risk, not yet taken on by the safeguarding lead",
+        waiting=SAFEGUARDING_WAITING,
+        since="created_at",  # index concern_safeguarding_idx
+        team_field=None,
+        # By number and platform only: what was reported stays behind the sign-in.
+        label="Concern {record.pk}: {record}",
+        stages=(
+            Stage(
+                "remind",
+                after=working_hours(4),
+                tell=recipients.safeguarding_leads,
+                title="Concern {record.pk}: someone may be at risk, not yet taken on",
+                body="A member of staff reported {record} on {since} and thinks someone may "
+                "be at risk of harm. Nobody has recorded taking it on. Open it, make the "
+                "referral that is needed, and record what was done on its page.",
+                urgent=True,
+            ),
+            Stage(
+                "escalate",
+                after=working_days(1),
+                tell=recipients.safeguarding_leads + recipients.heads_of_comms,
+                title="Concern {record.pk}: someone may be at risk, waiting a working day",
+                body="A member of staff reported {record} on {since}, thinking someone may be "
+                "at risk of harm, and it has waited {wait} without being taken on. Make sure "
+                "someone with safeguarding responsibility looks at it today.",
+                urgent=True,
             ),
         ),
     ),

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from portal import rules, selectors
-from portal.models import Concern, ConcernEvent
+from portal.models import Concern, ConcernEvent, SafeguardingOutcome
 from portal.notify import notify
 
-from .errors import ActionError, ActionRefused
+from .errors import ActionConflict, ActionError, ActionRefused
 from .workflow import office_hours_start, require_comment, run_transition
 
 REDACTED = "[removed at the end of the retention period]"
@@ -140,6 +140,47 @@ def concern_link(*, actor, concern_id, url, label):
             from_state=concern.state,
             to_state=concern.state,
             comment=label,
+        )
+    return concern
+
+
+def concern_safeguarding_take_on(*, actor, concern_id, outcome):
+    """The safeguarding lead takes on a report that someone may be at risk and says what
+    became of it; the reminders about it stop. Comms' triage of the post goes on apart.
+
+    The timeline, which the reporter reads too, says only that it was taken on: what was
+    done is shown to the safeguarding lead, comms and auditors."""
+    if not rules.can_take_on_safeguarding(actor):
+        raise ActionRefused("Only the safeguarding lead takes on a safeguarding concern.")
+    if outcome not in SafeguardingOutcome.values:
+        raise ActionError(
+            "Choose what was done about it.", errors={"outcome": "Choose what was done."}
+        )
+    with transaction.atomic():
+        concern = Concern.objects.select_for_update().get(pk=concern_id)
+        if not concern.someone_at_risk:
+            raise ActionConflict("This report does not say that someone may be at risk.")
+        if concern.safeguarding_taken_at is not None:
+            raise ActionConflict("This concern has already been taken on. Nothing was changed.")
+        if concern.redacted_at:
+            raise ActionConflict("This report has been removed; there is nothing left to take on.")
+        concern.safeguarding_taken_at = timezone.now()
+        concern.safeguarding_taken_by = actor
+        concern.safeguarding_outcome = outcome
+        concern.save(
+            update_fields=[
+                "safeguarding_taken_at",
+                "safeguarding_taken_by",
+                "safeguarding_outcome",
+            ]
+        )
+        ConcernEvent.objects.create(
+            concern=concern,
+            actor=actor,
+            at=concern.safeguarding_taken_at,
+            action="safeguarding_taken_on",
+            from_state=concern.state,
+            to_state=concern.state,
         )
     return concern
 

@@ -20,7 +20,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from portal import rules, selectors
-from portal.forms import CloseConcernForm, CommentForm, ConcernForm, StateFilterForm
+from portal.forms import (
+    CloseConcernForm,
+    CommentForm,
+    ConcernForm,
+    SafeguardingTakeOnForm,
+    StateFilterForm,
+)
 from portal.models import Concern
 from portal.services import ActionError
 from portal.services import concerns as services
@@ -37,7 +43,9 @@ DONE = {
 def _get(user, pk):
     try:
         return (
-            Concern.objects.visible_to(user).select_related("reported_by", "handled_by").get(pk=pk)
+            Concern.objects.visible_to(user)
+            .select_related("reported_by", "handled_by", "safeguarding_taken_by")
+            .get(pk=pk)
         )
     except Concern.DoesNotExist:
         raise Http404("No such report.") from None
@@ -66,6 +74,7 @@ def concern_list(request):
             "page": page,
             "form": form,
             "sees_all": sees_all,
+            "safeguarding_lead": rules.is_safeguarding_lead(request.user),
             "counts": selectors.concern_counts() if sees_all else None,
         },
     )
@@ -102,8 +111,11 @@ def _actions(concern, user):
     ]
 
 
-def _detail(request, concern, *, failed=None, failed_form=None, status=200):
+def _detail(
+    request, concern, *, failed=None, failed_form=None, safeguarding_form=None, status=200
+):
     triage = rules.can_triage_concern(concern, request.user)
+    user = request.user
     return render(
         request,
         "portal/concerns/detail.html",
@@ -121,6 +133,11 @@ def _detail(request, concern, *, failed=None, failed_form=None, status=200):
             "failed": failed,
             "failed_form": failed_form,
             "retention_days": services.retention_days(),
+            # What the safeguarding lead did is theirs, comms' and auditors' to read; the
+            # reporter reads who took it on, not what was done.
+            "sees_safeguarding": rules.sees_everything(user) or rules.is_safeguarding_lead(user),
+            "can_take_on": concern.safeguarding_waiting and rules.can_take_on_safeguarding(user),
+            "safeguarding_form": safeguarding_form or SafeguardingTakeOnForm(),
         },
         status=status,
     )
@@ -156,3 +173,27 @@ def concern_action(request, pk, action):
         return problem(request, error, back=concern.get_absolute_url())
     messages.success(request, DONE[action])
     return redirect(concern)
+
+
+@require_POST
+@login_required
+def concern_safeguarding_take_on(request, pk):
+    if not rules.can_take_on_safeguarding(request.user):
+        raise PermissionDenied
+    concern = _get(request.user, pk)
+    form = SafeguardingTakeOnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.concern_safeguarding_take_on(
+                actor=request.user, concern_id=concern.pk, outcome=form.cleaned_data["outcome"]
+            )
+        except ActionError as error:
+            if error.status != 400 or not error.errors:
+                return problem(request, error, back=concern.get_absolute_url())
+            add_errors(form, error)
+        else:
+            messages.success(
+                request, "You have taken on the concern; the reminders about it have stopped."
+            )
+            return redirect(concern)
+    return _detail(request, concern, safeguarding_form=form, status=400)

@@ -95,6 +95,9 @@ ROUTES = {
     "portal:concern_action": Route(
         post_only(), kwargs=lambda w: {"pk": w.concern.pk, "action": "acknowledge"}
     ),
+    "portal:concern_safeguarding_take_on": Route(
+        post_only(), kwargs=lambda w: {"pk": w.concern.pk}
+    ),
     # Public pages
     "portal:get_help": Route(public()),
     "portal:welcome": Route(public()),
