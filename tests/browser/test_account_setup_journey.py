@@ -4,6 +4,8 @@ suspected compromise takes it off until comms resolve it."""
 import re
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from accounts_requests.models import ManagedAccount, Platform
 from tests import factories
 from tests.accounts_requests.fixtures_accounts import vault_key
@@ -82,7 +84,7 @@ def test_set_up_verify_compromise_and_resolve(open_as, team, member, manager, co
     # The team reports a suspected compromise: the account leaves the public register.
     team_page.goto(url)
     team_page.get_by_role("link", name="Report a suspected compromise").click()
-    assert team_page.get_by_label(re.compile("Suspected compromise")).is_checked()
+    expect(team_page.get_by_label(re.compile("Suspected compromise"))).to_be_checked()
     team_page.get_by_label("Password", exact=True).first.check()
     team_page.get_by_role("button", name="Send the notice").click()
     team_page.wait_for_url(f"**{url}")

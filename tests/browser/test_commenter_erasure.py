@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from moderation import services
 from tests import factories
@@ -31,7 +32,7 @@ def test_the_head_removes_a_commenters_details_after_reading_what_goes(open_as, 
     page.get_by_label("When the request was received").fill(received)
     page.get_by_label("Why their details are being removed now").fill("Request IG-42 upheld")
     page.get_by_role("button", name="Remove their details now").click()
-    assert page.get_by_text("Tick the box to confirm.").is_visible()
+    expect(page.get_by_text("Tick the box to confirm.")).to_be_visible()
     assert page.get_by_label("Why their details are being removed now").input_value() == (
         "Request IG-42 upheld"
     )

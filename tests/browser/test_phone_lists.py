@@ -1,6 +1,8 @@
 """Lists read as one card a row on a phone, with each value labelled by its column, and
 stay tables for screen readers and on wider screens."""
 
+import re
+
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -134,7 +136,7 @@ def test_someone_checks_an_account_they_saw_on_a_phone(open_as, comms_team):
     assert answer.get_by_role("link", name="@riversidenhs").is_visible()
     assert_accessible(page)
     answer.get_by_role("link", name="report it").click()
-    assert page.url.endswith("#imitation-heading")
+    expect(page).to_have_url(re.compile("#imitation-heading$"))
     field.fill("@RiversideNHS")
     field.press("Enter")
     expect(page.locator("#check-result h3")).to_have_text(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from moderation import services, services_rights
 from moderation.models import RightsRequest
@@ -152,13 +153,13 @@ def test_one_logged_in_error_is_closed_and_left_out_of_the_figures(open_as, comm
     page = open_as(comms)
     page.goto(request.get_absolute_url())
     page.get_by_role("link", name="Close without either").click()
-    assert page.get_by_text("tells the heads of communications at once").is_visible()
+    expect(page.get_by_text("tells the heads of communications at once")).to_be_visible()
     page.get_by_label("Logged in error: about someone else, or for something else").check()
     page.get_by_role("button", name="Close the request").click()
     page.get_by_text(f"{request} is closed.").wait_for()
     assert page.get_by_text("as logged in error, so it is not counted").is_visible()
     page.get_by_role("link", name="The information rights record").click()
-    assert page.get_by_text("Left out of these figures: 1 request").is_visible()
+    expect(page.get_by_text("Left out of these figures: 1 request")).to_be_visible()
     closed = page.get_by_role("table", name="1 request closed, newest first")
     assert closed.get_by_role("cell", name="Not counted").is_visible()
     assert_accessible(page)
