@@ -19,6 +19,7 @@ from portal.models import (
     Team,
     TrainingRequest,
 )
+from portal.models.concerns import INCIDENT_REFERENCE
 from portal.widgets import FastSelect
 
 
@@ -594,6 +595,10 @@ class ConcernForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = Concern.Kind.choices
+        self.fields["kind"].help_text = (
+            "A member of staff's own post is one on their personal account that names or "
+            "identifies a patient, bullies or harasses someone, or may break the law."
+        )
         self.fields["link"].assume_scheme = "https"
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -620,9 +625,29 @@ class SafeguardingTakeOnForm(forms.Form):
     )
 
 
-class CloseConcernForm(CommentForm):
+class ConcernReferenceForm(CommentForm):
+    """Recording action on a concern, or closing it, can give its incident number."""
+
+    incident_reference = forms.CharField(
+        label="Incident reference (optional)",
+        required=False,
+        max_length=40,
+        validators=[INCIDENT_REFERENCE],
+        help_text=Concern._meta.get_field("incident_reference").help_text,
+    )
+
+
+class RecordActionForm(ConcernReferenceForm):
+    comment = forms.CharField(
+        label="What was done",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class CloseConcernForm(ConcernReferenceForm):
     outcome = forms.ChoiceField(
         label="How did it end?", choices=Concern.Outcome.choices, widget=forms.RadioSelect
     )
 
-    field_order = ["outcome", "comment"]
+    field_order = ["outcome", "comment", "incident_reference"]

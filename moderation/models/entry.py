@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -7,6 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts_requests.models import Platform
 from portal.models import SafeguardingTakenOn, TransitionRecord
+from portal.models.concerns import INCIDENT_REFERENCE
 
 
 class Action(models.TextChoices):
@@ -30,11 +30,6 @@ class Action(models.TextChoices):
 
 # An incident system's reference: a number, perhaps with letters and separators, and
 # nothing else (no room for a name or a sentence about the commenter).
-INCIDENT_REFERENCE = RegexValidator(
-    r"^(?=.*[0-9])[A-Za-z0-9][A-Za-z0-9 ./-]*$",
-    "Give the reference as the incident system shows it: a number, perhaps with letters, "
-    "spaces, '-', '/' or '.'.",
-)
 
 
 class AuthorTold(models.TextChoices):

@@ -5,7 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .entry import INCIDENT_REFERENCE
+from portal.models.concerns import INCIDENT_REFERENCE
+
 from .evidence import answer_due
 
 # An information governance case number, of the same shape as an incident number: a

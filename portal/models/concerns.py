@@ -8,6 +8,7 @@ removed, and the removal is recorded on its timeline.
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -47,6 +48,15 @@ def site_name(url):
         if "." not in host:
             break
     return urlsplit(url or "").hostname or ""
+
+
+# A number in the trust's incident system (such as Datix), as it shows it: on a staff
+# report, a moderation entry and a request about a person's data alike.
+INCIDENT_REFERENCE = RegexValidator(
+    r"^(?=.*[0-9])[A-Za-z0-9][A-Za-z0-9 ./-]*$",
+    "Give the reference as the incident system shows it: a number, perhaps with letters, "
+    "spaces, '-', '/' or '.'.",
+)
 
 
 class SafeguardingOutcome(models.TextChoices):
@@ -119,6 +129,9 @@ class Concern(ConcurrentTransitionMixin, SafeguardingTakenOn):
         COMMENT = "comment", "A comment or reply"
         IMITATION = "imitation", "An account pretending to be the trust or one of its services"
         COMPROMISED = "compromised", "One of our own accounts may have been hacked"
+        # A colleague's own account: a breach of confidentiality, bullying or harassment,
+        # or something that may break the law. Its page lists what comms do next.
+        STAFF_POST = "staff_post", "A member of staff's own post"
         OTHER = "other", "Something else"
 
     # Reports of these kinds reach comms at once, whatever the hour.
@@ -172,6 +185,14 @@ class Concern(ConcurrentTransitionMixin, SafeguardingTakenOn):
         related_name="concerns_handled",
     )
     outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
+    incident_reference = models.CharField(
+        max_length=40,
+        blank=True,
+        db_default="",
+        validators=[INCIDENT_REFERENCE],
+        help_text="If it was logged in the trust's incident system (such as Datix), the "
+        "incident's number, so the two records can be matched.",
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     # Where the concern went next, e.g. the moderation entry made from it.
     linked_url = models.CharField(max_length=300, blank=True)
@@ -226,6 +247,11 @@ class Concern(ConcurrentTransitionMixin, SafeguardingTakenOn):
         if self.handled_by_id is None:
             self.handled_by = by
 
+    def _refer(self, incident_reference):
+        # A reference given once stays: a later step without one does not clear it.
+        if incident_reference:
+            self.incident_reference = incident_reference
+
     # Transitions only set fields; portal.services.concerns runs them.
 
     @transition(
@@ -243,10 +269,16 @@ class Concern(ConcurrentTransitionMixin, SafeguardingTakenOn):
         source=[State.NEW, State.ACKNOWLEDGED, State.ACTION_TAKEN],
         target=State.ACTION_TAKEN,
         permission=rules.can_triage_concern,
-        custom={"label": "Record action taken", "style": "outline-primary", "comment": "required"},
+        custom={
+            "label": "Record action taken",
+            "style": "outline-primary",
+            "comment": "required",
+            "form": "record",
+        },
     )
-    def record_action(self, *, by, comment):
+    def record_action(self, *, by, comment, incident_reference=""):
         self._mark(by)
+        self._refer(incident_reference)
 
     @transition(
         field=state,
@@ -255,8 +287,9 @@ class Concern(ConcurrentTransitionMixin, SafeguardingTakenOn):
         permission=rules.can_triage_concern,
         custom={"label": "Close", "style": "success", "comment": "optional", "form": "close"},
     )
-    def close(self, *, by, outcome, comment=""):
+    def close(self, *, by, outcome, comment="", incident_reference=""):
         self._mark(by)
+        self._refer(incident_reference)
         self.outcome = outcome
         self.closed_at = self.state_changed_at
 

@@ -7,12 +7,15 @@ calls it after making an entry from a concern so the report points at what was d
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from portal import rules, selectors
 from portal.models import Concern, ConcernEvent, SafeguardingOutcome
+from portal.models.concerns import INCIDENT_REFERENCE
 from portal.notify import notify
 
 from .errors import ActionConflict, ActionError, ActionRefused
@@ -80,8 +83,9 @@ def concern_report(*, actor, kind, link, what_worries, someone_at_risk=False):
 COMMENT_REQUIRED = {"record_action": "recording the action taken"}
 
 
-def concern_act(*, actor, concern_id, action, comment="", outcome=""):
-    """Acknowledge, record action taken, or close (with an outcome)."""
+def concern_act(*, actor, concern_id, action, comment="", outcome="", incident_reference=""):
+    """Acknowledge, record action taken, or close (with an outcome). Recording action and
+    closing may give the incident system's number for the report."""
     comment = (comment or "").strip()
     if action in COMMENT_REQUIRED:
         comment = require_comment(comment, COMMENT_REQUIRED[action])
@@ -90,6 +94,18 @@ def concern_act(*, actor, concern_id, action, comment="", outcome=""):
         if outcome not in Concern.Outcome.values:
             raise ActionError("Choose how it ended.", errors={"outcome": "Choose how it ended."})
         kwargs["outcome"] = outcome
+    incident_reference = " ".join((incident_reference or "").split())
+    if incident_reference:
+        if action not in ("record_action", "close"):
+            raise ActionError("An incident reference is given when recording action or closing.")
+        try:
+            INCIDENT_REFERENCE(incident_reference)
+            MaxLengthValidator(40)(incident_reference)
+        except ValidationError as error:
+            raise ActionError(
+                error.messages[0], errors={"incident_reference": error.messages[0]}
+            ) from None
+        kwargs["incident_reference"] = incident_reference
     with transaction.atomic():
         concern, _ = run_transition(
             Concern,

@@ -24,6 +24,7 @@ from portal.forms import (
     CloseConcernForm,
     CommentForm,
     ConcernForm,
+    RecordActionForm,
     SafeguardingTakeOnForm,
     StateFilterForm,
 )
@@ -103,6 +104,17 @@ def concern_create(request):
     )
 
 
+# The two forms with fields of their own; both can be open on the page at once, so each
+# has its own ids.
+FORMS = {"close": CloseConcernForm, "record_action": RecordActionForm}
+
+
+def _form(action, data=None):
+    if action in FORMS:
+        return FORMS[action](data, auto_id=f"{action}-%s")
+    return CommentForm(data)
+
+
 def _actions(concern, user):
     return [
         {"name": t.name, **t.custom}
@@ -129,7 +141,8 @@ def _detail(
             "same_link": selectors.same_link_reports(concern).select_related("reported_by")[:10]
             if rules.can_see_concern_queue(request.user) and not concern.redacted_at
             else [],
-            "close_form": failed_form if failed == "close" else CloseConcernForm(),
+            "close_form": failed_form if failed == "close" else _form("close"),
+            "record_form": failed_form if failed == "record_action" else _form("record_action"),
             "failed": failed,
             "failed_form": failed_form,
             "retention_days": services.retention_days(),
@@ -155,7 +168,7 @@ def concern_action(request, pk, action):
     concern = _get(request.user, pk)
     if action not in ACTIONS:
         raise Http404("No such action.")
-    form = CloseConcernForm(request.POST) if action == "close" else CommentForm(request.POST)
+    form = _form(action, request.POST)
     if not form.is_valid():
         return _detail(request, concern, failed=action, failed_form=form, status=400)
     try:
@@ -165,6 +178,7 @@ def concern_action(request, pk, action):
             action=action,
             comment=form.cleaned_data["comment"],
             outcome=form.cleaned_data.get("outcome", ""),
+            incident_reference=form.cleaned_data.get("incident_reference", ""),
         )
     except ActionError as error:
         if error.status == 400 and error.errors:

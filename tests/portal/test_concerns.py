@@ -375,3 +375,87 @@ def test_the_service_refuses_a_link_that_is_not_a_web_address(staff):
             actor=staff, kind=Concern.Kind.POST, link="javascript:alert(1)", what_worries="x"
         )
     assert not Concern.objects.exists()
+
+
+# A member of staff's own post, and the incident system's number
+
+
+def test_a_staff_members_own_post_is_reported_and_comms_see_the_steps(as_user, staff, comms):
+    form = as_user(staff).get(reverse("portal:concern_create")).content.decode()
+    assert "A member of staff&#x27;s own post" in form
+    response = as_user(staff).post(
+        reverse("portal:concern_create"),
+        {
+            "kind": "staff_post",
+            "link": "https://www.facebook.com/someone/posts/1",
+            "what_worries": "A colleague posted about a patient on the ward, with initials.",
+        },
+    )
+    concern = Concern.objects.get()
+    assert response.status_code == 302 and concern.kind == Concern.Kind.STAFF_POST
+    assert str(concern) == "A member of staff's own post on Facebook"
+    steps = "own post: the steps"
+    assert steps in as_user(comms).get(concern.get_absolute_url()).content.decode()
+    # The reporter is not shown comms' steps, and a closed report needs none.
+    assert steps not in as_user(staff).get(concern.get_absolute_url()).content.decode()
+    services.concern_act(
+        actor=comms, concern_id=concern.pk, action="close", outcome=Concern.Outcome.PASSED_ON
+    )
+    assert steps not in as_user(comms).get(concern.get_absolute_url()).content.decode()
+
+
+def test_recording_action_keeps_the_incident_reference(as_user, staff, comms):
+    concern = _report(staff, kind=Concern.Kind.STAFF_POST)
+    url = reverse("portal:concern_action", args=[concern.pk, "record_action"])
+    response = as_user(comms).post(
+        url, {"comment": "Asked the author to remove it.", "incident_reference": " DX 12345 "}
+    )
+    assert response.status_code == 302
+    concern.refresh_from_db()
+    assert concern.incident_reference == "DX 12345"
+    assert concern.state == State.ACTION_TAKEN
+    page = as_user(staff).get(concern.get_absolute_url()).content.decode()
+    assert "Incident reference" in page and "DX 12345" in page
+    # Closing without one keeps it; closing with another replaces it.
+    services.concern_act(
+        actor=comms, concern_id=concern.pk, action="close", outcome=Concern.Outcome.PASSED_ON
+    )
+    assert Concern.objects.get(pk=concern.pk).incident_reference == "DX 12345"
+
+
+def test_a_bad_incident_reference_is_refused_and_nothing_is_saved(as_user, staff, comms):
+    concern = _report(staff)
+    url = reverse("portal:concern_action", args=[concern.pk, "close"])
+    for bad in ("Jane Example", "x" * 41 + "1", "=1+1"):
+        response = as_user(comms).post(
+            url, {"outcome": "dealt_with", "comment": "Done.", "incident_reference": bad}
+        )
+        assert response.status_code == 400
+        assert "incident_reference" in response.context["failed_form"].errors
+        # What was typed is still there, and the close form is open.
+        page = response.content.decode()
+        assert "Done." in page and '<details class="mb-3" open>' in page
+    concern.refresh_from_db()
+    assert concern.state == State.NEW and concern.incident_reference == ""
+    with pytest.raises(ActionError):
+        services.concern_act(
+            actor=comms, concern_id=concern.pk, action="acknowledge", incident_reference="DX 1"
+        )
+    with pytest.raises(ActionError) as refused:
+        services.concern_act(
+            actor=comms,
+            concern_id=concern.pk,
+            action="record_action",
+            comment="Hid it.",
+            incident_reference="no digits",
+        )
+    assert "incident_reference" in refused.value.errors
+    assert Concern.objects.get(pk=concern.pk).state == State.NEW
+
+
+def test_both_forms_on_a_report_have_ids_of_their_own(as_user, staff, comms):
+    concern = _report(staff)
+    page = as_user(comms).get(concern.get_absolute_url()).content.decode()
+    assert 'id="close-incident_reference"' in page
+    assert 'id="record_action-incident_reference"' in page
+    assert page.count('id="close-comment"') == 1
