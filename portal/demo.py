@@ -111,7 +111,7 @@ def load(stdout):
         comment="Hid the reply and reported it to the platform; the nurse's manager is aware.",
     )
     stdout.write(
-        f"Demo playbook confirmations, training requests ({asked}, {booked}) and three "
+        f"Demo playbook confirmations, training requests ({asked}, {booked}) and four "
         "concerns created."
     )
 

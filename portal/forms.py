@@ -642,6 +642,9 @@ class RecordActionForm(ConcernReferenceForm):
         label="What was done",
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The person who reported it reads this on the timeline, except on a "
+        "report of a member of staff's own post. Leave out anything about people they "
+        "need not know.",
     )
 
 

@@ -256,14 +256,15 @@ def concerns(user, state=""):
     """Reports this user may see: open ones first, the urgent at the top, oldest first.
     For the safeguarding lead, the reports waiting on them come first, closed or not."""
 
+    lead = rules.is_safeguarding_lead(user)
     found = Concern.objects.visible_to(user).select_related("reported_by", "handled_by")
     if state == "open":
-        found = found.open()
+        # Closed by comms is not done for the lead while it waits on them.
+        still = ~Q(state=Concern.State.CLOSED)
+        found = found.filter(still | SAFEGUARDING_WAITING if lead else still)
     elif state:
         found = found.filter(state=state)
-    first = (
-        [When(SAFEGUARDING_WAITING, then=Value(-1))] if rules.is_safeguarding_lead(user) else []
-    )
+    first = [When(SAFEGUARDING_WAITING, then=Value(-1))] if lead else []
     return found.annotate(
         rank=Case(
             *first,

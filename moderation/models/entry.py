@@ -28,10 +28,6 @@ class Action(models.TextChoices):
     INCIDENT = "incident", "Reported in the trust's incident system"
 
 
-# An incident system's reference: a number, perhaps with letters and separators, and
-# nothing else (no room for a name or a sentence about the commenter).
-
-
 class AuthorTold(models.TextChoices):
     """Whether, and how, the author was told why action was taken."""
 

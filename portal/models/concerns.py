@@ -190,7 +190,7 @@ class Concern(ConcurrentTransitionMixin, SafeguardingTakenOn):
         blank=True,
         db_default="",
         validators=[INCIDENT_REFERENCE],
-        help_text="If it was logged in the trust's incident system (such as Datix), the "
+        help_text="If it was reported in the trust's incident system (such as Datix), the "
         "incident's number, so the two records can be matched.",
     )
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -232,6 +232,12 @@ class Concern(ConcurrentTransitionMixin, SafeguardingTakenOn):
     @property
     def is_urgent(self):
         return self.someone_at_risk or self.kind in self.URGENT_KINDS
+
+    @property
+    def private_notes(self):
+        """Comms' notes on a colleague's own post stay with comms: the reporter is told
+        where it stands, not what is happening to the colleague."""
+        return self.kind == self.Kind.STAFF_POST
 
     @property
     def safeguarding_waiting(self):

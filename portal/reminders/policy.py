@@ -88,9 +88,10 @@ RULES = [
                 after=working_hours(4),
                 tell=recipients.safeguarding_leads,
                 title="Concern {record.pk}: someone may be at risk, not yet taken on",
-                body="A member of staff reported {record} on {since} and thinks someone may "
-                "be at risk of harm. Nobody has recorded taking it on. Open it, make the "
-                "referral that is needed, and record what was done on its page.",
+                body="Concern {record.pk} ({record}) was reported by a member of staff on "
+                "{since}, who thinks someone may be at risk of harm. Nobody has recorded "
+                "taking it on. Open it, make the referral that is needed, and record what "
+                "was done on its page.",
                 urgent=True,
             ),
             Stage(
@@ -98,9 +99,10 @@ RULES = [
                 after=working_days(1),
                 tell=recipients.safeguarding_leads + recipients.heads_of_comms,
                 title="Concern {record.pk}: someone may be at risk, waiting a working day",
-                body="A member of staff reported {record} on {since}, thinking someone may be "
-                "at risk of harm, and it has waited {wait} without being taken on. Make sure "
-                "someone with safeguarding responsibility looks at it today.",
+                body="Concern {record.pk} ({record}) was reported by a member of staff on "
+                "{since}, who thinks someone may be at risk of harm. It has waited {wait} "
+                "without being taken on. Make sure someone with safeguarding responsibility "
+                "looks at it today.",
                 urgent=True,
             ),
         ),

@@ -106,6 +106,9 @@ def concern_act(*, actor, concern_id, action, comment="", outcome="", incident_r
                 error.messages[0], errors={"incident_reference": error.messages[0]}
             ) from None
         kwargs["incident_reference"] = incident_reference
+    noted = comment
+    if incident_reference:
+        noted = f"{comment}\n\nIncident reference: {incident_reference}".strip()
     with transaction.atomic():
         concern, _ = run_transition(
             Concern,
@@ -114,7 +117,7 @@ def concern_act(*, actor, concern_id, action, comment="", outcome="", incident_r
             name=action,
             event_model=ConcernEvent,
             event_field="concern",
-            comment=comment,
+            comment=noted,
             **kwargs,
         )
         if action in ("acknowledge", "close"):
@@ -124,7 +127,7 @@ def concern_act(*, actor, concern_id, action, comment="", outcome="", incident_r
                 else f"is closed: {concern.get_outcome_display().lower()}"
             )
             body = f"Thank you for reporting {concern.get_kind_display().lower()}."
-            if comment:
+            if comment and not concern.private_notes:
                 body += f" The communications team's note: {comment}"
             notify(
                 recipients=[concern.reported_by],

@@ -29,7 +29,7 @@ from portal.forms import (
     StateFilterForm,
 )
 from portal.models import Concern
-from portal.services import ActionError
+from portal.services import ActionConflict, ActionError
 from portal.services import concerns as services
 from portal.views.common import add_errors, problem
 
@@ -123,6 +123,16 @@ def _actions(concern, user):
     ]
 
 
+def _timeline(concern, user):
+    """The report's events. On a report of a colleague's own post, what comms wrote (the
+    author's manager, an investigation) is not for the person who reported it."""
+    events = list(concern.events.select_related("actor").order_by("at", "id"))
+    if concern.private_notes and not rules.sees_everything(user):
+        for event in events:
+            event.comment = ""
+    return events
+
+
 def _detail(
     request, concern, *, failed=None, failed_form=None, safeguarding_form=None, status=200
 ):
@@ -137,7 +147,7 @@ def _detail(
             "extra_actions": extra_actions(concern, request.user)
             if triage and concern.is_open
             else [],
-            "events": concern.events.select_related("actor").order_by("at", "id"),
+            "events": _timeline(concern, user),
             "same_link": selectors.same_link_reports(concern).select_related("reported_by")[:10]
             if rules.can_see_concern_queue(request.user) and not concern.redacted_at
             else [],
@@ -195,6 +205,14 @@ def concern_safeguarding_take_on(request, pk):
     if not rules.can_take_on_safeguarding(request.user):
         raise PermissionDenied
     concern = _get(request.user, pk)
+    if not concern.safeguarding_waiting:
+        # From a page loaded before someone else took it on: say so, whatever was sent.
+        message = (
+            "This concern has already been taken on. Nothing was changed."
+            if concern.safeguarding_taken_at
+            else "This report has nothing for the safeguarding lead to take on."
+        )
+        return problem(request, ActionConflict(message), back=concern.get_absolute_url())
     form = SafeguardingTakeOnForm(request.POST)
     if form.is_valid():
         try:

@@ -57,7 +57,8 @@ def test_the_lead_finds_a_staff_report_of_someone_at_risk_and_takes_it_on(
     alert = Notification.objects.get(recipient=safeguarding_lead, kind="concern.at_risk")
     assert alert.url == report.get_absolute_url()
     page = open_as(safeguarding_lead)
-    page.goto(reverse("portal:concerns"))
+    page.goto(reverse("portal:home"))
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports for you").click()
     row = page.locator("tbody tr").first
     expect(row).to_contain_text("Safeguarding: not yet taken on")
     row.get_by_role("link").click()

@@ -118,6 +118,9 @@ def test_a_removed_report_is_not_waiting_and_cannot_be_taken_on(comms, safeguard
     assert not concern.safeguarding_waiting
     with pytest.raises(ActionConflict):
         _take_on(safeguarding_lead, concern)
+    # Nothing is left to chase.
+    _sweep(REPORTED + datetime.timedelta(days=2))
+    assert _told("remind") == [] and _told("escalate") == []
 
 
 def test_reports_closed_before_are_marked_dealt_with_by_the_migration(
@@ -205,9 +208,11 @@ def test_the_lead_takes_it_on_from_the_report_page(
     assert "You have taken on the concern" in page
     assert "Take on this safeguarding concern" not in page
     assert "Referred to the local authority" in page
-    # Again, from a page loaded before: it says nothing changed.
-    again = as_user(safeguarding_lead).post(take_on, {"outcome": "police"})
-    assert again.status_code == 409
+    # Again, from a page loaded before, with or without a choice: it says nothing changed.
+    for sent in ({"outcome": "police"}, {}):
+        again = as_user(safeguarding_lead).post(take_on, sent)
+        assert again.status_code == 409
+        assert "already been taken on" in again.content.decode()
     for reader in (comms, auditor):
         shown = as_user(reader).get(url).content.decode()
         assert f"Taken on by {safeguarding_lead}" in shown
@@ -242,6 +247,12 @@ def test_the_leads_list_puts_what_waits_on_them_first(staff, comms, safeguarding
     assert "Reports for you" in page
     assert page.count("Safeguarding: not yet taken on") == 1
     assert str(staff) in page  # who reported it, to follow up
+    # Open reports, for the lead, include one comms closed that still waits on them.
+    open_only = as_user(safeguarding_lead).get(reverse("portal:concerns"), {"state": "open"})
+    assert list(open_only.context["page"].object_list) == [waiting, taken]
+    # The lead reaches the list from the menu.
+    home = as_user(safeguarding_lead).get(reverse("portal:home")).content.decode()
+    assert f'href="{reverse("portal:concerns")}"' in home and "Reports for you" in home
     # Comms' own list is unchanged by the lead's order.
     assert (
         "Safeguarding: not yet taken on"

@@ -414,13 +414,65 @@ def test_recording_action_keeps_the_incident_reference(as_user, staff, comms):
     concern.refresh_from_db()
     assert concern.incident_reference == "DX 12345"
     assert concern.state == State.ACTION_TAKEN
+    (event,) = concern.events.filter(action="record_action")
+    assert event.comment == "Asked the author to remove it.\n\nIncident reference: DX 12345"
     page = as_user(staff).get(concern.get_absolute_url()).content.decode()
     assert "Incident reference" in page and "DX 12345" in page
-    # Closing without one keeps it; closing with another replaces it.
+    # Closing without one keeps it; a later one replaces it, and the timeline keeps both.
     services.concern_act(
         actor=comms, concern_id=concern.pk, action="close", outcome=Concern.Outcome.PASSED_ON
     )
     assert Concern.objects.get(pk=concern.pk).incident_reference == "DX 12345"
+    other = _report(staff)
+    services.concern_act(
+        actor=comms,
+        concern_id=other.pk,
+        action="record_action",
+        comment="Logged.",
+        incident_reference="DX 1",
+    )
+    services.concern_act(
+        actor=comms,
+        concern_id=other.pk,
+        action="close",
+        outcome=Concern.Outcome.DEALT_WITH,
+        incident_reference="DX 2",
+    )
+    assert Concern.objects.get(pk=other.pk).incident_reference == "DX 2"
+    assert [e.comment for e in other.events.filter(action__in=["record_action", "close"])] == [
+        "Logged.\n\nIncident reference: DX 1",
+        "Incident reference: DX 2",
+    ]
+
+
+def test_what_comms_write_about_a_colleagues_post_is_not_for_the_reporter(
+    as_user, staff, comms, auditor
+):
+    concern = _report(staff, kind=Concern.Kind.STAFF_POST)
+    note = "Spoke to the author's manager; HR are investigating."
+    services.concern_act(actor=comms, concern_id=concern.pk, action="record_action", comment=note)
+    services.concern_act(
+        actor=comms,
+        concern_id=concern.pk,
+        action="close",
+        outcome=Concern.Outcome.PASSED_ON,
+        comment="Disciplinary process started.",
+    )
+    reporter = as_user(staff).get(concern.get_absolute_url()).content.decode()
+    assert "recorded action taken" in reporter and "closed it" in reporter
+    assert "HR are investigating" not in reporter
+    assert "Disciplinary" not in reporter
+    told = Notification.objects.get(recipient=staff, kind="concern.close")
+    assert "Disciplinary" not in told.title + told.body
+    for reader in (comms, auditor):
+        shown = as_user(reader).get(concern.get_absolute_url()).content.decode()
+        assert "HR are investigating" in shown and "Disciplinary process started." in shown
+    # On any other report the reporter reads comms' note, as before.
+    plain = _report(staff)
+    services.concern_act(
+        actor=comms, concern_id=plain.pk, action="record_action", comment="Hid the reply."
+    )
+    assert "Hid the reply." in as_user(staff).get(plain.get_absolute_url()).content.decode()
 
 
 def test_a_bad_incident_reference_is_refused_and_nothing_is_saved(as_user, staff, comms):
