@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='concern',
             name='incident_reference',
-            field=models.CharField(blank=True, db_default='', help_text="If it was logged in the trust's incident system (such as Datix), the incident's number, so the two records can be matched.", max_length=40, validators=[django.core.validators.RegexValidator('^(?=.*[0-9])[A-Za-z0-9][A-Za-z0-9 ./-]*$', "Give the reference as the incident system shows it: a number, perhaps with letters, spaces, '-', '/' or '.'.")]),
+            field=models.CharField(blank=True, db_default='', help_text="If it was reported in the trust's incident system (such as Datix), the incident's number, so the two records can be matched.", max_length=40, validators=[django.core.validators.RegexValidator('^(?=.*[0-9])[A-Za-z0-9][A-Za-z0-9 ./-]*$', "Give the reference as the incident system shows it: a number, perhaps with letters, spaces, '-', '/' or '.'.")]),
         ),
         migrations.AlterField(
             model_name='concern',
