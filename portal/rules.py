@@ -146,5 +146,17 @@ def can_take_on_safeguarding(user):
     return is_safeguarding_lead(user)
 
 
+def can_read_safeguarding_outcome(user):
+    """What the safeguarding lead did about a report: theirs, comms' and auditors' to
+    read; the reporter reads only who took it on."""
+    return sees_everything(user) or is_safeguarding_lead(user)
+
+
+def can_read_concern_notes(concern, user):
+    """What comms wrote on a report's timeline. On a colleague's own post it is about the
+    colleague (their manager, an investigation) and stays with comms and auditors."""
+    return not concern.private_notes or sees_everything(user)
+
+
 def can_see_concern_queue(user):
     return sees_everything(user)

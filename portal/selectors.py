@@ -258,10 +258,11 @@ def concerns(user, state=""):
 
     lead = rules.is_safeguarding_lead(user)
     found = Concern.objects.visible_to(user).select_related("reported_by", "handled_by")
-    if state == "open":
+    if state == "open" and lead:
         # Closed by comms is not done for the lead while it waits on them.
-        still = ~Q(state=Concern.State.CLOSED)
-        found = found.filter(still | SAFEGUARDING_WAITING if lead else still)
+        found = found.filter(~Q(state=Concern.State.CLOSED) | SAFEGUARDING_WAITING)
+    elif state == "open":
+        found = found.open()
     elif state:
         found = found.filter(state=state)
     first = [When(SAFEGUARDING_WAITING, then=Value(-1))] if lead else []

@@ -8,14 +8,12 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from portal import rules, selectors
 from portal.models import Concern, ConcernEvent, SafeguardingOutcome
-from portal.models.concerns import INCIDENT_REFERENCE
 from portal.notify import notify
 
 from .errors import ActionConflict, ActionError, ActionRefused
@@ -99,8 +97,7 @@ def concern_act(*, actor, concern_id, action, comment="", outcome="", incident_r
         if action not in ("record_action", "close"):
             raise ActionError("An incident reference is given when recording action or closing.")
         try:
-            INCIDENT_REFERENCE(incident_reference)
-            MaxLengthValidator(40)(incident_reference)
+            Concern._meta.get_field("incident_reference").run_validators(incident_reference)
         except ValidationError as error:
             raise ActionError(
                 error.messages[0], errors={"incident_reference": error.messages[0]}
@@ -127,7 +124,7 @@ def concern_act(*, actor, concern_id, action, comment="", outcome="", incident_r
                 else f"is closed: {concern.get_outcome_display().lower()}"
             )
             body = f"Thank you for reporting {concern.get_kind_display().lower()}."
-            if comment and not concern.private_notes:
+            if comment and rules.can_read_concern_notes(concern, concern.reported_by):
                 body += f" The communications team's note: {comment}"
             notify(
                 recipients=[concern.reported_by],
@@ -171,18 +168,20 @@ def concern_safeguarding_take_on(*, actor, concern_id, outcome):
     done is shown to the safeguarding lead, comms and auditors."""
     if not rules.can_take_on_safeguarding(actor):
         raise ActionRefused("Only the safeguarding lead takes on a safeguarding concern.")
-    if outcome not in SafeguardingOutcome.values:
-        raise ActionError(
-            "Choose what was done about it.", errors={"outcome": "Choose what was done."}
-        )
     with transaction.atomic():
         concern = Concern.objects.select_for_update().get(pk=concern_id)
+        # Where the report stands comes first, so a page loaded before someone else
+        # took it on is told so, whatever it sent.
         if not concern.someone_at_risk:
             raise ActionConflict("This report does not say that someone may be at risk.")
         if concern.safeguarding_taken_at is not None:
             raise ActionConflict("This concern has already been taken on. Nothing was changed.")
         if concern.redacted_at:
             raise ActionConflict("This report has been removed; there is nothing left to take on.")
+        if outcome not in SafeguardingOutcome.values:
+            raise ActionError(
+                "Choose what was done about it.", errors={"outcome": "Choose what was done."}
+            )
         concern.safeguarding_taken_at = timezone.now()
         concern.safeguarding_taken_by = actor
         concern.safeguarding_outcome = outcome

@@ -29,7 +29,7 @@ from portal.forms import (
     StateFilterForm,
 )
 from portal.models import Concern
-from portal.services import ActionConflict, ActionError
+from portal.services import ActionError
 from portal.services import concerns as services
 from portal.views.common import add_errors, problem
 
@@ -75,7 +75,6 @@ def concern_list(request):
             "page": page,
             "form": form,
             "sees_all": sees_all,
-            "safeguarding_lead": rules.is_safeguarding_lead(request.user),
             "counts": selectors.concern_counts() if sees_all else None,
         },
     )
@@ -127,7 +126,7 @@ def _timeline(concern, user):
     """The report's events. On a report of a colleague's own post, what comms wrote (the
     author's manager, an investigation) is not for the person who reported it."""
     events = list(concern.events.select_related("actor").order_by("at", "id"))
-    if concern.private_notes and not rules.sees_everything(user):
+    if not rules.can_read_concern_notes(concern, user):
         for event in events:
             event.comment = ""
     return events
@@ -136,29 +135,25 @@ def _timeline(concern, user):
 def _detail(
     request, concern, *, failed=None, failed_form=None, safeguarding_form=None, status=200
 ):
-    triage = rules.can_triage_concern(concern, request.user)
     user = request.user
+    triage = rules.can_triage_concern(concern, user)
     return render(
         request,
         "portal/concerns/detail.html",
         {
             "concern": concern,
-            "actions": _actions(concern, request.user),
-            "extra_actions": extra_actions(concern, request.user)
-            if triage and concern.is_open
-            else [],
+            "actions": _actions(concern, user),
+            "extra_actions": extra_actions(concern, user) if triage and concern.is_open else [],
             "events": _timeline(concern, user),
             "same_link": selectors.same_link_reports(concern).select_related("reported_by")[:10]
-            if rules.can_see_concern_queue(request.user) and not concern.redacted_at
+            if rules.can_see_concern_queue(user) and not concern.redacted_at
             else [],
             "close_form": failed_form if failed == "close" else _form("close"),
             "record_form": failed_form if failed == "record_action" else _form("record_action"),
             "failed": failed,
             "failed_form": failed_form,
             "retention_days": services.retention_days(),
-            # What the safeguarding lead did is theirs, comms' and auditors' to read; the
-            # reporter reads who took it on, not what was done.
-            "sees_safeguarding": rules.sees_everything(user) or rules.is_safeguarding_lead(user),
+            "sees_safeguarding": rules.can_read_safeguarding_outcome(user),
             "can_take_on": concern.safeguarding_waiting and rules.can_take_on_safeguarding(user),
             "safeguarding_form": safeguarding_form or SafeguardingTakeOnForm(),
         },
@@ -205,19 +200,15 @@ def concern_safeguarding_take_on(request, pk):
     if not rules.can_take_on_safeguarding(request.user):
         raise PermissionDenied
     concern = _get(request.user, pk)
-    if not concern.safeguarding_waiting:
-        # From a page loaded before someone else took it on: say so, whatever was sent.
-        message = (
-            "This concern has already been taken on. Nothing was changed."
-            if concern.safeguarding_taken_at
-            else "This report has nothing for the safeguarding lead to take on."
-        )
-        return problem(request, ActionConflict(message), back=concern.get_absolute_url())
     form = SafeguardingTakeOnForm(request.POST)
-    if form.is_valid():
+    # From a page loaded before someone else took it on, the service says so whatever
+    # was sent: it asks that before the choice.
+    if form.is_valid() or not concern.safeguarding_waiting:
         try:
             services.concern_safeguarding_take_on(
-                actor=request.user, concern_id=concern.pk, outcome=form.cleaned_data["outcome"]
+                actor=request.user,
+                concern_id=concern.pk,
+                outcome=form.cleaned_data.get("outcome", ""),
             )
         except ActionError as error:
             if error.status != 400 or not error.errors:
