@@ -8,7 +8,8 @@ suspends it, takes it off the public register and opens a security incident
 or to the register when the link names none of them.
 
 ``account_for_link`` also serves the moderation log, which fills in an entry's account
-from a report of a post or a comment.
+from a report of a post or a comment, and ``link_is_on`` tells it whether a post's link
+is on the trust's own page.
 """
 
 from urllib.parse import urlsplit
@@ -26,6 +27,13 @@ def _address(url):
     parts = urlsplit(url or "")
     host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
     return f"{host}{parts.path.rstrip('/').lower()}"
+
+
+def link_is_on(link, account_url):
+    """Whether ``link`` is on the page at ``account_url`` (the same address, or below it)."""
+    own = _address(account_url)
+    address = _address(link)
+    return bool(own) and (address == own or address.startswith(own + "/"))
 
 
 def account_for_link(link, user):
@@ -48,11 +56,7 @@ def _account_on(link, user):
         .filter(url__icontains=host)
         .only("pk", "url", "name", "state", "team_id")
     )
-    matches = [
-        account
-        for account in candidates
-        if (own := _address(account.url)) and (address == own or address.startswith(own + "/"))
-    ]
+    matches = [account for account in candidates if link_is_on(link, account.url)]
     return matches[0] if len(matches) == 1 else None
 
 

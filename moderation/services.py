@@ -16,6 +16,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
+from accounts_requests.concerns import link_is_on
 from accounts_requests.kpi.months import add_months
 from moderation import (
     detector,
@@ -618,7 +619,9 @@ def _files_remove(records, *, actor, why, action="evidence_removed"):
 
 
 # What an entry holds of the commenter besides who they are: their words, the link to
-# their comment, and the notes made about them.
+# their comment, and the notes made about them. The link to the post goes too when the
+# post is not on the trust's account (``_post_links_off_account``): a post on the
+# commenter's own page names them.
 PERSONAL_FIELDS = ("excerpt", "comment_url", "notes")
 # Reasons staff gave about the commenter: why they were not told, why their evidence was
 # kept. Often about the person (their age, a police investigation), so when the entry's
@@ -669,8 +672,14 @@ def _personal_data_remove(ids, *, actor, why, action="personal_data_removed"):
     for name in REASON_FIELDS:  # a reason given is replaced; none given stays none
         blank[name] = Case(When(**{name: ""}, then=Value("")), default=Value(REASON_REMOVED))
     # Updates, not save(): the removal must not write fresh history rows of its own.
-    Entry.objects.filter(pk__in=ids).update(personal_data_removed_at=now, **blank)
-    Entry.history.filter(id__in=ids).update(**blank)
+    entries = Entry.objects.filter(pk__in=ids)
+    history = Entry.history.filter(id__in=ids)
+    if off_account := _post_links_off_account(entries, "pk"):
+        Entry.objects.filter(pk__in=off_account).update(post_url="")
+    if off_account := _post_links_off_account(history, "history_id"):
+        Entry.history.filter(history_id__in=off_account).update(post_url="")
+    entries.update(personal_data_removed_at=now, **blank)
+    history.update(**blank)
     # The note on a reconsideration is a note about their edited comment, often what it
     # said: it goes like the others, and what was decided stays. So do the reasons for a
     # legal hold on the timeline. On purpose, through a plain query set, as the
@@ -689,12 +698,20 @@ def _personal_data_remove(ids, *, actor, why, action="personal_data_removed"):
             at=now,
             action=action,
             comment=(
-                "The excerpt, the link to the comment, the notes and the reasons given about "
-                f"the commenter were removed, here and in the entry's history: {why}."
+                "The excerpt, the link to the comment (and to the post, if it was not on the "
+                "trust's account), the notes and the reasons given about the commenter were "
+                f"removed, here and in the entry's history: {why}."
             ),
         )
         for pk in ids
     )
+
+
+def _post_links_off_account(rows, key):
+    """The ``key`` of each of ``rows`` (entries, or rows of their history) whose link to
+    the post is not on the page of the trust's account it names. One query."""
+    links = rows.exclude(post_url="").values_list(key, "post_url", "account__url")
+    return [row for row, link, page in links if not link_is_on(link, page)]
 
 
 def commenter_forget_if_nothing_kept(commenter_id, *, actor=None, why=FORGOTTEN_WHY):

@@ -157,8 +157,9 @@ class Entry(SafeguardingTakenOn):
         blank=True,
         editable=False,
         help_text=(
-            "When the excerpt, the link to the comment, the notes and the reasons given "
-            "about the commenter were removed."
+            "When the excerpt, the link to the comment (and to the post, when it was not on "
+            "the trust's account), the notes and the reasons given about the commenter were "
+            "removed."
         ),
     )
 

@@ -300,7 +300,7 @@ def test_removing_asks_the_same_queries_however_many_entries_and_files(
         return entry.commenter
 
     few, many = commenter_with(1, "@few"), commenter_with(6, "@many")
-    with django_assert_max_num_queries(40) as one:
+    with django_assert_max_num_queries(44) as one:
         assert _erase(head, few) == (1, 1)
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert _erase(head, many) == (6, 6)
@@ -431,3 +431,33 @@ def test_when_retention_forgets_the_handle_no_table_holds_it(comms, account):
     concern.refresh_from_db()
     (removed,) = concern.events.filter(action="erased")
     assert removed.actor is None
+
+
+def test_a_post_on_the_commenters_own_page_goes_a_post_on_the_trusts_stays(head, comms, account):
+    """A staff report of a post on someone's own page becomes an entry whose post link
+    names them: it goes with their details, here and in history. A link to a post on the
+    trust's own page says nothing about them and stays, so the entry still says where."""
+    account.url = "https://www.facebook.com/trust"
+    account.save(update_fields=["url"])
+    own_page = "https://www.facebook.com/troll.one/posts/123"
+    theirs = log_entry(comms, account, handle="@troll.one", post_url=own_page)
+    services.entry_update(
+        actor=comms,
+        entry_id=theirs.pk,
+        data=entry_data(account, handle="@troll.one", post_url=own_page, notes="Edited."),
+    )
+    ours = log_entry(comms, account, handle="@troll.one")  # on facebook.com/trust/posts/1
+
+    _erase(head, theirs.commenter)
+
+    theirs.refresh_from_db()
+    ours.refresh_from_db()
+    assert theirs.post_url == ""
+    assert set(Entry.history.filter(id=theirs.pk).values_list("post_url", flat=True)) == {""}
+    assert ours.post_url == "https://www.facebook.com/trust/posts/1"
+    assert set(Entry.history.filter(id=ours.pk).values_list("post_url", flat=True)) == {
+        ours.post_url
+    }
+    assert "to the post, if it was not on the trust's account" in (
+        theirs.events.get(action="details_erased").comment
+    )

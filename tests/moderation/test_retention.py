@@ -28,7 +28,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def entry_with_files(comms, team):
-    account = factories.managed_account(team=team)
+    # Its post is on the account's own page (``entry_data``'s), so its link outlives it.
+    account = factories.managed_account(team=team, url="https://www.facebook.com/trust")
     files = [
         clean_upload(upload("a.png", png_bytes())),
         clean_upload(upload("b.pdf", pdf_bytes())),
