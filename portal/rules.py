@@ -10,6 +10,8 @@ COMMS_PERM = "portal.act_as_comms"
 HEAD_PERM = "portal.act_as_head_of_comms"
 AUDIT_PERM = "portal.audit_everything"
 SAFEGUARDING_PERM = "portal.receive_safeguarding"
+# The roles that reach beyond a person's own team.
+ROLE_PERMS = (COMMS_PERM, HEAD_PERM, AUDIT_PERM, SAFEGUARDING_PERM)
 
 
 def _signed_in(user):
@@ -31,6 +33,21 @@ def is_auditor(user):
 
 def is_safeguarding_lead(user):
     return _signed_in(user) and user.has_perm(SAFEGUARDING_PERM)
+
+
+def can_change_person(actor, person, roles):
+    """Whether ``actor`` may correct ``person``'s name or e-mail address or deactivate
+    them. ``roles`` are the ``ROLE_PERMS`` the person holds (``selectors.roles_held``).
+
+    A person's address is where their password reset goes, so whoever changes it can take
+    over their sign-in. The communications team changes staff; only the head of
+    communications changes someone who holds a role (a comms officer, an auditor, the
+    safeguarding lead); a head of communications, like a portal administrator, is changed
+    only in the admin, by an administrator.
+    """
+    if not is_comms(actor) or person.is_superuser or HEAD_PERM in roles:
+        return False
+    return is_head_of_comms(actor) if roles else True
 
 
 def sees_everything(user):

@@ -52,6 +52,31 @@ def users_with_permission(perm):
     )
 
 
+def roles_held(user_ids):
+    """{user id: the ``rules.ROLE_PERMS`` they hold}, through a group or in their own
+    right, whether or not they are active (a deactivated head of communications is still
+    one to the admin that can bring them back). Two queries however many people."""
+    wanted = {}
+    for perm in rules.ROLE_PERMS:
+        app_label, codename = perm.split(".")
+        wanted[(app_label, codename)] = perm
+    User = get_user_model()
+    held = {pk: set() for pk in user_ids}
+    by_group = User.groups.through.objects.filter(user_id__in=held).values_list(
+        "user_id",
+        "group__permissions__content_type__app_label",
+        "group__permissions__codename",
+    )
+    own = User.user_permissions.through.objects.filter(user_id__in=held).values_list(
+        "user_id", "permission__content_type__app_label", "permission__codename"
+    )
+    for rows in (by_group, own):
+        for pk, app_label, codename in rows:
+            if perm := wanted.get((app_label, codename)):
+                held[pk].add(perm)
+    return held
+
+
 def people_with_status(people, status):
     """``people`` narrowed to one ``SignInStatus`` (any other value narrows nothing)."""
     query = SIGN_IN_STATUS_QUERIES.get(status)

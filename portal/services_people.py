@@ -6,7 +6,7 @@ import re
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
-from portal import passwords, rules
+from portal import passwords, rules, selectors
 from portal.models import Membership
 
 log = logging.getLogger(__name__)
@@ -18,18 +18,35 @@ class PeopleError(Exception):
         self.message = message
 
 
+def _refuse_unless_may_change(actor, user, doing, be_done):
+    """Raise PeopleError unless ``actor`` may change ``user`` (``rules.can_change_person``),
+    saying who can."""
+    roles = selectors.roles_held([user.pk])[user.pk]
+    if rules.can_change_person(actor, user, roles):
+        return
+    if not rules.is_comms(actor):
+        raise PeopleError(f"Only the communications team can {doing} people.")
+    if user.is_superuser:
+        raise PeopleError(f"A portal administrator can only {be_done} in the admin.")
+    if rules.HEAD_PERM in roles:
+        raise PeopleError(
+            f"A head of communications can only {be_done} in the admin, by a portal administrator."
+        )
+    raise PeopleError(
+        f"{user} holds a role in the portal, so only the head of communications can "
+        f"{doing} them: their e-mail address is where their password resets go."
+    )
+
+
 def user_deactivate(*, actor, user):
     """Stop someone signing in, for a leaver. Nothing of theirs is deleted.
 
     Saved through the model so every receiver of a user's save sees it (other parts of
     the portal act on a deactivation).
     """
-    if not rules.is_comms(actor):
-        raise PeopleError("Only the communications team can deactivate people.")
-    if user.pk == actor.pk:
+    if user.pk == actor.pk and rules.is_comms(actor):
         raise PeopleError("You cannot deactivate yourself.")
-    if user.is_superuser:
-        raise PeopleError("A portal administrator can only be deactivated in the admin.")
+    _refuse_unless_may_change(actor, user, "deactivate", "be deactivated")
     with transaction.atomic():
         user = type(user).objects.select_for_update().get(pk=user.pk)
         if not user.is_active:
@@ -111,10 +128,7 @@ def person_update(*, actor, user, first_name, last_name, email):
     sent their invitation again at a new address; anyone else is told of the change there,
     and their old address is told it is no longer used (``portal.passwords``). Returns the
     user."""
-    if not rules.is_comms(actor):
-        raise PeopleError("Only the communications team can change people's details.")
-    if user.is_superuser:
-        raise PeopleError("A portal administrator's details can only be changed in the admin.")
+    _refuse_unless_may_change(actor, user, "change the details of", "have their details changed")
     with transaction.atomic():
         user = type(user).objects.select_for_update().get(pk=user.pk)
         old_email = user.email.strip()

@@ -39,6 +39,15 @@ def people_list(request):
     people = selectors.people_with_status(people, status)
     people = people.order_by("-is_active", "first_name", "last_name", "username")
     page = Paginator(people, 50).get_page(request.GET.get("page"))
+    roles = selectors.roles_held([person.pk for person in page.object_list])
+    for person in page.object_list:
+        person.may_change = rules.can_change_person(request.user, person, roles[person.pk])
+        if person.may_change:
+            person.changed_by = ""
+        elif person.is_superuser or rules.HEAD_PERM in roles[person.pk]:
+            person.changed_by = "Changed in the admin"
+        else:
+            person.changed_by = "Changed by the head of communications"
     return render(
         request,
         "portal/people.html",
@@ -51,6 +60,12 @@ def people_list(request):
     )
 
 
+def _refuse_unless_may_change(actor, person):
+    """403 unless ``actor`` may change ``person`` (``rules.can_change_person``)."""
+    if not rules.can_change_person(actor, person, selectors.roles_held([person.pk])[person.pk]):
+        raise PermissionDenied
+
+
 @login_required
 def user_deactivate(request, pk):
     """Ask first; then stop the person signing in."""
@@ -59,6 +74,7 @@ def user_deactivate(request, pk):
     person = get_object_or_404(
         get_user_model().objects.prefetch_related("memberships__team"), pk=pk
     )
+    _refuse_unless_may_change(request.user, person)
     form = DeactivateForm(request.POST if request.method == "POST" else None, person=person)
     if request.method == "POST" and form.is_valid():
         try:
@@ -109,6 +125,7 @@ def person_edit(request, pk):
     if not rules.is_comms(request.user):
         raise PermissionDenied
     person = get_object_or_404(get_user_model(), pk=pk, is_superuser=False)
+    _refuse_unless_may_change(request.user, person)
     # The form fills in a copy, so the page still names the person as they were saved.
     form = PersonDetailsForm(
         request.POST if request.method == "POST" else None, instance=copy.copy(person)

@@ -14,7 +14,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from freezegun import freeze_time
 
-from portal import passwords, services_people
+from portal import passwords, roles, selectors, services_people
+from portal import rules as portal_rules
 from portal.models import Membership
 from tests import factories
 
@@ -433,3 +434,77 @@ def test_only_comms_correct_details_and_never_an_administrators(comms, member, s
         )
     staff.refresh_from_db()
     assert staff.first_name != "X"
+
+
+# Someone who holds a role: their address is where their password reset goes, so whoever
+# changes it could take over their sign-in.
+
+
+@pytest.mark.parametrize("role", ["comms2", "auditor", "safeguarding_lead"])
+def test_a_comms_officer_cannot_change_or_deactivate_someone_holding_a_role(
+    role, comms, request, as_user
+):
+    person = request.getfixturevalue(role)
+    client = as_user(comms)
+    assert client.get(reverse("portal:person_edit", args=[person.pk])).status_code == 403
+    assert edit(client, person, email="comms.own@nhs.example").status_code == 403
+    deactivate = reverse("portal:user_deactivate", args=[person.pk])
+    assert client.post(deactivate, {"confirm": "on"}).status_code == 403
+    with pytest.raises(services_people.PeopleError, match="only the head of communications"):
+        services_people.person_update(
+            actor=comms, user=person, first_name="A", last_name="B", email="x@nhs.example"
+        )
+    with pytest.raises(services_people.PeopleError, match="only the head of communications"):
+        services_people.user_deactivate(actor=comms, user=person)
+    person.refresh_from_db()
+    assert person.is_active and person.email != "comms.own@nhs.example"
+    page = client.get(reverse("portal:people")).content.decode()
+    assert reverse("portal:person_edit", args=[person.pk]) not in page
+    assert "Changed by the head of communications" in page
+
+
+@pytest.mark.parametrize("role", ["comms2", "auditor", "safeguarding_lead"])
+def test_the_head_of_communications_changes_and_deactivates_someone_holding_a_role(
+    role, head, request, as_user
+):
+    person = request.getfixturevalue(role)
+    client = as_user(head)
+    assert edit(client, person, first_name="Renamed").status_code == 302
+    person.refresh_from_db()
+    assert person.first_name == "Renamed"
+    deactivate = reverse("portal:user_deactivate", args=[person.pk])
+    assert client.post(deactivate, {"confirm": "on"}).status_code == 302
+    person.refresh_from_db()
+    assert not person.is_active
+
+
+def test_a_head_of_communications_is_changed_only_in_the_admin(comms, head, as_user, db):
+    other_head = factories.with_role(roles.HEAD_OF_COMMS, username="head2")
+    for actor in (comms, head):
+        client = as_user(actor)
+        assert client.get(reverse("portal:person_edit", args=[other_head.pk])).status_code == 403
+        assert edit(client, other_head, email="taken@nhs.example").status_code == 403
+        with pytest.raises(services_people.PeopleError, match="in the admin"):
+            services_people.user_deactivate(actor=actor, user=other_head)
+    other_head.refresh_from_db()
+    assert other_head.is_active and other_head.email != "taken@nhs.example"
+    assert "Changed in the admin" in as_user(comms).get(reverse("portal:people")).content.decode()
+
+
+def test_a_role_held_in_a_persons_own_right_or_while_deactivated_still_counts(comms, db):
+    from django.contrib.auth.models import Permission
+
+    own = factories.UserFactory(username="own_right")
+    own.user_permissions.add(Permission.objects.get(codename="receive_safeguarding"))
+    gone = factories.with_role(roles.COMMS, username="gone_comms", is_active=False)
+    plain = factories.UserFactory(username="plain")
+    held = selectors.roles_held([own.pk, gone.pk, plain.pk])
+    assert held == {
+        own.pk: {portal_rules.SAFEGUARDING_PERM},
+        gone.pk: {portal_rules.COMMS_PERM},
+        plain.pk: set(),
+    }
+    with pytest.raises(services_people.PeopleError, match="only the head of communications"):
+        services_people.person_update(
+            actor=comms, user=gone, first_name="A", last_name="B", email="x@nhs.example"
+        )
