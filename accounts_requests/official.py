@@ -19,10 +19,16 @@ LONGEST = 200
 SIMILAR_SHOWN = 10
 # A handle this short is held by too many words to say an account is like it.
 SHORTEST_HELD = 4
-# Path parts that come before the account's own name in some platforms' addresses.
+# Path parts that come before the account's own name in some platforms' addresses. They
+# say what kind of page it is, and pages of different kinds may share a name: LinkedIn's
+# /in/riverside-nhs is a person's profile, /company/riverside-nhs an organisation's page;
+# YouTube's /user/RiversideNHS is not always the channel at /@RiversideNHS.
 _PREFIXES = frozenset(
     {"company", "school", "showcase", "in", "profile", "c", "user", "channel", "stories"}
 )
+# The kinds of page an organisation has, which an account known only by its handle may be
+# at; a person's profile is never taken for it.
+_ORGANISATION_PAGES = frozenset({(), ("company",), ("showcase",), ("school",)})
 # Path parts that begin the address of a post, a video or a platform's own page, which do
 # not name the account behind them: Instagram's /p/..., Facebook's /share/..., YouTube's
 # /watch?v=... and the like.
@@ -90,12 +96,14 @@ def _path_parts(path):
 
 
 def _name_in_path(path):
-    """The account's own name in an address's path: ``/@RiversideNHS``, ``/RiversideNHSFT``,
-    ``/company/riverside-nhs``; '' when there is none."""
-    _, name, _ = _path_parts(path)
+    """(the kind of page, the account's own name) in an address's path: ``/@RiversideNHS``
+    is ((), "riversidenhs"), ``/company/riverside-nhs`` (("company",), "riverside-nhs");
+    the name is '' when there is none."""
+    prefixes, name, _ = _path_parts(path)
     if not name or name.lower().endswith(".php"):  # a page by its number: no name
-        return ""
-    return _plain(name)
+        return (), ""
+    # An account's stories are under its own name, whatever kind of page it is.
+    return tuple(prefix for prefix in prefixes if prefix != "stories"), _plain(name)
 
 
 def _content(path):
@@ -127,9 +135,9 @@ def looks_like_address(text):
 
 
 def _address(text):
-    """(bare host, the account's name in the path, the whole page) of an address, or
-    None. The whole page (path and query) tells apart addresses with no name in them,
-    such as Facebook's ``profile.php?id=...``."""
+    """(bare host, the account's name in the path, the whole page, the kind of page) of
+    an address, or None. The whole page (path and query) tells apart addresses with no
+    name in them, such as Facebook's ``profile.php?id=...``."""
     try:
         parts = urlsplit(text if "://" in text else f"https://{text}")
         host = _bare_host(parts.hostname or "")
@@ -142,13 +150,15 @@ def _address(text):
     # What a share button adds (?igsh=..., ?si=...) changes nothing; a page known only by
     # its number is that number.
     page = f"{path}?id={number}" if path.endswith(".php") and number else path
-    return host, _name_in_path(parts.path), page
+    kind, name = _name_in_path(parts.path)
+    return host, name, page, kind
 
 
 def _account_address(account):
-    """(its name, its whole page) as the account's address gives them ('' without one)."""
+    """(its name, its whole page, the kind of page) as the account's address gives them
+    ('' and () without one)."""
     found = _address(account.url) if account.url else None
-    return (found[1], found[2]) if found else ("", "")
+    return found[1:] if found else ("", "", ())
 
 
 def check(text, accounts):
@@ -163,7 +173,7 @@ def check(text, accounts):
         found = _address(asked)
         if found is None:
             return result
-        host, name, page = found
+        host, name, page, kind = found
         result.platform = platform_of_host(host)
         content = "unnamed" if host in _CONTENT_HOSTS else ""
         if result.platform is not None and not content:
@@ -176,7 +186,7 @@ def check(text, accounts):
             result.official = [
                 account
                 for account in accounts
-                if account.platform == result.platform and _at(account, name, page)
+                if account.platform == result.platform and _at(account, name, page, kind)
             ]
         # On another site too, ours with a name like the one in the address, to compare.
         term = name
@@ -197,12 +207,17 @@ def check(text, accounts):
     return result
 
 
-def _at(account, name, page):
-    """Whether an address with ``name`` in it, or for ``page``, is the account's."""
-    own_name, own_page = _account_address(account)
-    if name and name in {_plain(account.handle), own_name}:
+def _at(account, name, page, kind):
+    """Whether an address for ``page``, with ``name`` in it on a page of ``kind``, is the
+    account's. A name matches only on a page of the same kind as the account's own
+    address; an account known only by its handle is an organisation's page, never a
+    person's profile that shares its name."""
+    own_name, own_page, own_kind = _account_address(account)
+    if own_page and page == own_page:
         return True
-    return bool(own_page) and page == own_page
+    if not name or name not in {_plain(account.handle), own_name}:
+        return False
+    return kind == own_kind if own_page else kind in _ORGANISATION_PAGES
 
 
 def _alike(term, account):

@@ -75,6 +75,11 @@ def test_an_address_of_ours_is_official_on_its_own_platform(address, account):
         # Not a platform at all.
         ("https://riversidenhs.facebook-support.com/riversidenhs", None),
         ("www.facebook.com.riverside-help.net/RiversideNHS", None),
+        # Our name on another kind of page: a person's LinkedIn profile, a YouTube user
+        # page that is not our channel.
+        ("https://www.linkedin.com/in/riverside-nhs", Platform.LINKEDIN),
+        ("https://www.youtube.com/user/RiversideNHS", Platform.YOUTUBE),
+        ("https://www.youtube.com/c/RiversideNHS", Platform.YOUTUBE),
     ],
 )
 def test_an_address_not_ours_is_not_official(address, platform):
@@ -259,3 +264,13 @@ def test_a_check_costs_no_query_more(client, team, comms_team, django_assert_max
     with django_assert_max_num_queries(2):
         response = client.get(URL, {"account": "@teampage"})
     assert len(response.context["check"].official) == 5
+
+
+def test_an_account_known_by_its_handle_alone_is_an_organisations_page_never_a_persons():
+    """Without the account's own address to compare, its handle in a page of an
+    organisation matches; the same name on a person's profile does not."""
+    by_handle = [_account(Platform.LINKEDIN, "Riverside NHS", "riverside-nhs")]
+    assert official.check("https://www.linkedin.com/company/riverside-nhs", by_handle).official
+    assert official.check("linkedin.com/showcase/riverside-nhs/", by_handle).official
+    person = official.check("https://www.linkedin.com/in/riverside-nhs", by_handle)
+    assert person.official == [] and person.similar == by_handle
