@@ -36,7 +36,11 @@ WATCHED_APPS = frozenset({"portal", "accounts_requests", "moderation", "auth"})
 UNWATCHED_MODELS = ("portal.Notification", "portal.Session", "portal.TableVersion")
 # Besides people, groups and permissions: what decides who sees what (``scope_tables``).
 SCOPE_MODELS = ("Membership", "Team", "OrganisationProfile")
-_WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+# SQLite adds to a many-to-many relation with INSERT OR IGNORE INTO (PostgreSQL with
+# INSERT ... ON CONFLICT, which the plain form matches).
+_WRITE = re.compile(
+    r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE
+)
 _WRITE_VERBS = frozenset({"INSERT", "UPDATE", "DELETE"})
 # A table named in a statement: Django quotes every name, and so does the portal's own SQL.
 _QUOTED = re.compile(r'"(\w+)"')

@@ -13,6 +13,7 @@ alerts (``urgent=True``: safeguarding, a compromised account) always go at once.
 import datetime
 import enum
 import logging
+import smtplib
 import time
 from urllib.parse import urlsplit
 
@@ -29,6 +30,9 @@ from portal.models.notifications import claim_timeout
 from portal.worktime import WorkingCalendar
 
 log = logging.getLogger(__name__)
+
+# What a mail server that refuses or cannot be reached raises.
+MAIL_ERRORS = (smtplib.SMTPException, OSError)
 
 __all__ = [
     "Delivery",
@@ -139,14 +143,30 @@ def deliver(notification_id):
         )
         return Delivery.BUSY if busy else Delivery.SKIPPED
     note = Notification.objects.select_related("recipient").get(pk=notification_id)
-    if note.recipient.email:
+    # Someone deactivated since it was written (a leaver, a sign-in thought compromised)
+    # is e-mailed nothing more, like someone with no address.
+    if note.recipient.email and note.recipient.is_active:
         try:
             build_email(note).send()
         except Exception:
-            Notification.objects.filter(pk=note.pk).update(email_claimed_at=None)
+            retry_later([note.pk], note.email_attempts + 1, now)
             raise
     record_sent([note.pk])
     return Delivery.SENT
+
+
+def retry_later(ids, attempts, now):
+    """After the mail server refused these rows' e-mail (``attempts`` times now): release
+    them to be tried again after a wait that doubles each time (2, 4, 8... minutes, at most
+    an hour), so that they do not hold up the rest of the outbox; after
+    ``NOTIFICATION_EMAIL_ATTEMPTS`` give up on them. The portal still shows them."""
+    rows = Notification.objects.filter(pk__in=ids)
+    if attempts >= settings.NOTIFICATION_EMAIL_ATTEMPTS:
+        rows.update(email_claimed_at=None, email_attempts=attempts, email_given_up_at=now)
+        log.error("Gave up e-mailing notification(s) %s after %d refusals", list(ids), attempts)
+        return
+    wait = datetime.timedelta(minutes=min(2**attempts, 60))
+    rows.update(email_claimed_at=None, email_attempts=attempts, send_after=now + wait)
 
 
 # How long a delivery keeps trying to record an e-mail it has sent while the database is
@@ -260,11 +280,11 @@ def deliver_digest(recipient_id, now=None):
         Notification.objects.filter(pk__in=ids).update(email_claimed_at=now)
     recipient = get_user_model().objects.get(pk=recipient_id)
     notes = list(Notification.objects.filter(pk__in=ids).order_by("created_at", "id"))
-    if recipient.email:
+    if recipient.email and recipient.is_active:
         try:
             build_digest(recipient, notes).send()
         except Exception:
-            Notification.objects.filter(pk__in=ids).update(email_claimed_at=None)
+            retry_later(ids, max(note.email_attempts for note in notes) + 1, now)
             raise
     record_sent(ids)
     return Delivery.SENT
@@ -291,11 +311,16 @@ def build_digest(recipient, notes):
 
 
 def send_digests(now=None):
-    """Send every digest that is due now; returns how many went."""
+    """Send every digest that is due now; returns how many went. One the mail server
+    refuses (an address it does not know) waits to be tried again, and the others still
+    go."""
     sent = 0
     for recipient_id in digest_recipient_ids(now):
-        if deliver_digest(recipient_id, now) is Delivery.SENT:
-            sent += 1
+        try:
+            if deliver_digest(recipient_id, now) is Delivery.SENT:
+                sent += 1
+        except MAIL_ERRORS:
+            log.warning("Mail server refused the digest for user %s; will retry", recipient_id)
     return sent
 
 

@@ -442,6 +442,9 @@ REMINDER_WAITS = dict(item.partition("=")[::2] for item in envlist("REMINDER_WAI
 
 # A delivery that claimed a notification and then died is retried after this many seconds.
 NOTIFICATION_CLAIM_TIMEOUT = envint("NOTIFICATION_CLAIM_TIMEOUT", "600")
+# Times an e-mail the mail server refuses is tried, waiting longer after each (2, 4, 8...
+# minutes, at most an hour), before it is given up on; the portal still shows it.
+NOTIFICATION_EMAIL_ATTEMPTS = envint("NOTIFICATION_EMAIL_ATTEMPTS", "8")
 # Days a notification is kept, read or not, before a nightly job deletes it.
 NOTIFICATION_KEEP_DAYS = envint("NOTIFICATION_KEEP_DAYS", "365")
 

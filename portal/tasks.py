@@ -3,15 +3,13 @@ fetches, calls a service and owns its retries; each may run twice (a redelivered
 two beats) and still act once."""
 
 import logging
-import smtplib
 
 from celery import shared_task
 
 from portal import notify
+from portal.notify import MAIL_ERRORS
 
 log = logging.getLogger(__name__)
-
-MAIL_ERRORS = (smtplib.SMTPException, OSError)
 
 
 @shared_task(

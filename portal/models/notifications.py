@@ -21,8 +21,9 @@ class NotificationQuerySet(models.QuerySet):
         return self.filter(read_at__isnull=True)
 
     def _claimable(self, now):
-        """Not sent, and not claimed by a delivery that may still be running."""
-        return self.filter(emailed_at__isnull=True).filter(
+        """Not sent nor given up on, and not claimed by a delivery that may still be
+        running."""
+        return self.filter(emailed_at__isnull=True, email_given_up_at__isnull=True).filter(
             Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - claim_timeout())
         )
 
@@ -67,10 +68,17 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     send_after = models.DateTimeField(
-        null=True, blank=True, help_text="Ordinary reminders wait for office hours."
+        null=True,
+        blank=True,
+        help_text="Ordinary reminders wait for office hours; an e-mail the mail server "
+        "refused waits to be tried again.",
     )
     email_claimed_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # Sends the mail server refused, and when the last allowed one failed
+    # (``NOTIFICATION_EMAIL_ATTEMPTS``): no more are tried; the portal still shows it.
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_given_up_at = models.DateTimeField(null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 

@@ -16,6 +16,20 @@ class RefusingBackend(BaseEmailBackend):
         raise smtplib.SMTPServerDisconnected("The mail server went away.")
 
 
+class RefusesDeadAddressesBackend(BaseEmailBackend):
+    """A mail server that refuses mail to any address starting "dead." (a mailbox that is
+    gone) and keeps the rest in ``django.core.mail.outbox``."""
+
+    def send_messages(self, email_messages):
+        from django.core import mail
+
+        for message in email_messages:
+            if any(address.startswith("dead.") for address in message.to):
+                raise smtplib.SMTPRecipientsRefused({message.to[0]: (550, b"No such user")})
+        mail.outbox.extend(email_messages)
+        return len(email_messages)
+
+
 class GatedFileBackend(FileBackend):
     """Writes each message to a file, but only once the gate is open.
 

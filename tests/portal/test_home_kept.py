@@ -230,6 +230,8 @@ def test_when_the_version_cannot_be_read_the_panels_are_drawn_each_time(
         ('  update "accounts_requests_managedaccount" SET "name" = %s', True),
         ('DELETE FROM "moderation_entrycategory" WHERE "entry_id" = %s', True),
         ('INSERT INTO "portal_user_groups" ("user_id", "group_id") VALUES (%s, %s)', True),
+        # How SQLite adds to a many-to-many relation, such as giving someone a role.
+        ('INSERT OR IGNORE INTO "portal_user_groups" ("user_id", "group_id") VALUES (%s)', True),
         ('DELETE FROM "auth_group_permissions" WHERE "group_id" = %s', True),
         ('UPDATE "portal_historicalorganisationprofile" SET "trust_name" = %s', True),
         ('UPDATE "portal_user" SET "is_active" = %s WHERE "portal_user"."id" = %s', True),

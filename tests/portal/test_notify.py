@@ -9,6 +9,7 @@ from django.db import OperationalError, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from freezegun import freeze_time
 
 from accounts_requests import services
 from accounts_requests.models import AccountRequest
@@ -67,7 +68,7 @@ def test_a_notification_is_emailed_once_however_often_delivery_runs(db):
     assert len(mail.outbox) == 1
 
 
-def test_a_failed_send_is_released_and_retried_by_the_sweep(db, monkeypatch):
+def test_a_failed_send_is_released_and_retried_by_the_sweep_after_a_wait(db, monkeypatch):
     alice = UserFactory()
     (row,) = notify.notify(recipients=[alice], kind="t", title="Retry me")
 
@@ -79,8 +80,12 @@ def test_a_failed_send_is_released_and_retried_by_the_sweep(db, monkeypatch):
         notify.deliver(row.pk)
     row.refresh_from_db()
     assert row.email_claimed_at is None and row.emailed_at is None
+    assert row.email_attempts == 1
+    assert row.send_after > timezone.now() + datetime.timedelta(seconds=100)
     monkeypatch.undo()
-    assert tasks.send_pending_notifications() == 1
+    assert tasks.send_pending_notifications() == 0  # not yet: it waits its turn
+    with freeze_time(timezone.now() + datetime.timedelta(minutes=3)):
+        assert tasks.send_pending_notifications() == 1
     assert len(mail.outbox) == 1
 
 

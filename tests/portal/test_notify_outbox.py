@@ -217,7 +217,7 @@ def test_a_mail_server_failure_releases_the_claim_for_a_retry(settings, send, ma
     note.refresh_from_db()
     assert note.email_claimed_at is None and note.emailed_at is None
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    with freeze_time(NEXT_MONDAY_9):
+    with freeze_time(NEXT_MONDAY_9 + datetime.timedelta(minutes=2)):
         assert tasks.send_pending_notifications() == 1
     assert len(mail.outbox) == 1
 
@@ -229,3 +229,75 @@ def test_the_outbox_sweep_carries_on_past_a_refused_e_mail(settings, send, manag
     with freeze_time(NEXT_MONDAY_9):
         assert tasks.send_pending_notifications() == 0
     assert Notification.objects.get().emailed_at is None
+
+
+def test_a_refused_e_mail_waits_longer_each_time_and_is_given_up_on(settings, send, manager):
+    """A dead address must not hold up the outbox: each refusal doubles the wait, and
+    after ``NOTIFICATION_EMAIL_ATTEMPTS`` the e-mail is given up on (the portal still
+    shows it)."""
+    settings.EMAIL_BACKEND = "tests.portal.mail_backends.RefusingBackend"
+    settings.NOTIFICATION_EMAIL_ATTEMPTS = 3
+    with freeze_time(NEXT_MONDAY_9):
+        [note] = send(recipients=[manager])
+    waits = []
+    moment = NEXT_MONDAY_9
+    for _ in range(3):
+        with freeze_time(moment):
+            assert tasks.send_pending_notifications() == 0
+        note.refresh_from_db()
+        if note.email_given_up_at is None:
+            waits.append(note.send_after - moment)
+            moment = note.send_after
+    assert waits == [datetime.timedelta(minutes=2), datetime.timedelta(minutes=4)]
+    assert note.email_attempts == 3 and note.email_given_up_at is not None
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with freeze_time(moment + datetime.timedelta(days=1)):
+        assert tasks.send_pending_notifications() == 0
+        assert notify.pending_ids() == []
+    assert note.emailed_at is None and mail.outbox == []
+    assert Notification.objects.filter(pk=note.pk, read_at__isnull=True).exists()
+
+
+def test_refused_e_mails_do_not_keep_later_ones_from_the_sweep(settings, send, manager, member):
+    """The sweep reads a batch at a time; rows the mail server refuses step aside."""
+    settings.EMAIL_BACKEND = "tests.portal.mail_backends.RefusingBackend"
+    with freeze_time(NEXT_MONDAY_9):
+        [dead] = send(recipients=[manager])  # refused as the task sends it
+        # Written with the broker away: only the sweep will send it.
+        [later] = notify.notify(recipients=[member], kind="reminder.test", title="Later")
+    with freeze_time(NEXT_MONDAY_9 + datetime.timedelta(seconds=30)):
+        assert dead.pk < later.pk
+        assert notify.pending_ids(limit=1) == [later.pk]
+
+
+def test_a_deactivated_person_is_e_mailed_nothing_already_queued(send, manager, member):
+    with freeze_time(FRIDAY_NIGHT):
+        [note] = send(recipients=[manager], reminder=True)
+    manager.is_active = False
+    manager.save(update_fields=["is_active"])
+    with freeze_time(NEXT_MONDAY_9):
+        assert tasks.send_pending_notifications() == 1
+    note.refresh_from_db()
+    assert note.emailed_at is not None  # done with: nothing more will try
+    assert mail.outbox == []
+
+
+def test_a_digest_the_mail_server_refuses_does_not_stop_everyone_elses(
+    settings, send, digest_user, manager
+):
+    settings.EMAIL_BACKEND = "tests.portal.mail_backends.RefusesDeadAddressesBackend"
+    notify.user_set_daily_digest(actor=manager, wants_daily_digest=True)
+    manager.email = "dead.manager@nhs.example"
+    manager.save(update_fields=["email"])
+    with freeze_time(FRIDAY_NIGHT):
+        send(recipients=[manager, digest_user], reminder=True)
+    with freeze_time(NEXT_MONDAY_9):
+        assert tasks.send_daily_digests.run() == 1
+    assert [message.to for message in mail.outbox] == [[digest_user.email]]
+    refused = Notification.objects.get(recipient=manager)
+    assert refused.emailed_at is None and refused.email_attempts == 1
+    # Tried again once its wait is over, and not before.
+    with freeze_time(NEXT_MONDAY_9 + datetime.timedelta(minutes=1)):
+        assert notify.digest_recipient_ids() == []
+    with freeze_time(NEXT_MONDAY_9 + datetime.timedelta(minutes=2)):
+        assert notify.digest_recipient_ids() == [manager.pk]

@@ -68,6 +68,8 @@ def test_too_many_wrong_passwords_pause_sign_in_with_a_clear_message(alice):
     assert "<h1>Sign-in paused</h1>" in page
     assert 'role="alert"' in page
     assert "try again in 15 minutes" in page
+    # The way out is the person's own reset link, which nobody else can give them.
+    assert f'href="{reverse("portal:password_reset")}"' in page
     assert "_auth_user_id" not in _.session
 
 
