@@ -250,6 +250,15 @@ class Entry(SafeguardingTakenOn):
         return self.personal_data_removed_at is not None
 
     @property
+    def retention_date_passed(self):
+        """Its retention date is behind it: once not on hold, what it holds of the
+        commenter goes at the next sweep."""
+        return (
+            self.evidence_retain_until is not None
+            and self.evidence_retain_until < timezone.localdate()
+        )
+
+    @property
     def legal_hold_review_due(self):
         """On legal hold, and the day to look at the hold again has come."""
         return (

@@ -168,9 +168,10 @@ def _detail_context(request, entry, **extra):
         if entry.commenter.is_repeat_offender and rules.can_read_everything(request.user)
         else None,
         "can_see_person": rules.can_read_log(request.user),
-        # Retention removes nothing while the commenter's request for a copy waits.
+        # Retention removes nothing while the commenter's request for a copy waits. Who
+        # asked for what is for those who read the record of requests.
         "access_request": None
-        if entry.is_past_retention
+        if entry.is_past_retention or not rules.can_read_rights_requests(request.user)
         else selectors.open_request(entry.commenter_id, RightsRequest.Kind.ACCESS),
         "can_see_requests": rules.can_read_rights_requests(request.user),
         # A safeguarding lead reads safeguarding entries but not every staff report.
@@ -237,12 +238,21 @@ def entry_safeguarding_take_on(request, pk):
     )
 
 
+# What the button pressed asked for. Not the opposite of what is saved when the request
+# arrives: two people placing a hold at once would otherwise lift it.
+HOLD_INTENTS = {"place": True, "lift": False}
+
+
 @require_POST
 @writer_required
 def entry_legal_hold(request, pk):
     entry = _get_entry(request.user, pk)
     form = LegalHoldForm(request.POST)
-    hold = not entry.legal_hold
+    hold = HOLD_INTENTS.get(request.POST.get("intent"))
+    if hold is None:
+        form.add_error(
+            None, "Reload the page and try again: it did not say whether to place or lift it."
+        )
     if form.is_valid():
         try:
             services.entry_set_legal_hold(
@@ -255,12 +265,16 @@ def entry_legal_hold(request, pk):
             if not apply_errors(form, error):
                 return problem(request, error, back=entry.get_absolute_url())
         else:
-            messages.success(
-                request,
-                "The evidence is on legal hold and will be kept until the hold is lifted."
-                if hold
-                else "The legal hold is lifted; the evidence goes on its retention date.",
-            )
+            if hold:
+                done = "The evidence is on legal hold and will be kept until the hold is lifted."
+            elif entry.retention_date_passed:
+                done = (
+                    "The legal hold is lifted. Its retention date has passed, so the evidence "
+                    "and the commenter's details are removed within minutes."
+                )
+            else:
+                done = "The legal hold is lifted; the evidence goes on its retention date."
+            messages.success(request, done)
             return redirect(entry)
     return render(
         request,

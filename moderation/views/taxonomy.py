@@ -67,7 +67,17 @@ def _category_form(request, category):
 @writer_required
 def category_retire(request, pk):
     category = get_object_or_404(Category, pk=pk)
-    retire = not category.is_retired
+    # What the button pressed asked for, so that two people retiring it at once do not
+    # bring it back.
+    retire = {"retire": True, "bring_back": False}.get(request.POST.get("intent"))
+    if retire is None:
+        return problem(
+            request,
+            services.ActionError(
+                "Reload the page and try again: it did not say whether to retire the category "
+                "or bring it back."
+            ),
+        )
     try:
         services.category_retire(actor=request.user, category_id=category.pk, retire=retire)
     except services.ActionError as error:

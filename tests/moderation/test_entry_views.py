@@ -5,6 +5,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from moderation import services
 from moderation.models import Action, Entry, EvidenceDownload, EvidenceFile
 from tests import factories
 from tests.moderation.helpers import category, jpeg_bytes, log_entry, pdf_bytes, png_bytes, upload
@@ -169,7 +170,7 @@ def test_actions_refuse_a_post_without_the_csrf_token(comms, account):
     client = Client(enforce_csrf_checks=True)
     client.force_login(comms)
     for name, data in (
-        ("moderation:legal_hold", {"reason": "Police"}),
+        ("moderation:legal_hold", {"reason": "Police", "intent": "place"}),
         ("moderation:reconsider", {"outcome": "reinstated"}),
         ("moderation:edit", form_data(account)),
     ):
@@ -272,10 +273,12 @@ def test_reconsideration_and_legal_hold_through_the_page(comms, account, as_user
     bad = client.post(reverse("moderation:reconsider", args=[entry.pk]), {"outcome": "maybe"})
     assert bad.status_code == 400
     client.post(reverse("moderation:reconsider", args=[entry.pk]), {"outcome": "kept_hidden"})
-    no_reason = client.post(reverse("moderation:legal_hold", args=[entry.pk]), {"reason": ""})
+    hold = reverse("moderation:legal_hold", args=[entry.pk])
+    no_reason = client.post(hold, {"reason": "", "intent": "place"})
     assert no_reason.status_code == 400
     assert "Give the reason" in no_reason.content.decode()
-    client.post(reverse("moderation:legal_hold", args=[entry.pk]), {"reason": "Claim 7"})
+    assert 'name="intent" value="place"' in page
+    client.post(hold, {"reason": "Claim 7", "intent": "place"})
     entry.refresh_from_db()
     assert entry.reconsideration == "kept_hidden"
     assert entry.legal_hold
@@ -329,3 +332,39 @@ def test_the_first_field_still_to_type_has_the_focus(comms, team, account, as_us
     form = client.get(reverse("moderation:create")).context["form"]
     assert form.fields["handle"].widget.attrs.get("autofocus")
     assert not form.fields["account"].widget.attrs.get("autofocus")
+
+
+def test_two_people_placing_a_hold_at_once_leave_it_placed(comms, comms2, account, as_user):
+    """Each asked to place it; the second finds it placed and is told so, rather than
+    lifting it."""
+    entry = log_entry(comms, account)
+    hold = reverse("moderation:legal_hold", args=[entry.pk])
+    assert as_user(comms).post(hold, {"reason": "Police", "intent": "place"}).status_code == 302
+    second = as_user(comms2).post(hold, {"reason": "Claim 7", "intent": "place"})
+    assert second.status_code == 409
+    assert "already on legal hold" in second.content.decode()
+    entry.refresh_from_db()
+    assert entry.legal_hold and entry.legal_hold_reason == "Police"
+    # A request that does not say which is refused, and changes nothing.
+    assert as_user(comms).post(hold, {"reason": "x"}).status_code == 400
+    entry.refresh_from_db()
+    assert entry.legal_hold
+
+
+def test_lifting_a_hold_past_the_retention_date_says_it_all_goes_within_minutes(
+    comms, account, as_user
+):
+    entry = log_entry(comms, account)
+    services.entry_set_legal_hold(actor=comms, entry_id=entry.pk, hold=True, reason="Police")
+    Entry.objects.filter(pk=entry.pk).update(
+        evidence_retain_until=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    client = as_user(comms)
+    page = client.get(entry.get_absolute_url()).content.decode()
+    assert "deleted within minutes" in page and 'name="intent" value="lift"' in page
+    response = client.post(
+        reverse("moderation:legal_hold", args=[entry.pk]), {"intent": "lift"}, follow=True
+    )
+    assert "removed within minutes" in response.content.decode()
+    entry.refresh_from_db()
+    assert not entry.legal_hold

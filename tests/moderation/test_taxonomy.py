@@ -113,7 +113,11 @@ def test_a_retired_category_stays_on_old_entries_but_leaves_the_form_and_public_
     spam = category("spam-bots")
     entry = log_entry(comms, account, categories=[spam])
     client = as_user(comms)
-    assert client.post(reverse("moderation:category_retire", args=[spam.pk])).status_code == 302
+    retire = reverse("moderation:category_retire", args=[spam.pk])
+    assert client.post(retire, {"intent": "retire"}).status_code == 302
+    # A second press from a page that still offered it changes nothing.
+    assert client.post(retire, {"intent": "retire"}).status_code == 409
+    assert client.post(retire).status_code == 400
     spam.refresh_from_db()
     assert spam.is_retired
     assert list(entry.categories.all()) == [spam]
@@ -127,7 +131,7 @@ def test_a_retired_category_stays_on_old_entries_but_leaves_the_form_and_public_
     detail = client.get(entry.get_absolute_url()).content.decode()
     assert "category since retired" in detail
     # And it can come back.
-    client.post(reverse("moderation:category_retire", args=[spam.pk]))
+    client.post(reverse("moderation:category_retire", args=[spam.pk]), {"intent": "bring_back"})
     spam.refresh_from_db()
     assert not spam.is_retired
 
@@ -136,7 +140,9 @@ def test_a_retired_category_stays_on_old_entries_but_leaves_the_form_and_public_
 def test_only_comms_change_categories(auditor, safeguarding_lead, member, as_user):
     spam = category("spam-bots")
     for user in (auditor, safeguarding_lead, member):
-        response = as_user(user).post(reverse("moderation:category_retire", args=[spam.pk]))
+        response = as_user(user).post(
+            reverse("moderation:category_retire", args=[spam.pk]), {"intent": "retire"}
+        )
         assert response.status_code == 403
     spam.refresh_from_db()
     assert not spam.is_retired
