@@ -22,6 +22,7 @@ from accounts_requests.rules import can_edit
 
 # The one family of domain errors (see portal.services.errors); imported from here by the
 # tests written before the family moved to the site app.
+from portal.opened import merge as merge_answers
 from portal.services.errors import ActionConflict, ActionError, ActionRefused
 
 __all__ = ["ActionConflict", "ActionError", "ActionRefused"]
@@ -116,8 +117,17 @@ def account_request_create(*, actor, team, data):
     return proposal
 
 
-def account_request_update(*, actor, proposal_id, data):
-    """Save edits to a draft or to a proposal sent back for changes."""
+def proposal_answers(proposal):
+    """What the edit form shows of a proposal, as it is saved (``portal.opened``)."""
+    return {name: getattr(proposal, name) for name in AccountRequest.CONTENT_FIELDS}
+
+
+def account_request_update(*, actor, proposal_id, data, opened=None):
+    """Save edits to a draft or to a proposal sent back for changes.
+
+    ``opened`` is the edit page's stamp of what it showed (``portal.opened``): an answer
+    left as it was keeps what is saved now, so a member and their manager editing at once
+    do not undo each other's answers; an answer both changed is refused."""
     with transaction.atomic():
         proposal = _locked(proposal_id)
         if not can_edit(proposal, actor):
@@ -127,6 +137,15 @@ def account_request_update(*, actor, proposal_id, data):
                 f"This proposal is now '{proposal.get_state_display()}' and can no longer be "
                 "edited. Nothing was changed."
             )
+        data = merge_answers(
+            opened,
+            proposal_answers(proposal),
+            {name: value for name, value in data.items() if name in AccountRequest.CONTENT_FIELDS},
+            labels={
+                name: str(AccountRequest._meta.get_field(name).verbose_name)
+                for name in AccountRequest.CONTENT_FIELDS
+            },
+        )
         changed = [
             name
             for name in AccountRequest.CONTENT_FIELDS

@@ -18,6 +18,7 @@ from accounts_requests.forms import (
 from accounts_requests.models import AccountRequest
 from portal import rules as portal_rules
 from portal.models import Team
+from portal.opened import FIELD_NAME, EditClash, stamp
 
 # The transitions a button may post to; approve has its own page for the targets.
 POSTED_ACTIONS = {
@@ -119,21 +120,33 @@ def proposal_edit(request, pk):
     form = ProposalForm(
         request.POST if request.method == "POST" else None, instance=proposal, submit_label=label
     )
+    # What the page showed, so that an answer someone else saved meanwhile is kept.
+    opened = (
+        request.POST.get(FIELD_NAME)
+        if request.method == "POST"
+        else stamp(services.proposal_answers(proposal))
+    )
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             proposal, _ = services.account_request_update(
-                actor=request.user, proposal_id=proposal.pk, data=form.content()
+                actor=request.user, proposal_id=proposal.pk, data=form.content(), opened=opened
             )
+        except EditClash as clash:
+            form.add_error(None, clash.message)
+            opened, status = clash.opened, 409
         except services.ActionError as error:
             return _problem(request, error, back=proposal.get_absolute_url())
-        if request.POST.get("intent") == "Save draft":
-            messages.success(request, "Your changes have been saved.")
-            return redirect(proposal)
-        return _submit_after_save(request, proposal, action, form)
+        else:
+            if request.POST.get("intent") == "Save draft":
+                messages.success(request, "Your changes have been saved.")
+                return redirect(proposal)
+            return _submit_after_save(request, proposal, action, form)
     return render(
         request,
         "accounts_requests/proposal_form.html",
-        {"form": form, "proposal": proposal},
+        {"form": form, "proposal": proposal, "opened": opened},
+        status=status,
     )
 
 

