@@ -28,6 +28,7 @@ from moderation.models.rights import RIGHTS_REFERENCE
 from portal import rules as portal_rules
 from portal import selectors as portal_selectors
 from portal.fields import (
+    DayField,
     RowsChoiceField,
     category_choice_field,
     person_choice_field,
@@ -350,8 +351,8 @@ class LogFilterForm(TeamThenAccountMixin, forms.Form):
         required=False,
         widget=FastSelect,
     )
-    date_from = forms.DateField(label="From", required=False, widget=date_input())
-    date_to = forms.DateField(label="To", required=False, widget=date_input())
+    date_from = DayField(label="From", required=False, widget=date_input())
+    date_to = DayField(label="To", required=False, widget=date_input())
     handle = forms.CharField(label="Author's handle", required=False, max_length=100)
     safeguarding = forms.ChoiceField(
         choices=[
@@ -381,8 +382,8 @@ class LogFilterForm(TeamThenAccountMixin, forms.Form):
 
 
 class ReportFilterForm(TeamThenAccountMixin, forms.Form):
-    date_from = forms.DateField(label="From", widget=date_input())
-    date_to = forms.DateField(label="To", widget=date_input())
+    date_from = DayField(label="From", widget=date_input())
+    date_to = DayField(label="To", widget=date_input())
     team = _team_field()
     account = _account_field("Show")
 
@@ -493,7 +494,7 @@ def _rights_reference_field():
 
 
 def _received_on_field(what):
-    return forms.DateField(
+    return DayField(
         label="When the request was received",
         widget=date_input(),
         validators=[_received_in_the_past],
@@ -581,7 +582,7 @@ class PlanForm(forms.Form):
         help_text="The issue it manages, in a sentence or two. Keep personal details out.",
     )
     owner = person_choice_field(queryset=portal_selectors.comms_users())
-    review_on = forms.DateField(label="Review date", widget=date_input())
+    review_on = DayField(label="Review date", widget=date_input())
     steps = forms.CharField(
         label="Steps, one on each line, in order",
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -619,7 +620,7 @@ class PlanUpdateForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     owner = person_choice_field(queryset=portal_selectors.comms_users())
-    review_on = forms.DateField(label="Review date", widget=date_input())
+    review_on = DayField(label="Review date", widget=date_input())
     outcome = forms.CharField(
         label="Outcome", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -1,4 +1,7 @@
-"""Form fields that stay quick when they list thousands of rows."""
+"""Form fields that stay quick when they list thousands of rows, and a date field that
+keeps to the years anyone would mean."""
+
+import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -82,3 +85,29 @@ class RowsChoiceField(forms.ModelMultipleChoiceField):
                         params={"value": text[:20]},
                     )
         return super().clean(value)
+
+
+EARLIEST_DAY = datetime.date(1900, 1, 1)
+LATEST_DAY = datetime.date(2099, 12, 31)
+
+
+class DayField(forms.DateField):
+    """A date between 1900 and 2099. A date picker takes any year up to 9999, and a day
+    that far on has no day after it: a filter's "to" date or a review date in the year
+    9999 would fail every page that adds a day or a fortnight to it."""
+
+    default_error_messages = {
+        "out_of_range": "Enter a date between 1900 and 2099.",
+    }
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not (EARLIEST_DAY <= value <= LATEST_DAY):
+            raise ValidationError(self.error_messages["out_of_range"], code="out_of_range")
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if isinstance(widget, forms.DateInput):
+            attrs.setdefault("min", EARLIEST_DAY.isoformat())
+            attrs.setdefault("max", LATEST_DAY.isoformat())
+        return attrs

@@ -17,7 +17,7 @@ from accounts_requests.models import (
     Platform,
 )
 from accounts_requests.rules import LIVE_ACCOUNT_STATES
-from portal.fields import team_choice_field
+from portal.fields import DayField, team_choice_field
 from portal.models import Team
 from portal.widgets import FastSelect
 
@@ -71,7 +71,7 @@ class FiguresForm(forms.Form):
         required=False,
         help_text="Half of the messages had a reply within this many hours. Optional.",
     )
-    last_post_on = forms.DateField(
+    last_post_on = DayField(
         label="Date of the last post",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -244,7 +244,7 @@ class ImprovementPlanForm(forms.Form):
         max_length=8000,
         help_text="For example: post three times a week; reply to messages within a day.",
     )
-    re_review_on = forms.DateField(
+    re_review_on = DayField(
         label="Re-review date",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Normally three months from now.",

@@ -82,7 +82,14 @@ class Wait:
         return datetime.timedelta(days=self.amount)
 
     def due_at(self, since, calendar):
-        """When something whose wait began at ``since`` falls due."""
+        """When something whose wait began at ``since`` falls due; ``NEVER`` for a date so
+        far on (the year 9999, typed on a form with no limit) that there is no such day."""
+        try:
+            return self._due_at(since, calendar)
+        except OverflowError:
+            return NEVER
+
+    def _due_at(self, since, calendar):
         if self.in_working_time:
             return calendar.add_working_time(since, self.delta(calendar))
         if not isinstance(since, datetime.datetime):
@@ -102,6 +109,10 @@ class Wait:
         if dates:
             return calendar.local(now).date() - self.delta(calendar)
         return now - self.delta(calendar)
+
+
+# Later than anything can fall due, and still a moment every time zone can show.
+NEVER = datetime.datetime(9999, 1, 1, tzinfo=datetime.UTC)
 
 
 def working_hours(amount):
