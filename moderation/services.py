@@ -443,6 +443,7 @@ def entry_update(*, actor, entry_id, data, files=(), opened=None):
                 pk__in=[old_commenter_id, commenter.pk]
             ):
                 _evaluate_repeat(person)
+            _forget_if_no_longer_logged(old_commenter_id, actor)
         if entry.safeguarding and not was_safeguarding:
             notifications.safeguarding_flagged(entry, actor=actor)
         elif was_waiting and not entry.safeguarding:
@@ -450,6 +451,21 @@ def entry_update(*, actor, entry_id, data, files=(), opened=None):
         return entry, changed
 
     return _with_file_cleanup(work)
+
+
+# Why a handle goes when the only entry about them was put under another author's.
+MOVED_WHY = "the only entry about them was corrected to another author"
+
+
+def _forget_if_no_longer_logged(commenter_id, actor):
+    """Forget the author an entry was logged under by mistake, once no entry is about
+    them and they have not asked for a copy of what is held: nothing would ever remove
+    their handle otherwise, as retention goes by entries."""
+    if Entry.objects.filter(commenter_id=commenter_id).exists():
+        return
+    if access_requesters().filter(commenter_id=commenter_id).exists():
+        return
+    commenter_forget_if_nothing_kept(commenter_id, actor=actor, why=MOVED_WHY)
 
 
 def _locked_entry(entry_id):

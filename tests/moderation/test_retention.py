@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from moderation import evidence, services, tasks
 from moderation.evidence import clean_upload
-from moderation.models import Action, Entry, EvidenceFile
+from moderation.models import Action, Commenter, Entry, EvidenceFile
 from portal.celery import BEAT_SCHEDULE
 from tests import factories
 from tests.moderation.helpers import (
@@ -594,3 +594,21 @@ def test_entries_cleared_before_reasons_went_with_them_lose_them_too(comms, acco
     kept.refresh_from_db()
     assert (kept.not_told_reason, kept.legal_hold_reason) == ("They are in hospital", "Claim CL-7")
     assert kept.events.get(action="legal_hold_placed").comment == "Claim CL-7"
+
+
+def test_the_author_an_entry_was_wrongly_logged_under_is_forgotten_once_it_moves(comms, account):
+    """Retention goes by entries: a handle with none left would otherwise be kept for good."""
+    wrong = log_entry(comms, account, handle="@wrong_person")
+    other = log_entry(comms, account, handle="@kept_person")
+    data = entry_data(account, handle="@right_person", occurred_at=wrong.occurred_at)
+    services.entry_update(actor=comms, entry_id=wrong.pk, data=data)
+    old = Commenter.objects.get(pk=wrong.commenter_id)
+    assert old.is_forgotten and old.handle == ""
+    wrong.refresh_from_db()
+    assert wrong.commenter.handle == "@right_person"
+
+    # One still logged against other entries stays.
+    log_entry(comms, account, handle="@kept_person")
+    data = entry_data(account, handle="@right_person", occurred_at=other.occurred_at)
+    services.entry_update(actor=comms, entry_id=other.pk, data=data)
+    assert Commenter.objects.get(handle="@kept_person")
