@@ -51,11 +51,18 @@ def store_credentials(account, *, actor, login="", password="", notes=None):
         try:
             current = vault.decrypt(existing.ciphertext)
         except vault.VaultError:
-            raise ActionError(
-                "The login details already lodged cannot be read with the portal's keys, so "
-                "they cannot be kept. Enter the login, the password and any notes in full.",
-                errors={"login": "Enter the login.", "password": "Enter the password."},
-            ) from None
+            if login and password:
+                # A new login and password replace what can no longer be read (its key
+                # is gone); its notes cannot be kept, so the new ones are what was typed.
+                log.warning("Account %s: unreadable login details replaced", account.pk)
+                current = {}
+            else:
+                raise ActionError(
+                    "The login details already lodged cannot be read with the portal's keys, "
+                    "so they cannot be kept. Enter the login, the password and any notes in "
+                    "full.",
+                    errors={"login": "Enter the login.", "password": "Enter the password."},
+                ) from None
         login = login or current.get("login", "")
         password = password or current.get("password", "")
         notes = current.get("notes", "") if notes is None else notes

@@ -202,3 +202,20 @@ def test_the_embedded_default_makes_a_local_key_once_and_says_so(tmp_path):
     again = _load_settings({"PORTAL_VAR_DIR": str(tmp_path)})
     assert "Created a local credential key" not in again.stderr
     assert key_file.read_text() == key
+
+
+def test_after_its_key_is_lost_a_new_login_and_password_replace_what_cannot_be_read(
+    setting_up, member, settings, vault_key
+):
+    """The way out that the reveal's error points to: lodge the details again. The notes
+    left blank cannot be kept from what no key opens, so none are kept."""
+    _lodge(setting_up, member)
+    settings.CREDENTIAL_KEYS = [Fernet.generate_key().decode()]
+    with pytest.raises(services_vault.ActionError) as half:
+        services_vault.credential_lodge(actor=member, account_id=setting_up.pk, login="new")
+    assert set(half.value.errors) == {"login", "password"}
+    services_vault.credential_lodge(
+        actor=member, account_id=setting_up.pk, login="new", password="fresh-secret"
+    )
+    stored = vault.decrypt(Credential.objects.get(account=setting_up).ciphertext)
+    assert stored == {"login": "new", "password": "fresh-secret", "notes": ""}
