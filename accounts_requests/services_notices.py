@@ -10,6 +10,7 @@ from django_fsm import ConcurrentTransition
 from accounts_requests import notifications_accounts, rules
 from accounts_requests.models import (
     AccountModerator,
+    Credential,
     CredentialChangeNotice,
     CredentialReveal,
     ManagedAccount,
@@ -219,35 +220,67 @@ def notice_acknowledge(*, actor, notice_id, comment=""):
     return notice
 
 
+def _named_before_and_still_knowing(user, live):
+    """The live accounts that named ``user`` once and took them off the list, and whose
+    login details have not been lodged anew since (or were never lodged): what they knew
+    still opens the account."""
+    removed = {}
+    for account_id, when in (
+        AccountModerator.history.filter(user_id=user.pk, history_type="-", account_id__in=live)
+        .order_by("history_date")
+        .values_list("account_id", "history_date")
+    ):
+        removed[account_id] = when  # the latest removal wins
+    lodged_at = dict(
+        Credential.objects.filter(account_id__in=removed).values_list("account_id", "lodged_at")
+    )
+    return {
+        account_id
+        for account_id, when in removed.items()
+        if account_id not in lodged_at or lodged_at[account_id] <= when
+    }
+
+
 def rotation_tasks_raise_for_leaver(*, user):
     """Someone was deactivated: every account they could get into needs a new password.
 
-    That is each account naming them as moderator or admin, and each account whose login
-    details they revealed. Closed accounts are left alone. Safe to run twice: a leaver has
-    at most one open task per account.
+    That is each account naming them as moderator or admin, or that named them and still
+    has the login details lodged before they came off its list; each account whose
+    current login details they lodged; and each account whose login details they
+    revealed. Closed accounts are left alone. Safe to run twice: a leaver has at most one
+    open task per account.
     """
+    live = ManagedAccount.objects.exclude(state=ManagedAccount.State.CLOSED).values("pk")
     named = set(
-        AccountModerator.objects.filter(user=user)
-        .exclude(account__state=ManagedAccount.State.CLOSED)
-        .values_list("account_id", flat=True)
+        AccountModerator.objects.filter(user=user, account__in=live).values_list(
+            "account_id", flat=True
+        )
+    )
+    named |= _named_before_and_still_knowing(user, live)
+    lodged = set(
+        Credential.objects.filter(lodged_by=user, account__in=live).values_list(
+            "account_id", flat=True
+        )
     )
     revealed = set(
         CredentialReveal.objects.successful()
-        .filter(actor=user)
-        .exclude(account__state=ManagedAccount.State.CLOSED)
+        .filter(actor=user, account__in=live)
         .values_list("account_id", flat=True)
     )
     raised = []
     with transaction.atomic():
-        for account_id in sorted(named | revealed):
+        for account_id in sorted(named | lodged | revealed):
             account = locked_account(account_id)
             if account.state == ManagedAccount.State.CLOSED:  # closed since we looked
                 continue
             if RotationTask.objects.open().filter(account=account, departed_user=user).exists():
                 continue
-            reason = (
-                RotationTask.Reason.NAMED if account_id in named else RotationTask.Reason.REVEALED
-            )
+            if account_id in named:
+                reason = RotationTask.Reason.NAMED
+            elif account_id in lodged:
+                reason = RotationTask.Reason.LODGED
+            else:
+                reason = RotationTask.Reason.REVEALED
             task = RotationTask.objects.create(
                 account=account, departed_user=user, reason=reason, raised_at=timezone.now()
             )

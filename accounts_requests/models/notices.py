@@ -189,6 +189,7 @@ class RotationTask(models.Model):
 
     class Reason(models.TextChoices):
         NAMED = "named", "A named moderator or admin was deactivated"
+        LODGED = "lodged", "Someone who lodged the login details was deactivated"
         REVEALED = "revealed", "Someone who had seen the login details was deactivated"
 
     account = models.ForeignKey(

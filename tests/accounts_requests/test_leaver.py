@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts_requests import services_notices
+from accounts_requests import services_accounts, services_notices, services_vault
 from accounts_requests.models import CredentialChangeNotice, ManagedAccount, RotationTask
 from portal.models import Notification
 from tests import factories
@@ -169,3 +169,36 @@ def test_raising_twice_for_the_same_leaver_keeps_one_open_task(live, member, twi
     for _ in range(twice):
         services_notices.rotation_tasks_raise_for_leaver(user=member)
     assert RotationTask.objects.open().count() == 1
+
+
+def test_someone_who_lodged_the_login_details_raises_a_task_when_they_leave(live, team):
+    lodger = factories.member_of(team, username="lodger")
+    services_vault.credential_lodge(actor=lodger, account_id=live.pk, login="l", password="p")
+    _deactivate(lodger)
+    task = RotationTask.objects.get(departed_user=lodger)
+    assert (task.account, task.reason) == (live, RotationTask.Reason.LODGED)
+
+
+def test_someone_taken_off_the_list_still_knows_the_details_until_they_are_changed(
+    live, team, manager
+):
+    def named_then_removed(username):
+        person = factories.member_of(team, username=username)
+        named = services_accounts.account_moderator_add(
+            actor=manager, account_id=live.pk, user=person, role="admin"
+        )
+        services_accounts.account_moderator_remove(
+            actor=manager, account_id=live.pk, moderator_id=named.pk
+        )
+        return person
+
+    knows = named_then_removed("knows")
+    _deactivate(knows)
+    task = RotationTask.objects.get(departed_user=knows)
+    assert (task.account, task.reason) == (live, RotationTask.Reason.NAMED)
+
+    # Removed, and then new login details lodged by someone else: what they knew is gone.
+    forgot = named_then_removed("forgot")
+    services_vault.credential_lodge(actor=manager, account_id=live.pk, login="n", password="q")
+    _deactivate(forgot)
+    assert not RotationTask.objects.filter(departed_user=forgot).exists()
