@@ -32,7 +32,7 @@ POSTED_ACTIONS = {
 }
 
 DONE_MESSAGES = {
-    "submit": "The proposal has been submitted.",
+    "submit": "The proposal has been submitted to the communications team.",
     "endorse": "You have endorsed the proposal; it is now with the communications team.",
     "start_review": "The review has started.",
     "request_changes": "The team has been asked for changes.",
@@ -40,6 +40,21 @@ DONE_MESSAGES = {
     "reject": "The proposal has been rejected.",
     "withdraw": "The proposal has been withdrawn.",
 }
+
+
+# Submitted by a member who is not the manager: it goes to the manager first.
+AWAITING_ENDORSEMENT_MESSAGE = (
+    "The proposal has been submitted. It now waits for your manager to endorse it before "
+    "it goes to the communications team; they have been told."
+)
+
+
+def _done(request, action, proposal):
+    """Say what the action did, by where the proposal now stands."""
+    if proposal.state == AccountRequest.State.AWAITING_ENDORSEMENT:
+        messages.success(request, AWAITING_ENDORSEMENT_MESSAGE)
+    else:
+        messages.success(request, DONE_MESSAGES[action])
 
 
 def _get_proposal(user, pk):
@@ -153,7 +168,9 @@ def proposal_edit(request, pk):
 def _submit_after_save(request, proposal, action, form):
     """The answers are saved; now try to submit, listing every gap if there are any."""
     try:
-        services.account_request_act(actor=request.user, proposal_id=proposal.pk, action=action)
+        proposal = services.account_request_act(
+            actor=request.user, proposal_id=proposal.pk, action=action
+        )
     except services.ProposalIncomplete as error:
         form.add_missing(error.errors)
         messages.warning(
@@ -165,12 +182,16 @@ def _submit_after_save(request, proposal, action, form):
         return render(
             request,
             "accounts_requests/proposal_form.html",
-            {"form": form, "proposal": proposal},
+            {
+                "form": form,
+                "proposal": proposal,
+                "opened": stamp(services.proposal_answers(proposal)),
+            },
             status=400,
         )
     except services.ActionError as error:
         return _problem(request, error, back=proposal.get_absolute_url())
-    messages.success(request, DONE_MESSAGES[action])
+    _done(request, action, proposal)
     return redirect(proposal)
 
 
@@ -228,7 +249,7 @@ def proposal_action(request, pk, action):
             if action == "start_review"
             else lambda **kw: services.account_request_act(action=action, **kw)
         )
-        act(
+        moved = act(
             actor=request.user,
             proposal_id=proposal.pk,
             comment=form.cleaned_data["comment"],
@@ -248,7 +269,7 @@ def proposal_action(request, pk, action):
                 status=400,
             )
         return _problem(request, error, back=proposal.get_absolute_url())
-    messages.success(request, DONE_MESSAGES[action])
+    _done(request, action, moved)
     return redirect(proposal)
 
 

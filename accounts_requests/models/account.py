@@ -305,7 +305,7 @@ class ManagedAccountEvent(TransitionRecord):
         "notice_acknowledged": "acknowledged a credential-change notice",
         "suspend": "suspended the account after a suspected compromise",
         "incident_opened": "reported a suspected compromise",
-        "resolve": "resolved the incident; the account is active again",
+        "resolve": "resolved the incident and lifted the suspension",
         "incident_resolved": "resolved the security incident",
         "rotation_raised": "raised a task to change the login details",
         **REVIEW_AND_CLOSURE_LABELS,

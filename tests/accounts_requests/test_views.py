@@ -64,8 +64,9 @@ def test_submitting_an_incomplete_proposal_lists_every_gap_and_keeps_the_answers
 def test_a_complete_proposal_submitted_by_a_member_goes_to_the_manager(
     as_user, member, manager, team, django_capture_on_commit_callbacks
 ):
+    client = as_user(member)
     with django_capture_on_commit_callbacks(execute=True):
-        response = as_user(member).post(
+        response = client.post(
             reverse("accounts_requests:create"),
             form_data(team=team.pk, intent="Save and submit"),
         )
@@ -77,6 +78,19 @@ def test_a_complete_proposal_submitted_by_a_member_goes_to_the_manager(
     assert note.emailed_at is not None
     assert [m.to for m in mail.outbox] == [[manager.email]]
     assert "Please endorse" in mail.outbox[0].subject
+    # The member is told where it went, not that comms have it.
+    page = client.get(response.url).content.decode()
+    assert "It now waits for your manager to endorse it" in page
+
+
+def test_a_proposal_submitted_by_the_manager_is_said_to_go_to_comms(as_user, manager, team):
+    response = as_user(manager).post(
+        reverse("accounts_requests:create"),
+        form_data(team=team.pk, intent="Save and submit"),
+        follow=True,
+    )
+    assert AccountRequest.objects.get().state == State.SUBMITTED
+    assert "submitted to the communications team" in response.content.decode()
 
 
 def test_fields_a_user_may_not_set_are_ignored_when_posted(

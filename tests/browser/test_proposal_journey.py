@@ -30,7 +30,7 @@ def test_a_proposal_from_draft_to_approval(open_as, member, manager, comms, team
     assert_accessible(page)
     fill_answers(page, who_monitors="Administrator only")
     page.get_by_role("button", name="Save and submit").click()
-    page.get_by_text("The proposal has been submitted.").wait_for()
+    page.get_by_text("It now waits for your manager to endorse it").wait_for()
     assert page.locator(".state-badge").inner_text() == "Awaiting manager's endorsement"
     proposal = AccountRequest.objects.get()
 
