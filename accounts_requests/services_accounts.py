@@ -165,6 +165,7 @@ def account_moderator_remove(*, actor, account_id, moderator_id):
         named._change_reason = f"removed by {actor}"
         named.delete()
         record_event(account, actor=actor, action="moderator_removed", comment=str(named.user))
+        _tell_comms_when_ready(account, setup_of(account), actor=actor)
     return account
 
 
@@ -224,10 +225,14 @@ def incident_resolve(*, actor, account_id, note):
 
 
 def _tell_comms_when_ready(account, setup, *, actor):
-    """Tell the communications team once when a set-up checklist becomes complete."""
-    if account.state != ManagedAccount.State.SETTING_UP or setup.ready_notified_at:
+    """Tell the communications team once when a set-up checklist becomes complete, and
+    take it off their list of set-ups ready to verify if it stops being complete (a named
+    moderator removed, say), to be told again when it is complete again."""
+    if account.state != ManagedAccount.State.SETTING_UP:
         return
-    if not checklist.is_complete(account):
-        return
-    AccountSetup.objects.filter(pk=setup.pk).update(ready_notified_at=timezone.now())
-    notifications_accounts.setup_ready(account, actor=actor)
+    complete = checklist.is_complete(account)
+    if complete and not setup.ready_notified_at:
+        AccountSetup.objects.filter(pk=setup.pk).update(ready_notified_at=timezone.now())
+        notifications_accounts.setup_ready(account, actor=actor)
+    elif setup.ready_notified_at and not complete:
+        AccountSetup.objects.filter(pk=setup.pk).update(ready_notified_at=None)

@@ -100,6 +100,24 @@ def test_comms_are_told_once_when_the_checklist_becomes_complete(comms, manager,
     assert ready_notes.count() == 1
 
 
+def test_a_set_up_no_longer_complete_leaves_comms_list_until_it_is_again(comms, manager, ready):
+    from accounts_requests import selectors_accounts
+
+    assert list(selectors_accounts.ready_to_verify()) == [ready]
+    moderator = ready.moderators.order_by("pk").first()
+    services_accounts.account_moderator_remove(
+        actor=manager, account_id=ready.pk, moderator_id=moderator.pk
+    )
+    assert not checklist.is_complete(ready)
+    assert list(selectors_accounts.ready_to_verify()) == []
+    services_accounts.account_moderator_add(
+        actor=manager, account_id=ready.pk, user=moderator.user, role=moderator.role
+    )
+    assert list(selectors_accounts.ready_to_verify()) == [ready]
+    ready_notes = Notification.objects.filter(kind="account.setup_ready", recipient=comms)
+    assert ready_notes.count() == 2  # told again: it is ready again
+
+
 def _confirm_admin_rights(account, actor):
     services_accounts.account_setup_update(
         actor=actor,
