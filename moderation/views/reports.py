@@ -9,6 +9,10 @@ from moderation.forms import ReportFilterForm
 from moderation.views.common import reader_required
 
 
+def _month_end(day):
+    return add_months(day.replace(day=1), 1) - datetime.timedelta(days=1)
+
+
 @reader_required
 def report(request):
     """Counts by category and action, per month and per account, as charts and tables."""
@@ -25,6 +29,11 @@ def report(request):
         until = form.cleaned_data["date_to"]
         team = form.cleaned_data["team"]
         account = form.cleaned_data["account"]
+    asked = (since, until)
+    if account is None:
+        # Across accounts the counts are kept by month: say which days they cover.
+        since = since.replace(day=1)
+        until = min(_month_end(until), max(today, since))
     raw = selectors.report(request.user, since=since, until=until, team=team, account=account)
     data = reports.shape(raw)
     return render(
@@ -36,6 +45,7 @@ def report(request):
             "until": until,
             "team": team,
             "account": account,
+            "widened": (since, until) != asked,
             "report": data,
             "generated": datetime.datetime.now(tz=timezone.get_current_timezone()),
         },

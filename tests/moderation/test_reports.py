@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from freezegun import freeze_time
 
 from moderation.models import Action, HateCrimeStrand
 from tests import factories
@@ -192,3 +193,25 @@ def test_an_id_larger_than_any_row_has_is_no_choice_not_an_error(
     assert "Perinatal page" not in [
         label for _, label in response.context["form"].fields["account"].choices
     ]
+
+
+def test_across_accounts_the_report_says_it_counts_the_whole_months_the_dates_fall_in(
+    comms, team, as_user
+):
+    """Counts across accounts are kept by month: dates inside a month are widened to it
+    and the page says so, rather than counting days outside those asked for unannounced.
+    One account is counted by exact days."""
+    account = factories.managed_account(team=team)
+    with freeze_time("2026-11-03 12:00:00+00:00"):
+        log_entry(comms, account)
+    with freeze_time("2026-12-07 12:00:00+00:00"):
+        asked = {"date_from": "2026-11-20", "date_to": "2026-11-25"}
+        across = as_user(comms).get(reverse("moderation:report"), asked)
+        page = across.content.decode()
+        assert across.context["report"]["total"] == 1
+        assert "from 1 Nov 2026 to 30 Nov 2026" in page
+        assert "counted by whole months" in page
+        one = as_user(comms).get(reverse("moderation:report"), asked | {"account": account.pk})
+        assert one.context["report"]["total"] == 0
+        assert "from 20 Nov 2026 to 25 Nov 2026" in one.content.decode()
+        assert "counted by whole months" not in one.content.decode()
