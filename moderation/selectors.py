@@ -648,10 +648,17 @@ def commenter_plans(commenter):
 
 
 def repeat_offenders(user):
+    """Repeat offenders with at least one entry ``user`` may read, each with how many of
+    their entries that user may read (the safeguarding lead: the flagged ones alone)."""
+    counted = (
+        Count("entries")
+        if rules.can_read_everything(user)
+        else Count("entries", filter=Q(entries__in=Entry.objects.visible_to(user).values("pk")))
+    )
     return (
         Commenter.objects.visible_to(user)
         .filter(repeat_offender_since__isnull=False)
-        .annotate(entry_count=Count("entries"))
+        .annotate(entry_count=counted)
         .order_by("-repeat_offender_since", "-pk")
     )
 

@@ -186,3 +186,18 @@ def test_the_safeguarding_lead_is_not_given_a_step_worked_out_from_entries_they_
     assert "is a repeat offender" in page and "Suggested next step" not in page
     page = as_user(comms).get(flagged.get_absolute_url()).content.decode()
     assert "Suggested next step: <strong>Block them</strong>" in page
+
+
+def test_the_safeguarding_lead_counts_only_the_entries_they_may_read(
+    comms, safeguarding_lead, accounts, as_user, settings
+):
+    settings.MODERATION_REPEAT_THRESHOLD = 2
+    first, _ = accounts
+    for _ in range(3):
+        log_entry(comms, first, handle="@both")
+    log_entry(comms, first, handle="@both", safeguarding=True)
+    url = reverse("moderation:repeat_offenders")
+    lead = as_user(safeguarding_lead).get(url)
+    assert [person.entry_count for person in lead.context["page"]] == [1]
+    full = as_user(comms).get(url)
+    assert [person.entry_count for person in full.context["page"]] == [4]
