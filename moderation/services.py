@@ -1155,13 +1155,50 @@ def plan_create(*, actor, commenter, summary, owner, review_on, steps):
     return plan
 
 
-def plan_update(*, actor, plan_id, owner, review_on, done_steps, outcome="", close=False):
-    """Record progress on a plan: steps done, a new review date, and the outcome."""
+def plan_answers(plan):
+    """What the plan's update form shows, as it is saved (``portal.opened``): each step
+    an answer of its own, so that two people ticking different steps both count."""
+    return {
+        "owner": plan.owner,
+        "review_on": plan.review_on,
+        "outcome": plan.outcome,
+        **{f"step_{step.pk}": step.done_at is not None for step in plan.steps.all()},
+    }
+
+
+def plan_update(
+    *, actor, plan_id, owner, review_on, done_steps, outcome="", close=False, opened=None
+):
+    """Record progress on a plan: steps done, a new review date, and the outcome.
+
+    ``opened`` is the page's stamp of what it showed (``portal.opened``): what this person
+    left as it was keeps what is saved now, so a step someone ticked meanwhile stays
+    ticked; what both changed is refused."""
     _require_writer(actor)
     with transaction.atomic():
         plan = ManagementPlan.objects.select_for_update().get(pk=plan_id)
         if plan.status == ManagementPlan.Status.CLOSED:
             raise ActionConflict("This plan is closed. Nothing was changed.")
+        steps = list(plan.steps.all())
+        ticked = {step.pk for step in done_steps}
+        answers = merge_answers(
+            opened,
+            plan_answers(plan),
+            {
+                "owner": owner,
+                "review_on": review_on,
+                "outcome": (outcome or "").strip(),
+                **{f"step_{step.pk}": step.pk in ticked for step in steps},
+            },
+            labels={
+                "owner": "the owner",
+                "review_on": "the review date",
+                "outcome": "the outcome",
+                **{f"step_{step.pk}": f"step {number}" for number, step in enumerate(steps, 1)},
+            },
+        )
+        owner, review_on, outcome = answers["owner"], answers["review_on"], answers["outcome"]
+        done_steps = [step for step in steps if answers[f"step_{step.pk}"]]
         if close and not (outcome or "").strip():
             raise ActionError(
                 "Say what the plan achieved before closing it.",

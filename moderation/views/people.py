@@ -19,6 +19,7 @@ from moderation.views.common import (
     writer_required,
 )
 from portal.numbers import counted
+from portal.opened import FIELD_NAME, EditClash, stamp
 
 # A person's page lists their entries a page at a time, newest first.
 ENTRIES_PER_PAGE = 100
@@ -195,7 +196,7 @@ def plan_detail(request, pk):
         .prefetch_related("steps__done_by"),
         pk=pk,
     )
-    form = None
+    form, opened, status = None, None, 400
     if rules.can_write(request.user) and plan.status == ManagementPlan.Status.OPEN:
         # The plan is all that keeps their handle: closing it forgets them.
         closing_forgets = not selectors.entries_keeping_details(plan.commenter_id).exists()
@@ -210,9 +211,19 @@ def plan_detail(request, pk):
                 "outcome": plan.outcome,
             },
         )
+        opened = (
+            request.POST.get(FIELD_NAME)
+            if request.method == "POST"
+            else stamp(services.plan_answers(plan))
+        )
         if request.method == "POST" and form.is_valid():
             try:
-                services.plan_update(actor=request.user, plan_id=plan.pk, **form.cleaned_data)
+                services.plan_update(
+                    actor=request.user, plan_id=plan.pk, opened=opened, **form.cleaned_data
+                )
+            except EditClash as clash:
+                form.add_error(None, clash.message)
+                opened, status = clash.opened, 409
             except services.ActionError as error:
                 if not apply_errors(form, error):
                     return problem(request, error, back=plan.get_absolute_url())
@@ -235,6 +246,11 @@ def plan_detail(request, pk):
     return render(
         request,
         "moderation/plan_detail.html",
-        {"plan": plan, "form": form, "history": plan.history.select_related("history_user")[:50]},
-        status=400 if form is not None and form.is_bound else 200,
+        {
+            "plan": plan,
+            "form": form,
+            "opened": opened,
+            "history": plan.history.select_related("history_user")[:50],
+        },
+        status=status if form is not None and form.is_bound else 200,
     )

@@ -336,3 +336,36 @@ def test_the_export_holds_a_copy_to_read_beside_the_one_for_a_machine(
     # Who reported it is not theirs to know; nor are staff names.
     assert member.get_full_name() not in readable and member.username not in readable
     assert comms.get_full_name() not in readable
+
+
+def test_a_step_ticked_meanwhile_stays_ticked_when_an_older_page_is_saved(
+    comms, head, person, as_user
+):
+    import html
+    import re
+
+    as_user(comms).post(reverse("moderation:plan_create", args=[person.pk]), plan_form(comms))
+    plan = ManagementPlan.objects.get()
+    first, second, _ = plan.steps.all()
+    url = plan.get_absolute_url()
+    page = as_user(head).get(url).content.decode()
+    (opened,) = re.findall(r'name="opened" value="([^"]+)"', page)
+    older = {"owner": comms.pk, "review_on": plan.review_on.isoformat()}
+    older["opened"] = html.unescape(opened)
+
+    # Comms tick the first step; the head, from the page opened before, ticks the second.
+    as_user(comms).post(url, older | {"done_steps": [first.pk], "opened": ""})
+    assert as_user(head).post(url, older | {"done_steps": [second.pk]}).status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.done_at and second.done_at
+
+    # Both changed the outcome: refused, and what was typed is kept.
+    as_user(comms).post(
+        url, older | {"done_steps": [first.pk, second.pk], "outcome": "A", "opened": ""}
+    )
+    clash = as_user(head).post(url, older | {"done_steps": [second.pk], "outcome": "B"})
+    assert clash.status_code == 409
+    assert "to the outcome as well" in clash.content.decode()
+    plan.refresh_from_db()
+    assert plan.outcome == "A"
