@@ -23,6 +23,7 @@ from accounts_requests.workflow import (
     run_account_transition,
 )
 from portal import rules as portal_rules
+from portal.opened import merge as merge_answers
 from portal.services.errors import ActionConflict, ActionError, ActionRefused
 
 
@@ -81,11 +82,33 @@ def managed_account_register(*, actor, team, data):
     return account
 
 
-def account_setup_update(*, actor, account_id, handle, url, comms_admin, verified_badge):
+def setup_answers(account, setup):
+    """What the set-up form shows, as it is saved (``portal.opened``)."""
+    return {
+        "handle": account.handle,
+        "url": account.url,
+        "comms_admin": bool(setup and setup.comms_admin_confirmed),
+        "verified_badge": bool(setup and setup.verified_badge),
+    }
+
+
+SETUP_LABELS = {
+    "handle": "the handle",
+    "url": "the address",
+    "comms_admin": "the communications team's admin rights",
+    "verified_badge": "the verified badge",
+}
+
+
+def account_setup_update(
+    *, actor, account_id, handle, url, comms_admin, verified_badge, opened=None
+):
     """Save the team's set-up answers. Returns (account, labels of what changed).
 
     The handle and address can be set here only while the account is being set up; after
-    that a change of handle is reported with a credential-change notice.
+    that a change of handle is reported with a credential-change notice. ``opened`` is the
+    page's stamp of what it showed (``portal.opened``): an answer left as it was keeps
+    what is saved now; one someone else changed too is refused.
     """
     with transaction.atomic():
         account = locked_account(account_id)
@@ -93,6 +116,18 @@ def account_setup_update(*, actor, account_id, handle, url, comms_admin, verifie
         if not rules.can_edit_setup(account, actor):
             raise ActionRefused("You cannot change the set-up of this account.")
         setup = setup_of(account)
+        sent = {"comms_admin": comms_admin, "verified_badge": verified_badge}
+        sent.update(
+            (name, value)
+            for name, value in (("handle", handle), ("url", url))
+            if value is not None
+        )
+        answers = merge_answers(opened, setup_answers(account, setup), sent, labels=SETUP_LABELS)
+        if handle is not None:
+            handle = answers["handle"]
+        if url is not None:
+            url = answers["url"]
+        comms_admin, verified_badge = answers["comms_admin"], answers["verified_badge"]
         now = timezone.now()
         changed = []
         if account.state == ManagedAccount.State.SETTING_UP:

@@ -24,6 +24,7 @@ from accounts_requests.models import AccountSetup, ManagedAccount
 from accounts_requests.panels import account_panels
 from accounts_requests.views import _problem
 from portal.csvsafe import csv_download
+from portal.opened import FIELD_NAME, EditClash, stamp
 from portal.services.errors import ActionError
 
 
@@ -163,31 +164,32 @@ def account_setup(request, pk):
     account = get_account(request.user, pk)
     if not rules.can_edit_setup(account, request.user):
         raise PermissionDenied
-    setup = _setup(account)
-    initial = {
-        "handle": account.handle,
-        "url": account.url,
-        "comms_admin": bool(setup and setup.comms_admin_confirmed),
-        "verified_badge": bool(setup and setup.verified_badge),
-    }
+    initial = services_accounts.setup_answers(account, _setup(account))
     form = SetupForm(posted_data(request), account=account, initial=initial)
+    # What the page showed, so that an answer someone else saved meanwhile is kept.
+    opened = request.POST.get(FIELD_NAME) if request.method == "POST" else stamp(initial)
+    status = 400
     if request.method == "POST" and form.is_valid():
         try:
             _, changed = services_accounts.account_setup_update(
-                actor=request.user, account_id=account.pk, **form.values()
+                actor=request.user, account_id=account.pk, opened=opened, **form.values()
             )
+        except EditClash as clash:
+            form.add_error(None, clash.message)
+            opened, status = clash.opened, 409
         except ActionError as error:
             return _problem(request, error, back=account.get_absolute_url())
-        if changed:
-            messages.success(request, "The set-up details have been saved.")
         else:
-            messages.info(request, "Nothing had changed, so nothing was saved.")
-        return redirect(account)
+            if changed:
+                messages.success(request, "The set-up details have been saved.")
+            else:
+                messages.info(request, "Nothing had changed, so nothing was saved.")
+            return redirect(account)
     return render(
         request,
         "accounts_requests/account_setup.html",
-        {"account": account, "form": form},
-        status=400 if form.is_bound else 200,
+        {"account": account, "form": form, "opened": opened},
+        status=status if form.is_bound else 200,
     )
 
 

@@ -264,6 +264,34 @@ def test_the_team_fills_in_the_set_up_form(setting_up, member, as_user):
     assert setting_up.setup.badge_confirmed_by == member
 
 
+def test_a_set_up_saved_from_an_older_page_keeps_what_was_ticked_meanwhile(
+    setting_up, member, manager, as_user
+):
+    import html
+    import re
+
+    url = reverse("accounts_requests:account_setup", args=[setting_up.pk])
+    page = as_user(member).get(url).content.decode()
+    (opened,) = re.findall(r'name="opened" value="([^"]+)"', page)
+    older = {"handle": "", "url": "", "opened": html.unescape(opened)}
+    # The manager confirms comms' admin rights; the member, from the older page, gives
+    # the address and does not tick the box they never saw ticked.
+    as_user(manager).post(url, {"handle": "", "url": "", "comms_admin": "on"})
+    answers = older | {"handle": "@perinatal", "url": "https://www.facebook.com/perinatal"}
+    assert as_user(member).post(url, answers).status_code == 302
+    setting_up.refresh_from_db()
+    assert setting_up.handle == "@perinatal"
+    assert setting_up.setup.comms_admin_confirmed_by == manager
+    # Both changed the address: refused, with what was typed kept.
+    clash = as_user(manager).post(
+        url, older | {"handle": "@other", "url": "https://www.facebook.com/other"}
+    )
+    assert clash.status_code == 409
+    assert 'value="@other"' in clash.content.decode()
+    setting_up.refresh_from_db()
+    assert setting_up.handle == "@perinatal"
+
+
 def test_the_set_up_form_refuses_a_look_alike_address_and_keeps_the_answers(
     setting_up, member, as_user
 ):
