@@ -20,6 +20,7 @@ from accounts_requests.kpi import importer, notifications, summary
 from accounts_requests.kpi.months import add_months, month_label, month_start
 from accounts_requests.models import FiguresImport, HealthRules, ManagedAccount, MonthlyFigures
 from accounts_requests.workflow import locked_account, record_event, refuse_if_closed
+from portal.opened import merge as merge_answers
 from portal.services.errors import ActionConflict, ActionError, ActionRefused
 
 log = logging.getLogger(__name__)
@@ -87,8 +88,16 @@ def monthly_figures_save(*, actor, account_id, month, data):
 # ---- Targets and rules ----------------------------------------------------------------------
 
 
-def account_targets_change(*, actor, account_id, targets, reason):
-    """Change an account's KPI targets; the reason is kept in its history."""
+def target_answers(account):
+    """An account's targets as saved, as the targets form shows them (``portal.opened``)."""
+    return {name: getattr(account, name) for name in TARGET_FIELDS}
+
+
+def account_targets_change(*, actor, account_id, targets, reason, opened=None):
+    """Change an account's KPI targets; the reason is kept in its history.
+
+    ``opened`` is the page's stamp of the targets it showed (``portal.opened``): a target
+    left as it was keeps what is saved now; one someone else changed too is refused."""
     reason = (reason or "").strip()
     if not reason:
         raise ActionError(
@@ -99,6 +108,14 @@ def account_targets_change(*, actor, account_id, targets, reason):
         refuse_if_closed(account)
         if not rules.can_change_targets(account, actor):
             raise ActionRefused("Only the communications team can change KPI targets.")
+        targets = merge_answers(
+            opened,
+            target_answers(account),
+            {name: targets[name] for name in TARGET_FIELDS},
+            labels={
+                name: str(account._meta.get_field(name).verbose_name) for name in TARGET_FIELDS
+            },
+        )
         changed = [name for name in TARGET_FIELDS if getattr(account, name) != targets[name]]
         if not changed:
             return account, []

@@ -26,6 +26,7 @@ from accounts_requests.models import FiguresImport, HealthRules, ManagedAccount,
 from accounts_requests.views import _problem
 from accounts_requests.views_accounts import get_account
 from portal.csvsafe import csv_download
+from portal.opened import FIELD_NAME, EditClash, stamp
 from portal.services.errors import ActionConflict, ActionError
 
 
@@ -285,6 +286,13 @@ def targets(request, pk):
             return redirect(account)
         raise PermissionDenied
     form = TargetsForm(request.POST or None, account=account)
+    # What the page showed, so that a target someone else changed meanwhile is kept.
+    opened = (
+        request.POST.get(FIELD_NAME)
+        if request.method == "POST"
+        else stamp(services.target_answers(account))
+    )
+    status = 400 if form.errors else 200
     if request.method == "POST" and form.is_valid():
         try:
             _, changed = services.account_targets_change(
@@ -292,7 +300,11 @@ def targets(request, pk):
                 account_id=account.pk,
                 targets=form.targets(),
                 reason=form.cleaned_data["reason"],
+                opened=opened,
             )
+        except EditClash as clash:
+            form.add_error(None, clash.message)
+            opened, status = clash.opened, 409
         except ActionError as error:
             if error.status != 400:
                 return _problem(request, error, back=account.get_absolute_url())
@@ -307,8 +319,13 @@ def targets(request, pk):
     return render(
         request,
         "accounts_requests/kpi/targets.html",
-        {"account": account, "form": form, "changes": changes.order_by("-at", "-id")},
-        status=400 if form.errors else 200,
+        {
+            "account": account,
+            "form": form,
+            "opened": opened,
+            "changes": changes.order_by("-at", "-id"),
+        },
+        status=status if status == 409 else (400 if form.errors else 200),
     )
 
 

@@ -83,3 +83,29 @@ def test_the_change_needs_the_csrf_token(comms, account):
     client = Client(enforce_csrf_checks=True)
     client.force_login(comms)
     assert client.post(url(account), DATA).status_code == 403
+
+
+def test_targets_saved_from_an_older_page_keep_a_target_changed_meanwhile(
+    as_user, comms, comms2, account
+):
+    import html
+    import re
+
+    page = as_user(comms2).get(url(account)).content.decode()
+    (opened,) = re.findall(r'name="opened" value="([^"]+)"', page)
+    shown = {
+        "target_followers": "300",
+        "target_posts_per_month": str(account.target_posts_per_month),
+        "target_engagement_rate": str(account.target_engagement_rate),
+        "target_reply_hours": str(account.target_reply_hours),
+        "reason": "Review",
+        "opened": html.unescape(opened),
+    }
+    assert as_user(comms).post(url(account), DATA).status_code == 302
+    later = shown | {"target_reply_hours": "6"}
+    assert as_user(comms2).post(url(account), later).status_code == 302
+    account = ManagedAccount.objects.get(pk=account.pk)
+    assert (account.target_followers, account.target_reply_hours) == (250, 6)
+    clash = as_user(comms2).post(url(account), shown | {"target_followers": "999"})
+    assert clash.status_code == 409
+    assert ManagedAccount.objects.get(pk=account.pk).target_followers == 250
