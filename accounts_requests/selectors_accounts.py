@@ -365,10 +365,15 @@ def accounts_in_setup(user):
 
 
 def ready_to_verify():
-    return (
+    """The set-ups comms were told are ready, longest waiting first, as a list: those whose
+    checklist is still complete. One whose named moderator has since left the team or the
+    trust is not offered for a Verify that would fail."""
+    told = (
         ManagedAccount.objects.filter(
             state=State.SETTING_UP, setup__ready_notified_at__isnull=False
         )
-        .select_related("team")
+        .select_related("team", "setup", "setup__comms_admin_confirmed_by")
+        .annotate(**checklist.annotations())
         .order_by("setup__ready_notified_at")
     )
+    return [account for account in told if checklist.is_complete(account)]

@@ -259,6 +259,16 @@ def incident_resolve(*, actor, account_id, note):
     return account
 
 
+def setups_recheck(*, user):
+    """Look again at the set-ups in progress that name ``user`` (who has just left)."""
+    named = AccountModerator.objects.filter(
+        user=user, account__state=ManagedAccount.State.SETTING_UP
+    ).values("account_id")
+    with transaction.atomic():
+        for account in ManagedAccount.objects.filter(pk__in=named).select_related("setup"):
+            _tell_comms_when_ready(account, setup_of(account), actor=None)
+
+
 def _tell_comms_when_ready(account, setup, *, actor):
     """Tell the communications team once when a set-up checklist becomes complete, and
     take it off their list of set-ups ready to verify if it stops being complete (a named

@@ -166,12 +166,17 @@ def proposal_edit(request, pk):
 
 
 def _submit_after_save(request, proposal, action, form):
-    """The answers are saved; now try to submit, listing every gap if there are any."""
+    """The answers are saved; now try to submit, listing every gap if there are any.
+
+    The page shown again is stamped with the answers it shows, which are what was sent:
+    what this person changed is saved as that, and an answer someone else saved meanwhile,
+    which the page still shows as it first was, keeps what they saved on the next save."""
     try:
         proposal = services.account_request_act(
             actor=request.user, proposal_id=proposal.pk, action=action
         )
     except services.ProposalIncomplete as error:
+        opened = stamp(form.content())  # before the gaps take their answers off the form
         form.add_missing(error.errors)
         messages.warning(
             request,
@@ -185,7 +190,7 @@ def _submit_after_save(request, proposal, action, form):
             {
                 "form": form,
                 "proposal": proposal,
-                "opened": stamp(services.proposal_answers(proposal)),
+                "opened": opened,
             },
             status=400,
         )

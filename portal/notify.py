@@ -148,24 +148,36 @@ def deliver(notification_id):
     if note.recipient.email and note.recipient.is_active:
         try:
             build_email(note).send()
-        except Exception:
-            retry_later([note.pk], note.email_attempts + 1, now)
+        except Exception as error:
+            retry_later([note.pk], note.email_attempts + 1, now, for_good=refused_for_good(error))
             raise
     record_sent([note.pk])
     return Delivery.SENT
 
 
-def retry_later(ids, attempts, now):
-    """After the mail server refused these rows' e-mail (``attempts`` times now): release
+def refused_for_good(error):
+    """Whether the mail server refused the e-mail for good (an address it does not know,
+    a message it will not take: a 5xx answer), rather than being away or busy."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return bool(error.recipients) and all(code >= 500 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code >= 500
+    return False
+
+
+def retry_later(ids, attempts, now, *, for_good=False):
+    """After the mail server failed these rows' e-mail (``attempts`` times now): release
     them to be tried again after a wait that doubles each time (2, 4, 8... minutes, at most
-    an hour), so that they do not hold up the rest of the outbox; after
-    ``NOTIFICATION_EMAIL_ATTEMPTS`` give up on them. The portal still shows them."""
+    an hour), so that they do not hold up the rest of the outbox. Refused for good
+    ``NOTIFICATION_EMAIL_ATTEMPTS`` times, they are given up on; a server away or busy,
+    however long, is tried again. The portal shows them either way."""
     rows = Notification.objects.filter(pk__in=ids)
-    if attempts >= settings.NOTIFICATION_EMAIL_ATTEMPTS:
+    attempts = min(attempts, 30_000)  # a server away for years still fits the count
+    if for_good and attempts >= settings.NOTIFICATION_EMAIL_ATTEMPTS:
         rows.update(email_claimed_at=None, email_attempts=attempts, email_given_up_at=now)
         log.error("Gave up e-mailing notification(s) %s after %d refusals", list(ids), attempts)
         return
-    wait = datetime.timedelta(minutes=min(2**attempts, 60))
+    wait = datetime.timedelta(minutes=min(2 ** min(attempts, 6), 60))
     rows.update(email_claimed_at=None, email_attempts=attempts, send_after=now + wait)
 
 
@@ -283,8 +295,9 @@ def deliver_digest(recipient_id, now=None):
     if recipient.email and recipient.is_active:
         try:
             build_digest(recipient, notes).send()
-        except Exception:
-            retry_later(ids, max(note.email_attempts for note in notes) + 1, now)
+        except Exception as error:
+            attempts = max(note.email_attempts for note in notes) + 1
+            retry_later(ids, attempts, now, for_good=refused_for_good(error))
             raise
     record_sent(ids)
     return Delivery.SENT

@@ -6,7 +6,8 @@ showed, what the person sent, and what is saved now. A field they left as it was
 what is saved now, whoever changed it meanwhile; a field they changed is written; a field
 both they and someone else changed is a clash, which nobody's save settles silently: the
 page comes back with what they typed and says which answers clash, and saving again (the
-page now stamped with what is saved) writes theirs.
+page now stamped with what is saved for those answers) writes theirs for those, still
+keeping whatever else was saved meanwhile.
 
 A request without a stamp (an older page, a script) writes every field sent, as before.
 """
@@ -49,10 +50,16 @@ def stamp(values):
     return json.dumps({name: digest(value) for name, value in values.items()}, sort_keys=True)
 
 
+# A page's stamp is a few hundred characters; anything much longer was not made here.
+LONGEST = 20_000
+
+
 def _read(text):
+    if not text or len(text) > LONGEST:
+        return None
     try:
-        opened = json.loads(text or "")
-    except ValueError:
+        opened = json.loads(text)
+    except (ValueError, RecursionError):
         return None
     if not isinstance(opened, dict) or not all(isinstance(v, str) for v in opened.values()):
         return None
@@ -67,8 +74,9 @@ class EditClash(ActionConflict):
         super().__init__(
             "Someone else saved a change to this while you had it open, to "
             f"{_names(fields)} as well, so nothing you changed has been saved yet. What you "
-            "typed is below; check the saved version on its page, then save again to "
-            "replace it with what is below."
+            "typed is below; check the saved version on its page, then save again to put "
+            f"what is below in place of {_names(fields)}. Anything else changed meanwhile "
+            "is kept."
         )
         self.fields = fields
         self.opened = opened
@@ -100,5 +108,11 @@ def merge(opened, saved, sent, labels=None):
         result[name] = value
     if clashes:
         labels = labels or {}
-        raise EditClash([labels.get(name, name) for name in clashes], stamp(saved))
+        # The page comes back with what they typed. Stamped as saved for the answers that
+        # clashed, so saving again writes those; as first shown for the rest, so an answer
+        # they did not change still keeps what someone else saved.
+        restamped = {**shown, **{name: digest(saved[name]) for name in clashes}}
+        raise EditClash(
+            [labels.get(name, name) for name in clashes], json.dumps(restamped, sort_keys=True)
+        )
     return result

@@ -42,10 +42,10 @@ def can_change_person(actor, person, roles):
     A person's address is where their password reset goes, so whoever changes it can take
     over their sign-in. The communications team changes staff; only the head of
     communications changes someone who holds a role (a comms officer, an auditor, the
-    safeguarding lead); a head of communications, like a portal administrator, is changed
-    only in the admin, by an administrator.
+    safeguarding lead); a head of communications, like anyone who may use the Django admin,
+    is changed only in the admin, by an administrator.
     """
-    if not is_comms(actor) or person.is_superuser or HEAD_PERM in roles:
+    if not is_comms(actor) or person.is_superuser or person.is_staff or HEAD_PERM in roles:
         return False
     return is_head_of_comms(actor) if roles else True
 

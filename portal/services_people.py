@@ -26,7 +26,7 @@ def _refuse_unless_may_change(actor, user, doing, be_done):
         return
     if not rules.is_comms(actor):
         raise PeopleError(f"Only the communications team can {doing} people.")
-    if user.is_superuser:
+    if user.is_superuser or user.is_staff:
         raise PeopleError(f"A portal administrator can only {be_done} in the admin.")
     if rules.HEAD_PERM in roles:
         raise PeopleError(

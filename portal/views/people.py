@@ -44,7 +44,7 @@ def people_list(request):
         person.may_change = rules.can_change_person(request.user, person, roles[person.pk])
         if person.may_change:
             person.changed_by = ""
-        elif person.is_superuser or rules.HEAD_PERM in roles[person.pk]:
+        elif person.is_superuser or person.is_staff or rules.HEAD_PERM in roles[person.pk]:
             person.changed_by = "Changed in the admin"
         else:
             person.changed_by = "Changed by the head of communications"

@@ -76,3 +76,23 @@ def test_a_save_without_a_stamp_writes_what_was_sent(team, member, as_user):
     assert _save(as_user(member), proposal, data | {"goals": "Plain"}).status_code == 302
     proposal.refresh_from_db()
     assert proposal.goals == "Plain"
+
+
+def test_after_an_incomplete_submit_the_next_save_still_keeps_the_others_answers(
+    team, member, manager, as_user
+):
+    proposal = factories.ProposalFactory(team=team, applicant=member)
+    mine, theirs = _page(as_user(member), proposal), _page(as_user(manager), proposal)
+    assert (
+        _save(as_user(manager), proposal, theirs | {"goals": "Manager's goals"}).status_code == 302
+    )
+    # The member, from the older page, blanks an answer and tries to submit: saved as a
+    # draft, the gap listed.
+    incomplete = mine | {"risks": "", "intent": "Save and submit"}
+    response = _save(as_user(member), proposal, incomplete)
+    assert response.status_code == 400
+    (opened,) = re.findall(r'name="opened" value="([^"]+)"', response.content.decode())
+    again = mine | {"opened": html.unescape(opened), "risks": "Now answered"}
+    assert _save(as_user(member), proposal, again).status_code == 302
+    proposal.refresh_from_db()
+    assert (proposal.goals, proposal.risks) == ("Manager's goals", "Now answered")

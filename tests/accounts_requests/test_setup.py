@@ -13,7 +13,7 @@ from accounts_requests.models import (
     Platform,
 )
 from accounts_requests.services import ActionConflict, ActionRefused
-from portal.models import Notification
+from portal.models import Membership, Notification
 from tests import factories
 from tests.accounts_requests.fixtures_accounts import live, ready, setting_up, vault_key
 
@@ -103,19 +103,42 @@ def test_comms_are_told_once_when_the_checklist_becomes_complete(comms, manager,
 def test_a_set_up_no_longer_complete_leaves_comms_list_until_it_is_again(comms, manager, ready):
     from accounts_requests import selectors_accounts
 
-    assert list(selectors_accounts.ready_to_verify()) == [ready]
+    assert selectors_accounts.ready_to_verify() == [ready]
     moderator = ready.moderators.order_by("pk").first()
     services_accounts.account_moderator_remove(
         actor=manager, account_id=ready.pk, moderator_id=moderator.pk
     )
     assert not checklist.is_complete(ready)
-    assert list(selectors_accounts.ready_to_verify()) == []
+    assert selectors_accounts.ready_to_verify() == []
     services_accounts.account_moderator_add(
         actor=manager, account_id=ready.pk, user=moderator.user, role=moderator.role
     )
-    assert list(selectors_accounts.ready_to_verify()) == [ready]
+    assert selectors_accounts.ready_to_verify() == [ready]
     ready_notes = Notification.objects.filter(kind="account.setup_ready", recipient=comms)
     assert ready_notes.count() == 2  # told again: it is ready again
+
+
+def test_a_named_moderator_leaving_takes_a_set_up_off_comms_list(comms, manager, team, ready):
+    from accounts_requests import selectors_accounts
+
+    first, second = [named.user for named in ready.moderators.order_by("pk")[:2]]
+    # Leaving the team: not offered, though nothing was saved on the account.
+    Membership.objects.filter(user=second, team=team).delete()
+    assert selectors_accounts.ready_to_verify() == []
+    Membership.objects.create(user=second, team=team)
+    assert selectors_accounts.ready_to_verify() == [ready]
+    # Leaving the trust: off the list, and announced again once someone else is named.
+    first.is_active = False
+    first.save()
+    ready.setup.refresh_from_db()
+    assert ready.setup.ready_notified_at is None
+    assert selectors_accounts.ready_to_verify() == []
+    services_accounts.account_moderator_add(
+        actor=manager, account_id=ready.pk, user=factories.member_of(team), role="moderator"
+    )
+    assert selectors_accounts.ready_to_verify() == [ready]
+    ready_notes = Notification.objects.filter(kind="account.setup_ready", recipient=comms)
+    assert ready_notes.count() == 2
 
 
 def _confirm_admin_rights(account, actor):

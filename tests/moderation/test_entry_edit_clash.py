@@ -65,10 +65,8 @@ def test_a_note_saved_from_an_older_page_keeps_the_safeguarding_flag_set_meanwhi
 
 def test_an_answer_both_changed_is_refused_with_what_was_typed_kept(entry, comms, comms2, as_user):
     earlier = _page(as_user(comms2), entry)
-    assert (
-        _save(as_user(comms), entry, _page(as_user(comms), entry) | {"notes": "A"}).status_code
-        == 302
-    )
+    theirs = _page(as_user(comms), entry) | {"notes": "A", "safeguarding": "on"}
+    assert _save(as_user(comms), entry, theirs).status_code == 302
 
     response = _save(as_user(comms2), entry, earlier | {"notes": "B"})
     page = response.content.decode()
@@ -84,3 +82,5 @@ def test_an_answer_both_changed_is_refused_with_what_was_typed_kept(entry, comms
     assert _save(as_user(comms2), entry, again).status_code == 302
     entry.refresh_from_db()
     assert entry.notes == "B"
+    # The flag set meanwhile, which they never changed, is still set.
+    assert entry.safeguarding

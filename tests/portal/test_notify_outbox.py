@@ -233,15 +233,18 @@ def test_the_outbox_sweep_carries_on_past_a_refused_e_mail(settings, send, manag
 
 def test_a_refused_e_mail_waits_longer_each_time_and_is_given_up_on(settings, send, manager):
     """A dead address must not hold up the outbox: each refusal doubles the wait, and
-    after ``NOTIFICATION_EMAIL_ATTEMPTS`` the e-mail is given up on (the portal still
-    shows it)."""
-    settings.EMAIL_BACKEND = "tests.portal.mail_backends.RefusingBackend"
+    after ``NOTIFICATION_EMAIL_ATTEMPTS`` refusals for good the e-mail is given up on (the
+    portal still shows it)."""
+    settings.EMAIL_BACKEND = "tests.portal.mail_backends.RefusesDeadAddressesBackend"
     settings.NOTIFICATION_EMAIL_ATTEMPTS = 3
+    manager.email = "dead.manager@nhs.example"
+    manager.save(update_fields=["email"])
     with freeze_time(NEXT_MONDAY_9):
         [note] = send(recipients=[manager])
-    waits = []
-    moment = NEXT_MONDAY_9
-    for _ in range(3):
+    note.refresh_from_db()
+    waits = [note.send_after - NEXT_MONDAY_9]  # refused once as the task sent it
+    moment = note.send_after
+    for _ in range(2):
         with freeze_time(moment):
             assert tasks.send_pending_notifications() == 0
         note.refresh_from_db()
@@ -250,12 +253,46 @@ def test_a_refused_e_mail_waits_longer_each_time_and_is_given_up_on(settings, se
             moment = note.send_after
     assert waits == [datetime.timedelta(minutes=2), datetime.timedelta(minutes=4)]
     assert note.email_attempts == 3 and note.email_given_up_at is not None
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with freeze_time(moment + datetime.timedelta(days=1)):
         assert tasks.send_pending_notifications() == 0
         assert notify.pending_ids() == []
     assert note.emailed_at is None and mail.outbox == []
     assert Notification.objects.filter(pk=note.pk, read_at__isnull=True).exists()
+
+
+def test_a_mail_server_away_for_hours_is_waited_for_never_given_up_on(settings, send, manager):
+    """Only a refusal for good gives up: an alert written while the server is away goes
+    once it is back, however long that takes; the waits stop growing at an hour."""
+    settings.EMAIL_BACKEND = "tests.portal.mail_backends.RefusingBackend"
+    settings.NOTIFICATION_EMAIL_ATTEMPTS = 3
+    with freeze_time(NEXT_MONDAY_9):
+        [note] = send(recipients=[manager], urgent=True)
+    for _ in range(9):
+        note.refresh_from_db()
+        with freeze_time(note.send_after):
+            tasks.send_pending_notifications()
+    note.refresh_from_db()
+    assert note.email_given_up_at is None and note.email_attempts == 10
+    assert note.send_after - NEXT_MONDAY_9 > datetime.timedelta(hours=5)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with freeze_time(note.send_after):
+        assert tasks.send_pending_notifications() == 1
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize(
+    ("error", "for_good"),
+    [
+        (smtplib.SMTPRecipientsRefused({"a@b": (550, b"No such user")}), True),
+        (smtplib.SMTPRecipientsRefused({"a@b": (450, b"Mailbox busy")}), False),
+        (smtplib.SMTPDataError(554, b"Rejected"), True),
+        (smtplib.SMTPSenderRefused(421, b"Try later", "portal@nhs.example"), False),
+        (smtplib.SMTPServerDisconnected("gone"), False),
+        (ConnectionRefusedError(), False),
+    ],
+)
+def test_what_counts_as_refused_for_good(error, for_good):
+    assert notify.refused_for_good(error) is for_good
 
 
 def test_refused_e_mails_do_not_keep_later_ones_from_the_sweep(settings, send, manager, member):

@@ -40,3 +40,18 @@ def test_the_same_value_read_another_way_is_the_same():
     assert opened.digest([3, 1]) == opened.digest((1, 3)) == opened.digest({1, 3})
     assert opened.digest(None) == opened.digest("")
     assert opened.digest(Decimal("2.50")) == opened.digest(Decimal("2.5"))
+
+
+def test_saving_again_after_a_clash_writes_the_clashing_answer_and_keeps_the_rest():
+    shown = opened.stamp(SAVED)
+    now = SAVED | {"notes": "Theirs", "flag": False}
+    sent = SAVED | {"notes": "Mine"}  # the page, as typed: the flag as it was first shown
+    with pytest.raises(opened.EditClash) as clash:
+        opened.merge(shown, now, sent)
+    assert opened.merge(clash.value.opened, now, sent) == now | {"notes": "Mine"}
+
+
+def test_a_stamp_not_made_here_is_no_stamp():
+    assert opened.merge("[" * 100_000, SAVED, {"notes": "B"})["notes"] == "B"
+    deep = "[" * 5_000 + "]" * 5_000
+    assert opened.merge(deep, SAVED, {"notes": "B"})["notes"] == "B"

@@ -491,6 +491,16 @@ def test_a_head_of_communications_is_changed_only_in_the_admin(comms, head, as_u
     assert "Changed in the admin" in as_user(comms).get(reverse("portal:people")).content.decode()
 
 
+def test_someone_who_may_use_the_django_admin_is_changed_only_there(comms, head, as_user, db):
+    admin_user = factories.UserFactory(username="site_admin", is_staff=True)
+    for actor in (comms, head):
+        assert edit(as_user(actor), admin_user, email="mine@nhs.example").status_code == 403
+        with pytest.raises(services_people.PeopleError, match="in the admin"):
+            services_people.user_deactivate(actor=actor, user=admin_user)
+    admin_user.refresh_from_db()
+    assert admin_user.is_active and admin_user.email != "mine@nhs.example"
+
+
 def test_a_role_held_in_a_persons_own_right_or_while_deactivated_still_counts(comms, db):
     from django.contrib.auth.models import Permission
 
