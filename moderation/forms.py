@@ -29,6 +29,7 @@ from portal import rules as portal_rules
 from portal import selectors as portal_selectors
 from portal.fields import (
     DayField,
+    DescribedByMixin,
     RowsChoiceField,
     category_choice_field,
     person_choice_field,
@@ -76,8 +77,11 @@ class CategoryChoices(RowsChoiceField):
         return f"{obj.name} ({marks})" if marks else obj.name
 
 
-class EntryForm(forms.ModelForm):
+class EntryForm(DescribedByMixin, forms.ModelForm):
     """One moderation entry, saved in one request with its evidence."""
+
+    # What the excerpt check finds is shown beside the excerpt as it is typed.
+    described_by = {"excerpt": "excerpt-findings"}
 
     account = account_choice_field(queryset=ManagedAccount.objects.none(), label="Account")
     handle = forms.CharField(
@@ -175,7 +179,6 @@ class EntryForm(forms.ModelForm):
                 + (", load" if self["excerpt"].value() else ""),
                 "hx-target": "#excerpt-findings",
                 "hx-params": "excerpt",
-                "aria-describedby": "excerpt-findings id_excerpt_helptext",
             }
         )
         self.cleaned_files = []

@@ -111,3 +111,33 @@ class DayField(forms.DateField):
             attrs.setdefault("min", EARLIEST_DAY.isoformat())
             attrs.setdefault("max", LATEST_DAY.isoformat())
         return attrs
+
+
+class DescribedByMixin:
+    """For a form whose fields are also described by something else on the page
+    (``described_by``: field name to element id, such as a help box or a live region):
+    their ``aria-describedby`` names that, their own help text and, once the form has been
+    checked, their error. Setting the attribute by hand would drop the last two, which
+    Django adds only when the widget has none."""
+
+    described_by = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._describe()
+
+    def full_clean(self):
+        super().full_clean()
+        self._describe()
+
+    def _describe(self):
+        for name, extra in self.described_by.items():
+            if name not in self.fields:
+                continue
+            field = self[name]
+            ids = [extra]
+            if self.fields[name].help_text:
+                ids.append(f"{field.auto_id}_helptext")
+            if self.is_bound and self._errors is not None and name in self._errors:
+                ids.append(f"{field.auto_id}_error")
+            self.fields[name].widget.attrs["aria-describedby"] = " ".join(ids)

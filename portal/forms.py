@@ -11,6 +11,7 @@ from django.contrib.auth.forms import (
 from django.utils import timezone
 
 from portal import selectors
+from portal.fields import DescribedByMixin
 from portal.models import (
     Concern,
     Membership,
@@ -114,8 +115,11 @@ class OrganisationProfileForm(forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, read_only=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if read_only:  # for auditors: read, change nothing
+            for field in self.fields.values():
+                field.disabled = True
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -132,7 +136,7 @@ class OrganisationProfileForm(forms.ModelForm):
                 "complaints_url",
             ),
             Fieldset("Reviews", "policy_review_due", "accessibility_reviewed_on"),
-            Submit("save", "Save profile"),
+            *([] if read_only else [Submit("save", "Save profile")]),
         )
         when = policy_reminder_waits()
         if when:
@@ -352,8 +356,10 @@ class DeactivateForm(forms.Form):
 # The playbook and the slides.
 
 
-class ContentForm(forms.Form):
+class ContentForm(DescribedByMixin, forms.Form):
     """A draft of the playbook or the slides, in Markdown."""
+
+    described_by = {"body": "markdown-help"}
 
     title = forms.CharField(max_length=200)
     body = forms.CharField(
@@ -372,7 +378,7 @@ class ContentForm(forms.Form):
             if is_slides
             else "Each # heading starts a section of the contents list; ## starts a sub-section."
         )
-        self.fields["body"].widget.attrs["aria-describedby"] = "markdown-help"
+        self._describe()  # the help text was set after the mixin looked
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout("title", "body", "revision")

@@ -28,9 +28,13 @@
     }
     var tick = event.target.closest("[data-tick-category]");
     if (tick) {
-      if (tickCategory(tick.getAttribute("data-tick-category"))) {
+      var box = tickCategory(tick.getAttribute("data-tick-category"));
+      if (box) {
         tick.disabled = true;
         tick.textContent = tick.textContent.replace(/^Tick/, "Ticked");
+        // The button is out of use now: the focus goes to the box it ticked, which says
+        // what was done, rather than to the top of the page.
+        box.focus();
       }
     }
   });

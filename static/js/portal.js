@@ -227,10 +227,104 @@
   // Move focus to an error summary, or to the answer to a check on the public register,
   // so keyboard and screen reader users hear it first.
   document.addEventListener("DOMContentLoaded", function () {
+    summariseErrors();
     var summary =
       document.getElementById("error-summary") || document.getElementById("check-result");
     if (summary) {
       summary.focus();
     }
   });
+
+  // A panel htmx refreshes on a timer (an import's progress) is not a live region, or its
+  // every refresh would be read out: the status it carries (data-status) is copied to the
+  // page's status region (#polled-status) only when it changes.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var region = document.getElementById("polled-status");
+    var line = region && event.target.querySelector && event.target.querySelector("[data-status]");
+    if (line && region.textContent !== line.getAttribute("data-status")) {
+      region.textContent = line.getAttribute("data-status");
+    }
+  });
+
+  // A short form that failed (an action in a side panel, a filter) has no summary of its
+  // own: one is made at the top of the page, linking to each field in error with what is
+  // wrong, and the panel the field is folded into is opened. Without a field in error, a
+  // form's own error box is what takes the focus.
+  function text(element) {
+    return element ? heading(element) : "";
+  }
+
+  function fieldName(field) {
+    var label = document.querySelector("label[for='" + field.id + "']");
+    if (!label || field.type === "radio" || field.type === "checkbox") {
+      var fieldset = field.closest("fieldset");
+      label = (fieldset && fieldset.querySelector("legend")) || label;
+    }
+    return text(label) || field.name;
+  }
+
+  function fieldError(field) {
+    var named = document.getElementById(field.id + "_error");
+    if (named) {
+      return text(named);
+    }
+    var box = field.closest(".mb-3, fieldset, .form-group") || field.parentNode;
+    return text(box && box.querySelector(".invalid-feedback, .text-danger"));
+  }
+
+  function summariseErrors() {
+    var main = document.querySelector("main");
+    if (!main || document.getElementById("error-summary")) {
+      return;
+    }
+    var seen = {};
+    var fields = [];
+    main.querySelectorAll(".is-invalid[id], [aria-invalid='true'][id]").forEach(function (field) {
+      var group = field.type === "radio" || field.type === "checkbox" ? field.name : field.id;
+      if (!seen[group]) {
+        seen[group] = true;
+        fields.push(field);
+      }
+    });
+    if (!fields.length) {
+      var box = main.querySelector("form .alert-block.alert-danger");
+      if (box) {
+        box.id = "error-summary";
+        box.tabIndex = -1;
+        box.setAttribute("role", "alert");
+        var folded = box.closest("details");
+        if (folded) {
+          folded.open = true;
+        }
+      }
+      return;
+    }
+    var summary = document.createElement("div");
+    summary.id = "error-summary";
+    summary.className = "alert alert-danger";
+    summary.tabIndex = -1;
+    summary.setAttribute("role", "alert");
+    var title = document.createElement("h2");
+    title.className = "h5";
+    title.textContent =
+      fields.length === 1 ? "There is a problem to fix" : "There are problems to fix";
+    var list = document.createElement("ul");
+    list.className = "mb-0";
+    fields.forEach(function (field) {
+      var folded = field.closest("details");
+      if (folded) {
+        folded.open = true;
+      }
+      var error = fieldError(field);
+      var link = document.createElement("a");
+      link.href = "#" + field.id;
+      link.textContent = fieldName(field) + (error ? ": " + error : "");
+      var item = document.createElement("li");
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+    summary.appendChild(title);
+    summary.appendChild(list);
+    main.insertBefore(summary, main.firstChild);
+  }
 })();

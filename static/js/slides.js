@@ -40,8 +40,19 @@
     progress.textContent =
       "Slide " + (index + 1) + " of " + total + ": " + slide.getAttribute("data-title");
     bar.value = index + 1;
+    var focused = document.activeElement;
     prev.disabled = index === 0;
     next.disabled = index === total - 1;
+    // A button that goes out of use while it has the focus hands it on, rather than
+    // dropping it to the top of the page: to the other button, or to the slide.
+    if ((focused === prev && prev.disabled) || (focused === next && next.disabled)) {
+      var other = focused === prev ? next : prev;
+      if (other.disabled) {
+        slide.focus();
+      } else {
+        other.focus();
+      }
+    }
     var hash = "#" + slide.id;
     // The address always names the slide on show, so it can be shared; but not on first
     // load, where the browser would treat the new fragment as a jump and move focus.
@@ -81,18 +92,31 @@
     go(1);
   });
 
+  var controls = document.querySelector("[data-deck-controls]");
+
+  function inDeck(target) {
+    return deck.contains(target) || (controls && controls.contains(target));
+  }
+
+  // The arrow keys turn the slides from the deck, its buttons or the page at large; Page
+  // Up, Page Down, Home and End only from the deck and its buttons, so that elsewhere on
+  // the page they still scroll it.
   document.addEventListener("keydown", function (event) {
     if (event.altKey || event.ctrlKey || event.metaKey || isTyping(event.target)) {
       return;
     }
+    var atDeck = inDeck(event.target);
+    if (!atDeck && event.target !== document.body) {
+      return;
+    }
     var handled = true;
-    if (event.key === "ArrowRight" || event.key === "PageDown") {
+    if (event.key === "ArrowRight" || (atDeck && event.key === "PageDown")) {
       go(1);
-    } else if (event.key === "ArrowLeft" || event.key === "PageUp") {
+    } else if (event.key === "ArrowLeft" || (atDeck && event.key === "PageUp")) {
       go(-1);
-    } else if (event.key === "Home") {
+    } else if (atDeck && event.key === "Home") {
       show(0);
-    } else if (event.key === "End") {
+    } else if (atDeck && event.key === "End") {
       show(total - 1);
     } else {
       handled = false;

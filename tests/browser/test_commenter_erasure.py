@@ -32,7 +32,7 @@ def test_the_head_removes_a_commenters_details_after_reading_what_goes(open_as, 
     page.get_by_label("When the request was received").fill(received)
     page.get_by_label("Why their details are being removed now").fill("Request IG-42 upheld")
     page.get_by_role("button", name="Remove their details now").click()
-    expect(page.get_by_text("Tick the box to confirm.")).to_be_visible()
+    expect(page.get_by_text("Tick the box to confirm.", exact=True)).to_be_visible()
     assert page.get_by_label("Why their details are being removed now").input_value() == (
         "Request IG-42 upheld"
     )

@@ -37,7 +37,7 @@ def test_a_hold_is_placed_then_looked_at_and_kept(open_as, comms, team):
     assert page.get_by_text("due", exact=True).is_visible()
     page.get_by_text("Keep the legal hold").click()
     page.get_by_role("button", name="Keep the hold").click()
-    page.get_by_text("Enter an answer.").wait_for()
+    page.get_by_text("Enter an answer.", exact=True).wait_for()
     assert_accessible(page)
     page.get_by_label("Why the evidence must still be kept").fill("The claim is still open")
     page.get_by_role("button", name="Keep the hold").click()

@@ -26,8 +26,10 @@ def test_a_plan_is_started_worked_through_and_closed(open_as, comms, team):
 
     # Nothing typed: each field says what it needs, and nothing is started.
     page.get_by_role("button", name="Start the plan").click()
-    page.get_by_text("Enter a date.").wait_for()
-    assert page.get_by_text("Enter an answer.").count() == 2  # what it is for, its steps
+    page.get_by_text("Enter a date.", exact=True).wait_for()
+    assert (
+        page.get_by_text("Enter an answer.", exact=True).count() == 2
+    )  # what it is for, its steps
     assert not entry.commenter.plans.exists()
     page.get_by_label("What the plan is for").fill("Repeated posts about the ward's staff.")
     page.get_by_label("Review date").fill(

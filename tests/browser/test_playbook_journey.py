@@ -41,16 +41,27 @@ def test_a_member_reads_prints_confirms_and_is_asked_again(open_as, member, comm
     expect(page.get_by_role("button", name="Next slide")).to_be_disabled()
     page.keyboard.press("ArrowRight")
     expect(progress).to_have_text(re.compile(rf"^Slide {total} of {total}"))
+    # From the page at large Page Up, Page Down, Home and End scroll it, as anywhere;
+    # from the deck they turn the slides.
+    page.keyboard.press("Home")
+    expect(progress).to_have_text(re.compile(rf"^Slide {total} of {total}"))
+    slides.nth(total - 1).focus()
     page.keyboard.press("Home")
     expect(progress).to_have_text(re.compile(rf"^Slide 1 of {total}"))
     page.keyboard.press("End")
     expect(progress).to_have_text(re.compile(rf"^Slide {total} of {total}"))
 
-    # The buttons work by keyboard too.
+    # The buttons work by keyboard too, and the one that goes out of use at either end
+    # hands the focus to the other rather than dropping it.
     previous = page.get_by_role("button", name="Previous slide")
     previous.focus()
     page.keyboard.press("Enter")
     expect(progress).to_have_text(re.compile(rf"^Slide {total - 1} of {total}"))
+    next_button = page.get_by_role("button", name="Next slide")
+    next_button.focus()
+    page.keyboard.press("Enter")
+    expect(progress).to_have_text(re.compile(rf"^Slide {total} of {total}"))
+    expect(previous).to_be_focused()
 
     # The handout: printing shows every slide, without the controls, and no notes for staff.
     page.emulate_media(media="print")

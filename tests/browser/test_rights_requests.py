@@ -43,8 +43,8 @@ def test_a_request_is_logged_then_answered_by_the_export(open_as, comms, team):
     # Nothing chosen: each answer says what it needs, and the reference typed is kept.
     page.get_by_label("Information governance reference (optional)").fill("IG-2026-31")
     page.get_by_role("button", name="Log the request").click()
-    page.get_by_text("Choose what they asked for.").wait_for()
-    page.get_by_text("Give the day the request was received.").wait_for()
+    page.get_by_text("Choose what they asked for.", exact=True).wait_for()
+    page.get_by_text("Give the day the request was received.", exact=True).wait_for()
     assert page.get_by_label("Information governance reference (optional)").input_value() == (
         "IG-2026-31"
     )
@@ -112,8 +112,8 @@ def test_a_late_request_is_shown_late_and_closed_with_the_reason(open_as, comms,
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     received.fill(tomorrow.isoformat())
     page.get_by_role("button", name="Save the correction").click()
-    page.get_by_text("Choose why it is corrected.").wait_for()
-    page.get_by_text("The day received cannot be in the future.").wait_for()
+    page.get_by_text("Choose why it is corrected.", exact=True).wait_for()
+    page.get_by_text("The day received cannot be in the future.", exact=True).wait_for()
     assert received.input_value() == tomorrow.isoformat()
     right = request.received_on - datetime.timedelta(days=2)
     received.fill(right.isoformat())

@@ -31,7 +31,7 @@ def test_the_lead_follows_the_alert_and_takes_the_concern_on(
 
     # Nothing chosen: the page says what is missing.
     page.get_by_role("button", name="Record that I have taken it on").click()
-    page.get_by_text("Choose one.").wait_for()
+    page.get_by_text("Choose one.", exact=True).wait_for()
     assert_accessible(page)
     page.get_by_label("Passed to the police").check()
     page.get_by_role("button", name="Record that I have taken it on").click()
@@ -66,7 +66,7 @@ def test_the_lead_finds_a_staff_report_of_someone_at_risk_and_takes_it_on(
     assert_accessible(page)
 
     page.get_by_role("button", name="Record that I have taken it on").click()
-    page.get_by_text("Choose one.").wait_for()
+    page.get_by_text("Choose one.", exact=True).wait_for()
     page.get_by_label("Followed up by the trust's safeguarding team").check()
     page.get_by_role("button", name="Record that I have taken it on").click()
     page.get_by_text("You have taken on the concern").wait_for()

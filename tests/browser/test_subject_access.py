@@ -32,7 +32,7 @@ def test_the_export_asks_the_day_received_then_downloads_and_shows_on_the_record
 
     # Without the day: refused, and nothing is downloaded.
     page.get_by_role("button", name="Download the export").click()
-    page.get_by_text("Give the day the request was received.").wait_for()
+    page.get_by_text("Give the day the request was received.", exact=True).wait_for()
 
     received = timezone.localdate() - datetime.timedelta(days=5)
     page.get_by_label("When the request was received").fill(received.isoformat())

@@ -32,7 +32,8 @@ ROUTES = {
     "portal:notifications": Route(answers(200)),
     "portal:notifications_read_all": Route(post_only()),
     "portal:notification_open": Route(post_only(), kwargs=lambda w: {"pk": w.notification.pk}),
-    "portal:organisation": Route(answers(403, comms_team=200)),
+    # Auditors read it (read only); the communications team keeps it.
+    "portal:organisation": Route(answers(403, readers=200)),
     "portal:team_list": Route(answers(200)),
     "portal:team_detail": Route(
         answers(404, team=200, readers=200), kwargs=lambda w: {"pk": w.team.pk}

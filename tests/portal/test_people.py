@@ -161,6 +161,16 @@ def test_only_comms_edit_the_organisation_profile(as_user, people, role):
     assert OrganisationProfile.load().trust_name != "Hijacked"
 
 
+def test_auditors_read_the_organisation_profile_and_change_nothing(as_user, auditor):
+    """The policy review date in their list of reminders links here."""
+    response = as_user(auditor).get(reverse("portal:organisation"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "you can read them here" in page
+    assert all(field.disabled for field in response.context["form"].fields.values())
+    assert "Save profile" not in page and 'name="trust_name"' in page
+
+
 def test_comms_add_and_remove_team_members(as_user, comms, team):
     newcomer = UserFactory()
     response = as_user(comms).post(
