@@ -43,9 +43,15 @@ def can_change_person(actor, person, roles):
     over their sign-in. The communications team changes staff; only the head of
     communications changes someone who holds a role (a comms officer, an auditor, the
     safeguarding lead); a head of communications, like anyone who may use the Django admin,
-    is changed only in the admin, by an administrator.
+    is changed only in the admin, by an administrator. Anyone in the communications team
+    may correct their own name and address (deactivating themselves is refused
+    elsewhere).
     """
-    if not is_comms(actor) or person.is_superuser or person.is_staff or HEAD_PERM in roles:
+    if not is_comms(actor) or person.is_superuser or person.is_staff:
+        return False
+    if person.pk == actor.pk:  # their own name and address take over nobody's sign-in
+        return True
+    if HEAD_PERM in roles:
         return False
     return is_head_of_comms(actor) if roles else True
 

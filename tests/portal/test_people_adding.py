@@ -491,6 +491,16 @@ def test_a_head_of_communications_is_changed_only_in_the_admin(comms, head, as_u
     assert "Changed in the admin" in as_user(comms).get(reverse("portal:people")).content.decode()
 
 
+@pytest.mark.parametrize("role", ["comms", "head"])
+def test_someone_in_the_communications_team_corrects_their_own_details(role, request, as_user):
+    person = request.getfixturevalue(role)
+    assert edit(as_user(person), person, first_name="Corrected").status_code == 302
+    person.refresh_from_db()
+    assert person.first_name == "Corrected"
+    with pytest.raises(services_people.PeopleError, match="cannot deactivate yourself"):
+        services_people.user_deactivate(actor=person, user=person)
+
+
 def test_someone_who_may_use_the_django_admin_is_changed_only_there(comms, head, as_user, db):
     admin_user = factories.UserFactory(username="site_admin", is_staff=True)
     for actor in (comms, head):
