@@ -18,7 +18,7 @@ from accounts_requests.forms import (
 from accounts_requests.models import AccountRequest
 from portal import rules as portal_rules
 from portal.models import Team
-from portal.opened import FIELD_NAME, EditClash, stamp
+from portal.opened import EditClash, page_stamp, stamp
 
 # The transitions a button may post to; approve has its own page for the targets.
 POSTED_ACTIONS = {
@@ -136,11 +136,7 @@ def proposal_edit(request, pk):
         request.POST if request.method == "POST" else None, instance=proposal, submit_label=label
     )
     # What the page showed, so that an answer someone else saved meanwhile is kept.
-    opened = (
-        request.POST.get(FIELD_NAME)
-        if request.method == "POST"
-        else stamp(services.proposal_answers(proposal))
-    )
+    opened = page_stamp(request, lambda: services.proposal_answers(proposal))
     status = 200
     if request.method == "POST" and form.is_valid():
         try:

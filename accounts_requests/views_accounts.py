@@ -24,7 +24,7 @@ from accounts_requests.models import AccountSetup, ManagedAccount
 from accounts_requests.panels import account_panels
 from accounts_requests.views import _problem
 from portal.csvsafe import csv_download
-from portal.opened import FIELD_NAME, EditClash, stamp
+from portal.opened import EditClash, page_stamp
 from portal.services.errors import ActionError
 
 
@@ -167,7 +167,7 @@ def account_setup(request, pk):
     initial = services_accounts.setup_answers(account, _setup(account))
     form = SetupForm(posted_data(request), account=account, initial=initial)
     # What the page showed, so that an answer someone else saved meanwhile is kept.
-    opened = request.POST.get(FIELD_NAME) if request.method == "POST" else stamp(initial)
+    opened = page_stamp(request, lambda: initial)
     status = 400
     if request.method == "POST" and form.is_valid():
         try:

@@ -54,6 +54,12 @@ def stamp(values):
 LONGEST = 20_000
 
 
+def page_stamp(request, answers):
+    """The stamp an edit page carries: the one posted with it, or, drawing it afresh,
+    ``stamp`` of ``answers()`` (what it shows, as saved)."""
+    return request.POST.get(FIELD_NAME) if request.method == "POST" else stamp(answers())
+
+
 def _read(text):
     if not text or len(text) > LONGEST:
         return None

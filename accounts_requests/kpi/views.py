@@ -26,7 +26,7 @@ from accounts_requests.models import FiguresImport, HealthRules, ManagedAccount,
 from accounts_requests.views import _problem
 from accounts_requests.views_accounts import get_account
 from portal.csvsafe import csv_download
-from portal.opened import FIELD_NAME, EditClash, stamp
+from portal.opened import EditClash, page_stamp
 from portal.services.errors import ActionConflict, ActionError
 
 
@@ -287,11 +287,7 @@ def targets(request, pk):
         raise PermissionDenied
     form = TargetsForm(request.POST or None, account=account)
     # What the page showed, so that a target someone else changed meanwhile is kept.
-    opened = (
-        request.POST.get(FIELD_NAME)
-        if request.method == "POST"
-        else stamp(services.target_answers(account))
-    )
+    opened = page_stamp(request, lambda: services.target_answers(account))
     status = 400 if form.errors else 200
     if request.method == "POST" and form.is_valid():
         try:

@@ -21,7 +21,7 @@ from portal.forms import SafeguardingTakeOnForm
 from portal.models import Concern
 from portal.moments import local_day
 from portal.numbers import is_plain_number
-from portal.opened import FIELD_NAME, EditClash, stamp
+from portal.opened import EditClash, page_stamp
 
 LAST_ACCOUNT = "moderation:last_account"
 
@@ -126,11 +126,7 @@ def entry_edit(request, pk):
         return redirect(entry)
     form = EntryForm(request.POST or None, request.FILES or None, user=request.user, entry=entry)
     # What the page showed, so that a change saved by someone else meanwhile is kept.
-    opened = (
-        request.POST.get(FIELD_NAME)
-        if request.method == "POST"
-        else stamp(services.entry_answers(entry))
-    )
+    opened = page_stamp(request, lambda: services.entry_answers(entry))
     status = 400
     if request.method == "POST" and form.is_valid():
         try:

@@ -19,7 +19,7 @@ from moderation.views.common import (
     writer_required,
 )
 from portal.numbers import counted
-from portal.opened import FIELD_NAME, EditClash, stamp
+from portal.opened import EditClash, page_stamp
 
 # A person's page lists their entries a page at a time, newest first.
 ENTRIES_PER_PAGE = 100
@@ -211,11 +211,7 @@ def plan_detail(request, pk):
                 "outcome": plan.outcome,
             },
         )
-        opened = (
-            request.POST.get(FIELD_NAME)
-            if request.method == "POST"
-            else stamp(services.plan_answers(plan))
-        )
+        opened = page_stamp(request, lambda: services.plan_answers(plan))
         if request.method == "POST" and form.is_valid():
             try:
                 services.plan_update(
