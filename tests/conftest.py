@@ -3,9 +3,11 @@ the communications team, its head, an auditor, a safeguarding lead and a member 
 with no team. Tests ask for them by name."""
 
 import os
+import warnings
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 from portal import roles
 from portal.models import Membership
@@ -45,6 +47,27 @@ def require_redis():
         except redis.RedisError:
             ok = False
     require_service("Redis (REDIS_URL)", ok)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, and at the end a check that nothing a test started
+    (a thread, a worker, a server) still holds a connection to it: such a session keeps
+    the database from being dropped. Any found are named in a warning, then ended."""
+    yield
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, application_name, state, backend_start, left(query, 200) "
+            "FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+        strays = cursor.fetchall()
+        for pid, *_ in strays:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    if strays:
+        warnings.warn(f"Sessions still open on the test database at the end: {strays}")
 
 
 @pytest.fixture(autouse=True)
