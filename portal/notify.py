@@ -176,9 +176,35 @@ def retry_later(ids, attempts, now, *, for_good=False):
     if for_good and attempts >= settings.NOTIFICATION_EMAIL_ATTEMPTS:
         rows.update(email_claimed_at=None, email_attempts=attempts, email_given_up_at=now)
         log.error("Gave up e-mailing notification(s) %s after %d refusals", list(ids), attempts)
+        flag_refused_addresses(rows.values("recipient_id"), now)
         return
     wait = datetime.timedelta(minutes=min(2 ** min(attempts, 6), 60))
     rows.update(email_claimed_at=None, email_attempts=attempts, send_after=now + wait)
+
+
+def flag_refused_addresses(recipient_ids, now):
+    """Mark these people's addresses refused, and tell the communications team about each
+    one newly refused, so that someone corrects it: until then, their e-mails go nowhere."""
+    from portal import selectors
+
+    people = get_user_model().objects.filter(
+        pk__in=recipient_ids, is_active=True, email_refused_at__isnull=True
+    )
+    newly = list(people)
+    people.filter(pk__in=[person.pk for person in newly]).update(email_refused_at=now)
+    for person in newly:
+        notify(
+            recipients=selectors.comms_users(),
+            kind="portal.email_refused",
+            title=f"E-mail to {person.display_name} is being refused",
+            body=(
+                "The mail server will not take the portal's e-mails to the address we "
+                "hold for them, so their reminders reach them only in the portal. Check "
+                "the address with them and correct it on the People page."
+            ),
+            url=f"{reverse('portal:people')}?refused=1",
+            actor=person,
+        )
 
 
 # How long a delivery keeps trying to record an e-mail it has sent while the database is

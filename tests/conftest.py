@@ -67,7 +67,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         for pid, *_ in strays:
             cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
     if strays:
-        warnings.warn(f"Sessions still open on the test database at the end: {strays}")
+        warnings.warn(f"Sessions left open on the test database: {strays}", stacklevel=1)
 
 
 @pytest.fixture(autouse=True)

@@ -35,12 +35,36 @@ class User(AbstractUser):
         help_text="Collect ordinary reminders into one e-mail a day. "
         "Urgent alerts still come at once.",
     )
+    email_refused_at = models.DateTimeField(
+        "e-mail refused since",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the mail server refused e-mail to this address for good and the "
+        "portal gave up on it. Cleared when the address is changed.",
+    )
 
     class Meta:
         ordering = ["first_name", "last_name", "username"]
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        user._loaded_email = user.__dict__.get("email")
+        return user
+
+    def save(self, *args, **kwargs):
+        # A new address is worth trying: whatever refused the old one says nothing of it.
+        loaded = getattr(self, "_loaded_email", None)
+        if self.email_refused_at and loaded is not None and self.email != loaded:
+            self.email_refused_at = None
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "email_refused_at"}
+        super().save(*args, **kwargs)
+        self._loaded_email = self.email
 
     @property
     def display_name(self):

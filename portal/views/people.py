@@ -37,6 +37,9 @@ def people_list(request):
     if status not in SignInStatus.values:
         status = ""
     people = selectors.people_with_status(people, status)
+    refused = request.GET.get("refused") == "1"
+    if refused:
+        people = people.filter(email_refused_at__isnull=False)
     people = people.order_by("-is_active", "first_name", "last_name", "username")
     page = Paginator(people, 50).get_page(request.GET.get("page"))
     roles = selectors.roles_held([person.pk for person in page.object_list])
@@ -56,6 +59,7 @@ def people_list(request):
             "query": query,
             "status": status,
             "statuses": SignInStatus.choices,
+            "refused": refused,
         },
     )
 
