@@ -224,15 +224,43 @@ class CredentialsForm(forms.Form):
     def __init__(self, *args, first, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields.update(_secret_fields(required=first))
+        fields = ["login", "password", "notes"]
+        if not first:
+            self.fields["clear_notes"] = forms.BooleanField(
+                label="Remove the recovery notes lodged now",
+                required=False,
+                help_text="For notes no longer true, such as used backup codes. The login "
+                "and password stay as they are unless you enter new ones.",
+            )
+            fields.append("clear_notes")
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(
-            "login", "password", "notes", Submit("lodge", "Lodge the login details")
-        )
+        self.helper.layout = Layout(*fields, Submit("lodge", "Lodge the login details"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("clear_notes") and cleaned.get("notes"):
+            self.add_error(
+                "clear_notes",
+                forms.ValidationError(
+                    "You entered new notes and asked to remove the notes: choose one.",
+                    code="notes_and_clear",
+                ),
+            )
+        return cleaned
 
     def has_secret(self):
         data = self.cleaned_data
-        return bool(data.get("login") or data.get("password") or data.get("notes"))
+        return bool(
+            data.get("login") or data.get("password") or data.get("notes") or self.clears_notes()
+        )
+
+    def clears_notes(self):
+        return bool(self.cleaned_data.get("clear_notes"))
+
+    def notes(self):
+        """The notes to lodge: None keeps those lodged, "" removes them."""
+        return "" if self.clears_notes() else (self.cleaned_data["notes"] or None)
 
 
 class RevealForm(forms.Form):

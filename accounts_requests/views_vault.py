@@ -42,7 +42,7 @@ def credentials_lodge(request, pk):
                     account_id=account.pk,
                     login=data["login"],
                     password=data["password"],
-                    notes=data["notes"] or None,
+                    notes=form.notes(),
                 )
             except ActionError as error:
                 if error.status != 400:

@@ -9,6 +9,7 @@ import pytest
 from cryptography.fernet import Fernet
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.urls import reverse
 
 from accounts_requests import services_vault, vault
 from accounts_requests.apps import check_credential_keys
@@ -219,3 +220,32 @@ def test_after_its_key_is_lost_a_new_login_and_password_replace_what_cannot_be_r
     )
     stored = vault.decrypt(Credential.objects.get(account=setting_up).ciphertext)
     assert stored == {"login": "new", "password": "fresh-secret", "notes": ""}
+
+
+def _lodge_page(client, account, **data):
+    return client.post(reverse("accounts_requests:credentials", args=[account.pk]), data)
+
+
+def test_notes_no_longer_true_can_be_removed_and_the_rest_is_kept(setting_up, member, as_user):
+    client = as_user(member)
+    first = client.get(reverse("accounts_requests:credentials", args=[setting_up.pk]))
+    assert "Remove the recovery notes" not in first.content.decode()  # nothing to remove yet
+    _lodge_page(client, setting_up, login="team@example.nhs.uk", password=SECRET, notes="codes")
+    page = client.get(reverse("accounts_requests:credentials", args=[setting_up.pk]))
+    assert "Remove the recovery notes lodged now" in page.content.decode()
+
+    response = _lodge_page(client, setting_up, clear_notes="on")
+    assert response.status_code == 302
+    stored = vault.decrypt(Credential.objects.get(account=setting_up).ciphertext)
+    assert stored == {"login": "team@example.nhs.uk", "password": SECRET, "notes": ""}
+
+
+def test_new_notes_and_removing_them_at_once_is_refused(setting_up, member, as_user):
+    client = as_user(member)
+    _lodge_page(client, setting_up, login="team@example.nhs.uk", password=SECRET, notes="codes")
+    response = _lodge_page(client, setting_up, notes="new codes", clear_notes="on")
+    assert response.status_code == 400
+    assert "You entered new notes and asked to remove the notes" in response.content.decode()
+    stored = vault.decrypt(Credential.objects.get(account=setting_up).ciphertext)
+    assert stored["notes"] == "codes"
+    assert "new codes" not in response.content.decode()  # nothing secret is sent back
