@@ -1,5 +1,6 @@
 """Reading the forms a page shows, as a browser would submit them."""
 
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
@@ -94,3 +95,10 @@ def forms_on(html, page_url):
     parser.feed(html)
     parser.close()
     return parser.forms
+
+
+def opened_stamp(page):
+    """The one stamp (``portal.opened``) an edit page carries: when it was drawn and what
+    it showed, sent back with the answers so that a clash with someone else's save shows."""
+    (stamp,) = re.findall(r'name="opened" value="([^"]+)"', page)
+    return stamp

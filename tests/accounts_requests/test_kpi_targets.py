@@ -9,6 +9,7 @@ from django.urls import reverse
 from accounts_requests.models import ManagedAccount
 from portal.models import Notification
 from tests import kpi_factories
+from tests.forms_html import opened_stamp
 
 pytestmark = pytest.mark.django_db
 
@@ -89,10 +90,9 @@ def test_targets_saved_from_an_older_page_keep_a_target_changed_meanwhile(
     as_user, comms, comms2, account
 ):
     import html
-    import re
 
     page = as_user(comms2).get(url(account)).content.decode()
-    (opened,) = re.findall(r'name="opened" value="([^"]+)"', page)
+    opened = opened_stamp(page)
     shown = {
         "target_followers": "300",
         "target_posts_per_month": str(account.target_posts_per_month),

@@ -2,13 +2,13 @@
 meanwhile, and an answer both changed is refused with what was typed kept."""
 
 import html
-import re
 
 import pytest
 from django.urls import reverse
 
 from accounts_requests.forms import ProposalForm
 from tests import factories
+from tests.forms_html import opened_stamp
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ def _page(client, proposal):
     """The edit page as a browser would send it back: its answers and its stamp."""
     url = reverse("accounts_requests:edit", args=[proposal.pk])
     page = client.get(url).content.decode()
-    (opened,) = re.findall(r'name="opened" value="([^"]+)"', page)
+    opened = opened_stamp(page)
     data = {"opened": html.unescape(opened), "intent": "Save draft"}
     for name in ProposalForm(instance=proposal).fields:
         value = ProposalForm(instance=proposal).initial.get(name)
@@ -61,7 +61,7 @@ def test_an_answer_both_changed_is_refused_and_kept_for_a_second_save(
     assert "Manager&#x27;s goals" in page
     proposal.refresh_from_db()
     assert proposal.goals == "Member's goals"
-    (opened,) = re.findall(r'name="opened" value="([^"]+)"', page)
+    opened = opened_stamp(page)
     again = mine | {"goals": "Manager's goals", "opened": html.unescape(opened)}
     assert _save(as_user(manager), proposal, again).status_code == 302
     proposal.refresh_from_db()
@@ -91,7 +91,7 @@ def test_after_an_incomplete_submit_the_next_save_still_keeps_the_others_answers
     incomplete = mine | {"risks": "", "intent": "Save and submit"}
     response = _save(as_user(member), proposal, incomplete)
     assert response.status_code == 400
-    (opened,) = re.findall(r'name="opened" value="([^"]+)"', response.content.decode())
+    opened = opened_stamp(response.content.decode())
     again = mine | {"opened": html.unescape(opened), "risks": "Now answered"}
     assert _save(as_user(member), proposal, again).status_code == 302
     proposal.refresh_from_db()

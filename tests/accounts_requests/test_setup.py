@@ -16,6 +16,7 @@ from accounts_requests.services import ActionConflict, ActionRefused
 from portal.models import Membership, Notification
 from tests import factories
 from tests.accounts_requests.fixtures_accounts import live, ready, setting_up, vault_key
+from tests.forms_html import opened_stamp
 
 State = ManagedAccount.State
 __all__ = ["live", "ready", "setting_up", "vault_key"]
@@ -291,11 +292,10 @@ def test_a_set_up_saved_from_an_older_page_keeps_what_was_ticked_meanwhile(
     setting_up, member, manager, as_user
 ):
     import html
-    import re
 
     url = reverse("accounts_requests:account_setup", args=[setting_up.pk])
     page = as_user(member).get(url).content.decode()
-    (opened,) = re.findall(r'name="opened" value="([^"]+)"', page)
+    opened = opened_stamp(page)
     older = {"handle": "", "url": "", "opened": html.unescape(opened)}
     # The manager confirms comms' admin rights; the member, from the older page, gives
     # the address and does not tick the box they never saw ticked.

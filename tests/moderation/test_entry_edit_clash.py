@@ -10,6 +10,7 @@ from django.urls import reverse
 from moderation.forms import EntryForm
 from portal.models import Notification
 from tests import factories
+from tests.forms_html import opened_stamp
 from tests.moderation.helpers import log_entry
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def _page(client, entry):
     """The edit page as a browser would send it back: its answers and its stamp."""
     page = client.get(reverse("moderation:edit", args=[entry.pk])).content.decode()
-    (opened,) = re.findall(r'name="opened" value="([^"]+)"', page)
+    opened = opened_stamp(page)
     form = EntryForm(user=entry.moderator, entry=entry)
     data = {"opened": html.unescape(opened), "intent": "Save entry"}
     for name in form.fields:
@@ -77,7 +78,7 @@ def test_an_answer_both_changed_is_refused_with_what_was_typed_kept(entry, comms
     assert entry.notes == "A"
 
     # The page now carries what is saved; saving it again writes theirs, knowingly.
-    (opened,) = re.findall(r'name="opened" value="([^"]+)"', page)
+    opened = opened_stamp(page)
     again = earlier | {"notes": "B", "opened": html.unescape(opened)}
     assert _save(as_user(comms2), entry, again).status_code == 302
     entry.refresh_from_db()

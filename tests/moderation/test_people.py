@@ -11,6 +11,7 @@ from moderation.evidence import clean_upload
 from moderation.models import ExportRecord, ManagementPlan
 from portal.models import OrganisationProfile
 from tests import factories
+from tests.forms_html import opened_stamp
 from tests.moderation.helpers import log_entry, png_bytes, upload
 
 pytestmark = pytest.mark.django_db
@@ -342,14 +343,13 @@ def test_a_step_ticked_meanwhile_stays_ticked_when_an_older_page_is_saved(
     comms, head, person, as_user
 ):
     import html
-    import re
 
     as_user(comms).post(reverse("moderation:plan_create", args=[person.pk]), plan_form(comms))
     plan = ManagementPlan.objects.get()
     first, second, _ = plan.steps.all()
     url = plan.get_absolute_url()
     page = as_user(head).get(url).content.decode()
-    (opened,) = re.findall(r'name="opened" value="([^"]+)"', page)
+    opened = opened_stamp(page)
     older = {"owner": comms.pk, "review_on": plan.review_on.isoformat()}
     older["opened"] = html.unescape(opened)
 
