@@ -8,7 +8,7 @@ import datetime
 import functools
 import logging
 import re
-from urllib.parse import parse_qsl, quote, quote_plus, urlencode
+from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -666,8 +666,8 @@ def _files_remove(records, *, actor, why, action="evidence_removed"):
 
 # What an entry holds of the commenter besides who they are: their words, the link to
 # their comment, and the notes made about them. The link to the post goes too when the
-# post is not on the trust's account (``_post_links_off_account``): a post on the
-# commenter's own page names them.
+# post is not on the trust's account (``_post_links_cut``): a post on the commenter's own
+# page names them; on the trust's account, only the part that points at their comment goes.
 PERSONAL_FIELDS = ("excerpt", "comment_url", "notes")
 # Reasons staff gave about the commenter: why they were not told, why their evidence was
 # kept. Often about the person (their age, a police investigation), so when the entry's
@@ -720,10 +720,11 @@ def _personal_data_remove(ids, *, actor, why, action="personal_data_removed"):
     # Updates, not save(): the removal must not write fresh history rows of its own.
     entries = Entry.objects.filter(pk__in=ids)
     history = Entry.history.filter(id__in=ids)
-    if off_account := _post_links_off_account(entries, "pk"):
-        Entry.objects.filter(pk__in=off_account).update(post_url="")
-    if off_account := _post_links_off_account(history, "history_id"):
-        Entry.history.filter(history_id__in=off_account).update(post_url="")
+    for rows, key in ((entries, "pk"), (history, "history_id")):
+        if cut := _post_links_cut(rows, key):
+            rows.filter(**{f"{key}__in": cut}).update(
+                post_url=Case(*(When(**{key: row}, then=Value(link)) for row, link in cut.items()))
+            )
     entries.update(personal_data_removed_at=now, **blank)
     history.update(**blank)
     # The note on a reconsideration is a note about their edited comment, often what it
@@ -753,11 +754,31 @@ def _personal_data_remove(ids, *, actor, why, action="personal_data_removed"):
     )
 
 
-def _post_links_off_account(rows, key):
-    """The ``key`` of each of ``rows`` (entries, or rows of their history) whose link to
-    the post is not on the page of the trust's account it names. One query."""
+# Parts of a post's address that point at one comment on it, rather than at the post.
+COMMENT_QUERY = re.compile(r"comment|reply|^lc$", re.IGNORECASE)
+
+
+def _post_links_cut(rows, key):
+    """What the link to the post of each of ``rows`` (entries, or rows of their history)
+    becomes once the commenter's details go, by its ``key``, for those that change: none
+    when the post is not on the page of the trust's account it names; on that page, the
+    post's own address, without the parts that point at the comment. One query."""
     links = rows.exclude(post_url="").values_list(key, "post_url", "account__url")
-    return [row for row, link, page in links if not link_is_on(link, page)]
+    cut = {}
+    for row, link, page in links:
+        kept = _post_itself(link) if link_is_on(link, page) else ""
+        if kept != link:
+            cut[row] = kept
+    return cut
+
+
+def _post_itself(link):
+    """``link`` without a fragment or a query parameter that points at a comment."""
+    parts = urlsplit(link)
+    query = [
+        (name, value) for name, value in parse_qsl(parts.query) if not COMMENT_QUERY.search(name)
+    ]
+    return urlunsplit(parts._replace(query=urlencode(query), fragment=""))
 
 
 def commenter_forget_if_nothing_kept(commenter_id, *, actor=None, why=FORGOTTEN_WHY):

@@ -461,3 +461,45 @@ def test_a_post_on_the_commenters_own_page_goes_a_post_on_the_trusts_stays(head,
     assert "to the post, if it was not on the trust's account" in (
         theirs.events.get(action="details_erased").comment
     )
+
+
+def test_a_post_link_on_the_trusts_page_loses_what_points_at_the_comment(head, comms, account):
+    """A link to the trust's post can carry the commenter's comment in its query or its
+    fragment: that part goes with their details, and the post's own address stays."""
+    account.url = "https://www.facebook.com/trust"
+    account.save(update_fields=["url"])
+    pointing = "https://www.facebook.com/trust/posts/7?comment_id=987&reply_comment_id=55#c987"
+    entry = log_entry(comms, account, handle="@troll.two", post_url=pointing)
+    services.entry_update(
+        actor=comms,
+        entry_id=entry.pk,
+        data=entry_data(account, handle="@troll.two", post_url=pointing, notes="Edited."),
+    )
+    on_its_own = log_entry(comms, account, handle="@troll.two")
+
+    _erase(head, entry.commenter)
+
+    entry.refresh_from_db()
+    on_its_own.refresh_from_db()
+    assert entry.post_url == "https://www.facebook.com/trust/posts/7"
+    assert set(Entry.history.filter(id=entry.pk).values_list("post_url", flat=True)) == {
+        "https://www.facebook.com/trust/posts/7"
+    }
+    assert on_its_own.post_url == "https://www.facebook.com/trust/posts/1"
+
+
+@pytest.mark.parametrize(
+    ("link", "kept"),
+    [
+        ("https://x.example/trust/posts/1?comment_id=9", "https://x.example/trust/posts/1"),
+        ("https://x.example/trust/watch?v=abc&lc=Ugx9", "https://x.example/trust/watch?v=abc"),
+        (
+            "https://x.example/trust/p/1?commentUrn=urn%3A1&utm=x",
+            "https://x.example/trust/p/1?utm=x",
+        ),
+        ("https://x.example/trust/posts/1#comment-4", "https://x.example/trust/posts/1"),
+        ("https://x.example/trust/posts/1", "https://x.example/trust/posts/1"),
+    ],
+)
+def test_what_of_a_post_link_points_at_a_comment(link, kept):
+    assert services._post_itself(link) == kept
