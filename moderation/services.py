@@ -700,13 +700,28 @@ def _entry_personal_data_remove(pk, *, today):
     entry = _personal_data_due(today).select_for_update(skip_locked=True).filter(pk=pk).first()
     if entry is None or not _retention_may_go_on(entry.commenter_id):
         return False
-    _personal_data_remove(
-        [pk],
-        actor=None,
-        why=f"its retention date, {local_day(entry.evidence_retain_until)}, had passed",
-    )
+    why = f"its retention date, {local_day(entry.evidence_retain_until)}, had passed"
+    _personal_data_remove([pk], actor=None, why=why)
+    _reports_erase_when_done([pk], why=why)
     commenter_forget_if_nothing_kept(entry.commenter_id)
     return True
+
+
+def _reports_erase_when_done(ids, *, why):
+    """The staff report an entry was made from points at the same comment: it goes once
+    no entry made from it still holds the commenter's details."""
+    entries = Entry.objects.filter(pk__in=ids)
+    still_held = Entry.objects.filter(
+        concern__isnull=False, personal_data_removed_at__isnull=True
+    ).values("concern_id")
+    reports = (
+        entries.filter(concern__isnull=False)
+        .exclude(concern_id__in=still_held)
+        .order_by()
+        .values_list("concern_id", flat=True)
+        .distinct()
+    )
+    concerns_erase(list(reports), actor=None, why=why)
 
 
 def _personal_data_remove(ids, *, actor, why, action="personal_data_removed"):

@@ -8,12 +8,13 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from portal import rules, selectors
-from portal.models import Concern, ConcernEvent, SafeguardingOutcome
+from portal.models import Concern, ConcernEvent, Notification, SafeguardingOutcome
 from portal.notify import notify
 
 from .errors import ActionConflict, ActionError, ActionRefused
@@ -22,6 +23,13 @@ from .workflow import office_hours_start, require_comment, run_transition
 REDACTED = "[removed at the end of the retention period]"
 REDACTED_LINK = "https://removed.invalid/"
 ERASED = "[removed with the details of the person it was about]"
+# What the team's note on a report's timeline, and in the reporter's notification, says
+# once the report's details go: the note was about what was reported, often its people.
+NOTE_REMOVED = "[note removed with the report's details]"
+# The timeline's rows that carry a note the team typed.
+NOTED_ACTIONS = ("acknowledge", "record_action", "close")
+# Where the reporter's notification quotes that note.
+NOTE_QUOTED = " The communications team's note: "
 
 
 def concern_report(*, actor, kind, link, what_worries, someone_at_risk=False):
@@ -125,7 +133,7 @@ def concern_act(*, actor, concern_id, action, comment="", outcome="", incident_r
             )
             body = f"Thank you for reporting {concern.get_kind_display().lower()}."
             if comment and rules.can_read_concern_notes(concern, concern.reported_by):
-                body += f" The communications team's note: {comment}"
+                body += f"{NOTE_QUOTED}{comment}"
             notify(
                 recipients=[concern.reported_by],
                 kind=f"concern.{action}",
@@ -254,7 +262,9 @@ def concerns_erase(ids, *, actor, why):
 
 def _redact(pk, *, now, actor, action, description, comment):
     """Blank one report's link and description unless that is done already, and say so
-    on its timeline. Runs in a transaction. Returns 1 when this call did it."""
+    on its timeline. The team's notes on its timeline go too, and from the reporter's
+    notifications that quoted them: what was done, and when, stays. Runs in a
+    transaction. Returns 1 when this call did it."""
     concern = (
         Concern.objects.select_for_update()
         .filter(pk=pk, redacted_at__isnull=True)
@@ -266,6 +276,21 @@ def _redact(pk, *, now, actor, action, description, comment):
     Concern.objects.filter(pk=pk).update(
         redacted_at=now, link=REDACTED_LINK, what_worries=description
     )
+    # On purpose, through a plain query set: the timeline's rows are kept from any other
+    # change.
+    models.QuerySet(ConcernEvent).filter(concern_id=pk, action__in=NOTED_ACTIONS).exclude(
+        comment=""
+    ).update(comment=NOTE_REMOVED)
+    quoting = list(
+        Notification.objects.filter(
+            kind__startswith="concern.",
+            url=reverse("portal:concern_detail", args=[pk]),
+            body__contains=NOTE_QUOTED,
+        ).only("body")
+    )
+    for note in quoting:
+        note.body = f"{note.body.split(NOTE_QUOTED)[0]}{NOTE_QUOTED}{NOTE_REMOVED}"
+    Notification.objects.bulk_update(quoting, ["body"])
     ConcernEvent.objects.create(
         concern_id=pk,
         actor=actor,

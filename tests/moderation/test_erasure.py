@@ -503,3 +503,82 @@ def test_a_post_link_on_the_trusts_page_loses_what_points_at_the_comment(head, c
 )
 def test_what_of_a_post_link_points_at_a_comment(link, kept):
     assert services._post_itself(link) == kept
+
+
+def _reported_and_acted_on(comms, account, handle, note):
+    """A staff report of a comment, acknowledged and closed with a note naming the
+    commenter in other words than their handle, and an entry made from it."""
+    from moderation.models import AuthorTold
+    from portal.services import concerns as concern_services
+
+    reporter = factories.member_of(account.team, username=f"reporter{handle[-1]}")
+    concern = concern_services.concern_report(
+        actor=reporter,
+        kind="comment",
+        link="https://www.facebook.com/trust/posts/1?comment_id=5",
+        what_worries="Jane Doe gave her home address in a comment.",
+    )
+    concern_services.concern_act(actor=comms, concern_id=concern.pk, action="acknowledge")
+    entry = services.entry_create(
+        actor=comms,
+        data=entry_data(account, handle=handle, author_told=AuthorTold.PUBLIC_REPLY),
+        concern=concern,
+    )
+    concern_services.concern_act(
+        actor=comms, concern_id=concern.pk, action="close", outcome="dealt_with", comment=note
+    )
+    return entry, concern
+
+
+def test_retention_takes_the_report_and_the_team_s_notes_with_the_entry(comms, account):
+    """An entry past retention takes with it the staff report it was made from (still
+    open or not), the team's notes on that report's timeline and the note quoted in the
+    notification its reporter was sent. What was done stays."""
+    from portal.models import Notification
+    from portal.services.concerns import NOTE_REMOVED
+
+    note = "Hid Jane Doe's comment; she gave her address in it."
+    entry, concern = _reported_and_acted_on(comms, account, "@jane_d", note)
+    told = Notification.objects.get(recipient=concern.reported_by, kind="concern.close")
+    assert note in told.body
+    # Another entry made from the same report, still within its retention, keeps it.
+    from moderation.models import AuthorTold
+
+    later = services.entry_create(
+        actor=comms,
+        data=entry_data(account, handle="@jane_d", author_told=AuthorTold.PUBLIC_REPLY),
+        concern=concern,
+    )
+    Entry.objects.filter(pk=entry.pk).update(
+        evidence_retain_until=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    services.retention_expire_all()
+    concern.refresh_from_db()
+    assert concern.redacted_at is None and "Jane Doe" in concern.what_worries
+
+    Entry.objects.filter(pk=later.pk).update(
+        evidence_retain_until=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    services.retention_expire_all()
+
+    concern.refresh_from_db()
+    assert concern.redacted_at is not None
+    assert "Jane Doe" not in concern.what_worries and "comment_id" not in concern.link
+    close = concern.events.get(action="close")
+    assert close.comment == NOTE_REMOVED and close.to_state == "closed"
+    assert not concern.events.filter(comment__icontains="Jane Doe").exists()
+    told.refresh_from_db()
+    assert "Jane Doe" not in told.body and told.body.endswith(NOTE_REMOVED)
+    assert told.title == "Your report is closed: dealt with"
+
+
+def test_an_entry_with_no_report_leaves_other_reports_alone(comms, account):
+    entry = log_entry(comms, account, handle="@no_report")
+    _, concern = _reported_and_acted_on(comms, account, "@kept_r", "Hid it.")
+    Entry.objects.filter(pk=entry.pk).update(
+        evidence_retain_until=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    services.retention_expire_all()
+    concern.refresh_from_db()
+    assert concern.redacted_at is None
+    assert concern.events.get(action="close").comment == "Hid it."
