@@ -325,6 +325,42 @@ class TeamThenAccountMixin:
         return of_account
 
 
+class AuthorIdsField(forms.Field):
+    """The authors a log is filtered to, as ids in hidden inputs. Ids that are not
+    numbers are dropped; the log shows only entries its reader may read, whoever they are
+    about."""
+
+    widget = forms.MultipleHiddenInput
+    LIMIT = 20
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        if not isinstance(value, (list, tuple)):
+            value = [value] if value else []
+        return sorted({int(item) for item in value if is_row_id(str(item))})[: self.LIMIT]
+
+
+class FindAuthorForm(forms.Form):
+    """A handle to find in the log, sent in the body of a POST so that it is not written
+    into an address; the page it leads to names the author by id."""
+
+    handle = forms.CharField(
+        label="Author's handle",
+        max_length=100,
+        error_messages={"required": "Enter the handle of the author to find."},
+    )
+    # The log's other filters, as they were, so that finding an author keeps them.
+    keep = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["handle"].widget.attrs.update(
+            {"class": "form-control", "autocomplete": "off", "spellcheck": "false"}
+        )
+
+
 class LogFilterForm(TeamThenAccountMixin, forms.Form):
     team = _team_field()
     account = _account_field("Show entries")
@@ -356,7 +392,9 @@ class LogFilterForm(TeamThenAccountMixin, forms.Form):
     )
     date_from = DayField(label="From", required=False, widget=date_input())
     date_to = DayField(label="To", required=False, widget=date_input())
-    handle = forms.CharField(label="Author's handle", required=False, max_length=100)
+    # Chosen by id, never by handle: a handle in the address would be written to every
+    # access log and browser history it passes. ``FindAuthorForm`` turns one into ids.
+    commenter = AuthorIdsField()
     safeguarding = forms.ChoiceField(
         choices=[
             ("", "Any"),

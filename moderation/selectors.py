@@ -63,6 +63,25 @@ def with_related(entries):
     )
 
 
+def authors_with_handle(user, handle):
+    """The ids of the authors with this handle (on any platform) that ``user`` may read
+    entries about."""
+    key = handle_key(handle)
+    if not key:
+        return []
+    return list(
+        Commenter.objects.visible_to(user).filter(handle_key=key).values_list("pk", flat=True)
+    )
+
+
+def authors_named(user, ids):
+    """The authors with these ids that ``user`` may read entries about, to name in the
+    log's filter."""
+    if not ids:
+        return []
+    return list(Commenter.objects.visible_to(user).filter(pk__in=ids).order_by("platform"))
+
+
 def filtered(user, filters):
     """The entries this user may read that match the log's filters."""
     entries = Entry.objects.visible_to(user)
@@ -92,8 +111,8 @@ def filtered(user, filters):
         entries = entries.filter(
             occurred_at__lt=_start_of(filters["date_to"] + datetime.timedelta(days=1))
         )
-    if filters.get("handle"):
-        entries = entries.filter(commenter__handle_key=handle_key(filters["handle"]))
+    if filters.get("commenter"):
+        entries = entries.filter(commenter_id__in=filters["commenter"])
     if filters.get("safeguarding") == "yes":
         entries = entries.filter(safeguarding=True)
     elif filters.get("safeguarding") == "waiting":

@@ -7,6 +7,7 @@ app_name = "moderation"
 urlpatterns = [
     path("community-guidelines/", taxonomy.community_guidelines, name="guidelines"),
     path("moderation/", log.entry_log, name="log"),
+    path("moderation/find-author/", log.find_author, name="find_author"),
     path("moderation/export.csv", log.entry_export, name="export"),
     path("moderation/detect/", log.detect, name="detect"),
     path("moderation/new/", entries.entry_create, name="create"),

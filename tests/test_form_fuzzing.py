@@ -61,6 +61,7 @@ FORMS = {
     "moderation:rights_request_log": ("moderation:rights_request_log", "comms"),
     "moderation:create": ("moderation:create", "comms"),
     "moderation:edit": ("moderation:edit", "comms"),
+    "moderation:find_author": ("moderation:log", "comms"),
     "moderation:legal_hold": ("moderation:detail", "comms"),
     "moderation:log": ("moderation:log", "auditor"),
     "moderation:plan": ("moderation:plan", "comms"),

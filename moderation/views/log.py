@@ -1,50 +1,90 @@
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.shortcuts import render
+from django.http import QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from moderation import detector, rules, selectors, services
-from moderation.forms import LogFilterForm
+from moderation.forms import FindAuthorForm, LogFilterForm
 from moderation.models import Action, Category, Entry, ExportRecord
 from moderation.models.commenter import display_handle
 from moderation.views.common import reader_required, writer_required
 from portal.csvsafe import csv_download
 
 
-def _filters(request):
-    form = LogFilterForm(request.GET or None, user=request.user)
+def _filters(request, query=None):
+    query = request.GET if query is None else query
+    form = LogFilterForm(query or None, user=request.user)
     return form, (form.cleaned_data if form.is_valid() else {})
 
 
 @reader_required
 def entry_log(request):
     """The log, newest first, a page at a time however long it grows."""
-    form, filters = _filters(request)
+    return _log(request, request.GET, FindAuthorForm(initial={"keep": _without_paging(request)}))
+
+
+def _log(request, query, find_form, status=200):
+    form, filters = _filters(request, query)
     page = selectors.log_page(
         selectors.filtered(request.user, filters),
-        after=request.GET.get("after"),
-        before=request.GET.get("before"),
+        after=query.get("after"),
+        before=query.get("before"),
     )
+    authors = selectors.authors_named(request.user, filters.get("commenter"))
     return render(
         request,
         "moderation/log.html",
         {
             "form": form,
+            "find_form": find_form,
+            "authors": authors,
+            "without_authors": _without(query, "after", "before", "commenter"),
             "page": page,
             "filtered": any(filters.values()),
             "can_write": rules.can_write(request.user),
-            "export_query": _without_paging(request),
+            "export_query": _without(query, "after", "before"),
         },
+        status=status,
     )
 
 
-def _without_paging(request):
-    query = request.GET.copy()
-    for key in ("after", "before"):
+@require_POST
+@reader_required
+def find_author(request):
+    """The log's entries about the author with the handle typed, found from a POST so the
+    handle is not written into an address: the log it leads to names them by id."""
+    form = FindAuthorForm(request.POST)
+    keep = QueryDict(form.data.get("keep", "")[:2000], mutable=True)
+    ids = selectors.authors_with_handle(request.user, form.data.get("handle", ""))
+    if form.is_valid() and ids:
+        keep.setlist("commenter", [str(pk) for pk in ids])
+        return redirect(f"{reverse('moderation:log')}?{_without(keep, 'after', 'before')}")
+    if form.is_valid():
+        form.add_error(
+            "handle",
+            ValidationError(
+                "No one with that handle is in the entries you can read. Check the spelling, "
+                "or look under Repeat offenders.",
+                code="not_found",
+            ),
+        )
+    return _log(request, keep, form, status=400)
+
+
+def _without(query, *names):
+    query = query.copy()
+    for key in names:
         query.pop(key, None)
     return query.urlencode()
+
+
+def _without_paging(request):
+    return _without(request.GET, "after", "before")
 
 
 HEADER = [

@@ -10,6 +10,7 @@ ROUTES = {
     "moderation:guidelines": Route(public(200)),
     "moderation:log": Route(READ),
     "moderation:export": Route(READ),
+    "moderation:find_author": Route(post_only()),
     "moderation:detect": Route(post_only()),
     "moderation:create": Route(WRITE),
     "moderation:detail": Route(READ, kwargs=lambda w: {"pk": w.entry.pk}),

@@ -128,8 +128,10 @@ def test_each_filter_narrows_the_log(comms, comms2, team, account, as_user):
     assert shown(category=category("spam-bots").pk) == {a.pk}
     assert shown(action=Action.POLICE) == {b.pk}
     assert shown(moderator=comms2.pk) == {b.pk}
-    assert shown(handle="ALPHA") == {a.pk}
-    assert shown(handle="@gamma") == {c.pk}
+    assert shown(commenter=a.commenter_id) == {a.pk}
+    assert shown(commenter=[a.commenter_id, c.commenter_id]) == {a.pk, c.pk}
+    assert shown(commenter="not-a-number") == {a.pk, b.pk, c.pk}
+    assert shown(handle="@gamma") == {a.pk, b.pk, c.pk}  # a handle is no filter
     assert shown(safeguarding="yes") == {c.pk}
     assert shown(safeguarding="no") == {a.pk, b.pk}
     assert shown(safeguarding="waiting") == {c.pk}
@@ -304,3 +306,65 @@ def test_a_digit_that_is_not_a_plain_number_is_refused_not_a_server_error(
         assert response.status_code == 200, params
     response = client.get(reverse("moderation:create"), {"concern": number})
     assert response.status_code == 404
+
+
+def test_finding_an_author_by_handle_keeps_the_handle_out_of_every_address(
+    comms, comms2, account, as_user
+):
+    """The handle travels in a POST; the log it leads to names the author by id, with the
+    other filters kept, and so does its CSV link."""
+    other_platform = factories.managed_account(
+        team=account.team, name="Other page", platform="instagram"
+    )
+    a = log_entry(comms, account, handle="@Alpha_One")
+    also_a = log_entry(comms, other_platform, handle="alpha_one")
+    log_entry(comms2, account, handle="@beta")
+    client = as_user(comms)
+    response = client.post(
+        reverse("moderation:find_author"),
+        {"handle": " ALPHA_ONE ", "keep": f"moderator={comms.pk}&after=abc"},
+    )
+    assert response.status_code == 302
+    assert "alpha" not in response["Location"].lower()
+    page = client.get(response["Location"])
+    assert {e.pk for e in page.context["page"].entries} == {a.pk, also_a.pk}
+    html = page.content.decode()
+    assert "Entries about <strong" in html and "Show every author" in html
+    assert f"moderator={comms.pk}" in response["Location"]
+    assert "after=" not in response["Location"]
+    export = html.split('href="/moderation/export.csv')[1].split('"')[0]
+    assert "commenter=" in export and "alpha" not in export.lower()
+
+
+def test_an_author_not_found_says_so_and_keeps_what_was_typed(comms, account, as_user):
+    log_entry(comms, account, handle="@alpha")
+    response = as_user(comms).post(
+        reverse("moderation:find_author"), {"handle": "@nobody", "keep": "safeguarding=yes"}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "No one with that handle is in the entries you can read" in html
+    assert 'value="@nobody"' in html
+    assert 'value="safeguarding=yes"' in html
+    empty = as_user(comms).post(reverse("moderation:find_author"), {"handle": ""})
+    assert "Enter the handle of the author to find." in empty.content.decode()
+
+
+def test_finding_an_author_never_reaches_entries_the_reader_may_not_read(
+    comms, account, safeguarding_lead, as_user
+):
+    """The safeguarding lead reads safeguarding entries only: an author with none of
+    those is not found for them, and their ids in the address show nothing."""
+    plain = log_entry(comms, account, handle="@plain_author")
+    client = as_user(safeguarding_lead)
+    response = client.post(reverse("moderation:find_author"), {"handle": "@plain_author"})
+    assert response.status_code == 400
+    shown = client.get(reverse("moderation:log"), {"commenter": plain.commenter_id})
+    assert list(shown.context["page"].entries) == []
+    assert "plain_author" not in shown.content.decode()
+
+
+@pytest.mark.parametrize("role", ["manager", "member", "staff"])
+def test_only_log_readers_find_authors(people, role, as_user):
+    response = as_user(people[role]).post(reverse("moderation:find_author"), {"handle": "@x"})
+    assert response.status_code == 403
