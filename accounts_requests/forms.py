@@ -68,6 +68,13 @@ def answered_sections(proposal):
     return result
 
 
+class SecondarySubmit(Submit):
+    """A submit button drawn in outline, beside the page's main one: crispy's Submit adds
+    btn-primary to every button, which fills an outline button in its own text colour."""
+
+    field_classes = "btn btn-outline-primary"
+
+
 class ProposalForm(forms.ModelForm):
     """The proposal's content, in the sections a reviewer reads it in.
 
@@ -106,8 +113,8 @@ class ProposalForm(forms.ModelForm):
         self.helper.layout = Layout(
             *sections,
             Div(
-                Submit("intent", "Save draft", css_class="btn-outline-primary"),
-                Submit("intent", submit_label, css_class="btn-primary"),
+                SecondarySubmit("intent", "Save draft", css_id="save-draft"),
+                Submit("intent", submit_label, css_id="save-and-submit"),
                 css_class="d-flex flex-wrap gap-2 mt-4",
             ),
         )

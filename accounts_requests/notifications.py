@@ -21,7 +21,6 @@ def _comms_for(proposal):
 def proposal_moved(proposal, *, actor, action, comment=""):
     """Write the notifications for a transition that has just happened."""
     name = str(proposal)
-    url = proposal.get_absolute_url()
     if action == "submit" and proposal.state == State.AWAITING_ENDORSEMENT:
         recipients = selectors.team_managers(proposal.team_id)
         title = f"Please endorse: {name}"
@@ -29,9 +28,21 @@ def proposal_moved(proposal, *, actor, action, comment=""):
             f"{actor} has proposed a new account for {proposal.team} and needs your endorsement."
         )
     elif action in ("submit", "endorse"):
-        recipients = [*selectors.comms_users(), proposal.applicant]
+        recipients = selectors.comms_users()
         title = f"New proposal to review: {name}"
         body = f"{proposal.team} has submitted a proposal for a new account."
+        if action == "endorse":
+            # The applicant hears that their manager endorsed it, not the reviewers' task.
+            _notify_moved(
+                proposal,
+                action,
+                actor,
+                [proposal.applicant],
+                f"Endorsed and sent for review: {name}",
+                f"{actor} endorsed your proposal. It is now with the communications team, "
+                "who will review it.",
+                comment,
+            )
     elif action == "resubmit":
         recipients = [*_comms_for(proposal), *selectors.team_managers(proposal.team_id)]
         title = f"Proposal updated and resubmitted: {name}"
@@ -63,6 +74,10 @@ def proposal_moved(proposal, *, actor, action, comment=""):
         body = f"{actor} has withdrawn this proposal."
     else:
         return []
+    return _notify_moved(proposal, action, actor, recipients, title, body, comment)
+
+
+def _notify_moved(proposal, action, actor, recipients, title, body, comment):
     if comment:
         body = f"{body}\n\nComment from {actor}: {comment}"
     return notify(
@@ -70,6 +85,6 @@ def proposal_moved(proposal, *, actor, action, comment=""):
         kind=f"proposal.{action}",
         title=title,
         body=body,
-        url=url,
+        url=proposal.get_absolute_url(),
         actor=actor,
     )

@@ -83,6 +83,25 @@ def test_a_complete_proposal_submitted_by_a_member_goes_to_the_manager(
     assert "It now waits for your manager to endorse it" in page
 
 
+def test_an_endorsement_tells_comms_to_review_and_the_applicant_it_was_endorsed(
+    as_user, member, manager, comms, head, team
+):
+    proposal = proposal_in_state(State.AWAITING_ENDORSEMENT, team=team, applicant=member)
+    as_user(manager).post(action_url(proposal, "endorse"))
+    titles = {
+        note.recipient.username: note.title
+        for note in Notification.objects.filter(kind="proposal.endorse")
+    }
+    name = str(proposal)
+    assert titles == {
+        "comms": f"New proposal to review: {name}",
+        "head": f"New proposal to review: {name}",
+        "member": f"Endorsed and sent for review: {name}",
+    }
+    told = Notification.objects.get(recipient=member, kind="proposal.endorse")
+    assert told.body.startswith(f"{manager} endorsed your proposal.")
+
+
 def test_a_proposal_submitted_by_the_manager_is_said_to_go_to_comms(as_user, manager, team):
     response = as_user(manager).post(
         reverse("accounts_requests:create"),
@@ -551,3 +570,12 @@ def test_a_video_channel_is_pointed_to_the_trust_s_own_channels(
     for user in (member, comms):
         page = as_user(user).get(proposal.get_absolute_url()).content.decode()
         assert ("A video channel: public video normally goes" in page) is noted
+
+
+def test_the_save_draft_button_is_drawn_in_outline_beside_the_main_one(as_user, member):
+    """crispy adds btn-primary to every Submit: an outline button given it as well is
+    filled in its own text colour and cannot be seen."""
+    page = as_user(member).get(reverse("accounts_requests:create")).content.decode()
+    draft = page.split('value="Save draft"')[1].split("/>", 1)[0]
+    assert 'class="btn btn-outline-primary"' in draft
+    assert page.count('id="save-draft"') == 1 and page.count('id="save-and-submit"') == 1
