@@ -101,7 +101,8 @@ class FiguresForm(forms.Form):
         month = cleaned.get("month")
         if month and not self.errors:
             values = {name: cleaned.get(name) for name in ("posts", "last_post_on")}
-            for message in importer.check_figures(values, month):
+            named = "the " + self.fields["last_post_on"].label.lower()
+            for message in importer.check_figures(values, month, last_post=named):
                 self.add_error(
                     "last_post_on",
                     forms.ValidationError(message[0].upper() + message[1:] + ".", code="bad_date"),

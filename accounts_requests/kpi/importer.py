@@ -234,16 +234,17 @@ def parse_date(cell, label):
     return None, f"{label} '{_shown(cell)}' is not a date; write it as 2025-03-28"
 
 
-def check_figures(values, month):
-    """Rules between the figures of one month. Returns a list of messages."""
+def check_figures(values, month, *, last_post="last_post_date"):
+    """Rules between the figures of one month. Returns a list of messages, which name
+    the date of the last post as ``last_post`` does (a file's column, or a form's label)."""
     messages = []
-    last_post = values.get("last_post_on")
-    if last_post:
-        if last_post > month_end(month):
-            messages.append("last_post_date is after the end of the month")
-        elif values.get("posts") and last_post < month:
+    last_post_on = values.get("last_post_on")
+    if last_post_on:
+        if last_post_on > month_end(month):
+            messages.append(f"{last_post} is after the end of the month")
+        elif values.get("posts") and last_post_on < month:
             messages.append(
-                "last_post_date is before the month, but the month has posts: give the "
+                f"{last_post} is before the month, but the month has posts: give the "
                 "date of the month's last post"
             )
     return messages

@@ -53,7 +53,7 @@ def monthly_figures_save(*, actor, account_id, month, data):
             "Figures can only be given for a month that has finished.",
             errors={"month": "Choose a month that has finished."},
         )
-    problems = importer.check_figures(data, month)
+    problems = importer.check_figures(data, month, last_post="The date of the last post")
     if problems:
         raise ActionError(problems[0], errors={"last_post_on": problems[0]})
     with transaction.atomic():

@@ -146,3 +146,21 @@ def test_every_cell_of_the_full_figures_table_reads_plainly(as_user, comms, acco
     assert march[1] == '140<span class="d-block small text-body-secondary">+15</span>'
     assert march[5] == '1.20% <span class="kpi-flag">below target</span>'
     assert march[7] == '10.0 h <span class="kpi-flag">slower than target</span>'
+
+
+def test_a_last_post_after_the_month_is_named_as_the_form_names_it(as_user, comms, account):
+    response = as_user(comms).post(
+        reverse("accounts_requests:figures", args=[account.pk]),
+        {
+            "month": "2025-04",
+            "followers": "150",
+            "posts": "3",
+            "engagements": "10",
+            "impressions": "100",
+            "last_post_on": "2025-05-02",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "The date of the last post is after the end of the month." in page
+    assert "last_post_date" not in page and "Last_post_date" not in page
