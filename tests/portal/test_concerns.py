@@ -114,6 +114,10 @@ def test_a_report_needs_a_web_link_and_a_description(as_user, member):
 def test_the_report_page_is_not_cached(as_user, member):
     response = as_user(member).get(reverse("portal:concern_create"))
     assert "no-store" in response["Cache-Control"]
+    # It says who will read the report, as the rules below have it.
+    assert "by the trust&#x27;s auditors" in response.content.decode() or (
+        "by the trust's auditors" in response.content.decode()
+    )
 
 
 # Who sees a report
