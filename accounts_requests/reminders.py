@@ -254,7 +254,7 @@ RULES = [
     Rule(
         key="account.review",
         model="accounts_requests.ManagedAccount",
-        summary="Annual reviews due within 30 days, and overdue",
+        summary="Annual reviews falling due (reminders from 30 days before)",
         waiting=Q(state=Account.ACTIVE, review_due_on__isnull=False),
         since="review_due_on",
         stages=(

@@ -71,7 +71,7 @@ def world(team, member, comms, *, size=1):
 
 
 SUMMARIES = [
-    "Annual reviews due within 30 days, and overdue",
+    "Annual reviews falling due (reminders from 30 days before)",
     "Improvement plans due for their re-review",
     "Last month&#x27;s KPI figures not in by the fifth working day",
     "Credential-change notices not acknowledged",
@@ -103,7 +103,7 @@ def test_the_team_sees_its_review_re_review_and_figures_coming_on_the_home_page(
         mine = as_user(member).get("/").content.decode()
         theirs = as_user(outsider).get("/").content.decode()
         comms_home = as_user(comms).get("/").content.decode()
-    assert "Annual reviews due within 30 days, and overdue" in mine
+    assert "Annual reviews falling due (reminders from 30 days before)" in mine
     assert "Improvement plans due for their re-review" in mine
     assert "Last month&#x27;s KPI figures not in by the fifth working day" in mine
     assert "Credential-change notices not acknowledged" not in mine  # comms' job
