@@ -261,7 +261,8 @@ class PersonAddForm(forms.Form):
         label="Role in the team",
         choices=Membership.Role.choices,
         initial=Membership.Role.MEMBER,
-        help_text="A service manager endorses the team's proposals.",
+        help_text="A service manager endorses the team's proposals. Someone with no team "
+        "has no role in one.",
     )
 
     def __init__(self, *args, **kwargs):
@@ -273,6 +274,19 @@ class PersonAddForm(forms.Form):
 
     def clean_email(self):
         return _email_not_taken(self.cleaned_data["email"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("role") == Membership.Role.MANAGER and not cleaned.get("team"):
+            self.add_error(
+                "team",
+                forms.ValidationError(
+                    "A service manager manages a team: choose theirs, or make them a team "
+                    "member.",
+                    code="manager_without_team",
+                ),
+            )
+        return cleaned
 
 
 def _person_form(form):

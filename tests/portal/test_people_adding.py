@@ -528,3 +528,12 @@ def test_a_role_held_in_a_persons_own_right_or_while_deactivated_still_counts(co
         services_people.person_update(
             actor=comms, user=gone, first_name="A", last_name="B", email="x@nhs.example"
         )
+
+
+def test_a_service_manager_with_no_team_is_refused_with_what_was_typed_kept(comms, as_user):
+    response = add(as_user(comms), role="manager")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "A service manager manages a team: choose theirs" in page
+    assert 'value="Nadia.Rahman@trust.example.nhs.uk"' in page
+    assert not get_user_model().objects.filter(email__iexact=FORM["email"]).exists()
