@@ -2,10 +2,11 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.db import models
+from django.utils import timezone
 
 from accounts_requests.models import AccountRequest, Platform
 from portal import selectors
-from portal.fields import person_choice_field, team_choice_field
+from portal.fields import DayField, person_choice_field, team_choice_field
 from portal.models import Team
 from portal.widgets import FastSelect
 
@@ -90,6 +91,7 @@ class ProposalForm(forms.ModelForm):
     class Meta:
         model = AccountRequest
         fields = AccountRequest.CONTENT_FIELDS
+        field_classes = {"proposed_launch": DayField}
         widgets = {
             name: forms.Textarea(attrs={"rows": 3})
             for name in AccountRequest.CONTENT_FIELDS
@@ -123,6 +125,16 @@ class ProposalForm(forms.ModelForm):
             "Public video normally goes on the trust's own YouTube and Vimeo channels. For a "
             "video channel of your own, say why under 'why the trust's own accounts won't do'."
         )
+
+    def clean_proposed_launch(self):
+        day = self.cleaned_data.get("proposed_launch")
+        # A date already given may pass while the draft waits; a new one must be to come.
+        if day and day < timezone.localdate() and day != self.initial.get("proposed_launch"):
+            raise forms.ValidationError(
+                "That day has passed. Choose a day from today on, or leave it blank.",
+                code="past",
+            )
+        return day
 
     def content(self):
         return {name: self.cleaned_data[name] for name in AccountRequest.CONTENT_FIELDS}

@@ -281,8 +281,7 @@ class PersonAddForm(forms.Form):
             self.add_error(
                 "team",
                 forms.ValidationError(
-                    "A service manager manages a team: choose theirs, or make them a team "
-                    "member.",
+                    "A service manager manages a team: choose theirs, or make them a team member.",
                     code="manager_without_team",
                 ),
             )

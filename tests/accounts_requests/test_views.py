@@ -579,3 +579,30 @@ def test_the_save_draft_button_is_drawn_in_outline_beside_the_main_one(as_user, 
     draft = page.split('value="Save draft"')[1].split("/>", 1)[0]
     assert 'class="btn btn-outline-primary"' in draft
     assert page.count('id="save-draft"') == 1 and page.count('id="save-and-submit"') == 1
+
+
+def test_a_preferred_start_date_already_past_is_refused_but_one_that_passed_is_kept(
+    as_user, member, team
+):
+    import datetime
+
+    from django.utils import timezone
+
+    client = as_user(member)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    response = client.post(
+        reverse("accounts_requests:create"),
+        form_data(team=team.pk, intent="Save draft", proposed_launch=yesterday.isoformat()),
+    )
+    assert "That day has passed." in response.content.decode()
+    assert not AccountRequest.objects.exists()
+
+    # A draft whose date has passed since it was given saves again as it is.
+    proposal = proposal_in_state(State.DRAFT, team=team, applicant=member)
+    AccountRequest.objects.filter(pk=proposal.pk).update(proposed_launch=yesterday)
+    edit = reverse("accounts_requests:edit", args=[proposal.pk])
+    response = client.post(
+        edit,
+        form_data(team=team.pk, intent="Save draft", proposed_launch=yesterday.isoformat()),
+    )
+    assert response.status_code == 302
