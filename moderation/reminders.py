@@ -187,7 +187,7 @@ RULES = [
                 after=days_before(7),
                 tell=RIGHTS_TOLD,
                 title="Answer due on {since}: {record}",
-                body="{record}, a {record.kind_label} request, must be answered by {since}, "
+                body="{record}, a request for {record.kind_label}, must be answered by {since}, "
                 "a calendar month after it was received. Answer it from its page: take "
                 "the export or remove their details, or close it with the reason.",
             ),
@@ -196,7 +196,7 @@ RULES = [
                 after=days(1),
                 tell=RIGHTS_TOLD,
                 title="Overdue: {record}",
-                body="{record}, a {record.kind_label} request, was due to be answered by "
+                body="{record}, a request for {record.kind_label}, was due to be answered by "
                 "{since} and is still open. The law allows a calendar month: answer it "
                 "today from its page, or close it with the reason.",
                 urgent=True,

@@ -246,7 +246,8 @@ def figures_import_process(*, import_id):
             progress=progress,
         )
     except importer.ImportFileError as error:
-        return _finish(job, problems=[{"line": 1, "messages": [str(error)]}])
+        # Listed like a row's messages, which the page ends with a full stop.
+        return _finish(job, problems=[{"line": 1, "messages": [str(error).rstrip(".")]}])
     job.rows_total = parsed.total
     job.notes = [*job.notes, *parsed.notes]
     problems = list(parsed.problems)

@@ -152,6 +152,15 @@ class TestTheForm:
 
 @freeze_time(TODAY)
 class TestImport:
+    def test_a_file_without_the_columns_says_so_in_one_sentence(self, as_user, member, account):
+        client = as_user(member)
+        client.post(import_url(account), {"file": csv_file("month,likes\n2025-01,3\n")})
+        job = FiguresImport.objects.get()
+        [problem] = job.problems
+        assert problem["messages"][0].endswith("the columns it expects")
+        page = client.get(job.get_absolute_url()).content.decode()
+        assert "the columns it expects." in page and "expects.." not in page
+
     def test_a_clean_file_is_imported(self, as_user, member, account):
         response = as_user(member).post(import_url(account), {"file": csv_file(GOOD)})
         assert response.status_code == 302
