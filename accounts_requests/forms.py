@@ -1,8 +1,11 @@
+import datetime
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts_requests.models import AccountRequest, Platform
 from portal import selectors
@@ -64,6 +67,8 @@ def answered_sections(proposal):
                 value = getattr(proposal, f"get_{name}_display")()
             elif isinstance(value, bool):
                 value = "Yes" if value else "No"
+            elif isinstance(value, datetime.date):
+                value = date_format(value, "j F Y")
             rows.append({"name": name, "label": field.verbose_name, "value": value})
         result.append({"title": title, "rows": rows})
     return result

@@ -606,3 +606,12 @@ def test_a_preferred_start_date_already_past_is_refused_but_one_that_passed_is_k
         form_data(team=team.pk, intent="Save draft", proposed_launch=yesterday.isoformat()),
     )
     assert response.status_code == 302
+
+
+def test_the_proposal_page_writes_its_date_as_the_other_pages_do(as_user, member, team):
+    import datetime
+
+    proposal = proposal_in_state(State.DRAFT, team=team, applicant=member)
+    AccountRequest.objects.filter(pk=proposal.pk).update(proposed_launch=datetime.date(2027, 2, 1))
+    page = as_user(member).get(proposal.get_absolute_url()).content.decode()
+    assert "1 February 2027" in page and "2027-02-01" not in page
