@@ -35,6 +35,7 @@ def repeat_offenders(request):
             "page": Paginator(people, 50).get_page(request.GET.get("page")),
             "threshold": settings.MODERATION_REPEAT_THRESHOLD,
             "window_days": settings.MODERATION_REPEAT_WINDOW_DAYS,
+            "reads_everything": rules.can_read_everything(request.user),
         },
     )
 

@@ -201,3 +201,17 @@ def test_the_safeguarding_lead_counts_only_the_entries_they_may_read(
     assert [person.entry_count for person in lead.context["page"]] == [1]
     full = as_user(comms).get(url)
     assert [person.entry_count for person in full.context["page"]] == [4]
+
+
+def test_an_empty_list_says_whose_authors_it_covers(
+    comms, safeguarding_lead, accounts, as_user, settings
+):
+    settings.MODERATION_REPEAT_THRESHOLD = 2
+    first, _ = accounts
+    for _ in range(3):
+        log_entry(comms, first, handle="@not_safeguarding")
+    url = reverse("moderation:repeat_offenders")
+    lead = as_user(safeguarding_lead).get(url).content.decode()
+    assert "No author of the entries you can read is flagged" in lead
+    assert "not_safeguarding" not in lead
+    assert "Nobody is flagged" not in as_user(comms).get(url).content.decode()
