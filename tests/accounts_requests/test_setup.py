@@ -502,3 +502,30 @@ def test_the_team_names_a_moderator_on_the_page_and_a_bad_choice_is_explained(
     named = client.post(url, {"user": member.pk, "role": "moderator"})
     assert named.status_code == 302
     assert setting_up.moderators.filter(user=member, role="moderator").exists()
+
+
+def test_the_account_page_offers_the_team_to_lodge_login_details_until_they_are(
+    setting_up, member, as_user
+):
+    from accounts_requests import services_vault
+
+    url = setting_up.get_absolute_url()
+    lodge = reverse("accounts_requests:credentials", args=[setting_up.pk])
+    assert (
+        f'href="{lodge}">Lodge the login details</a>' in as_user(member).get(url).content.decode()
+    )
+    services_vault.credential_lodge(
+        actor=member, account_id=setting_up.pk, login="team@example.nhs.uk", password="x-1"
+    )
+    assert ">Lodge the login details</a>" not in as_user(member).get(url).content.decode()
+
+
+def test_a_live_account_says_which_items_are_not_in_place_now(team, comms, as_user, vault_key):
+    from django.utils import timezone
+
+    account = factories.managed_account(
+        team=team, state=State.ACTIVE, handle="", url="", activated_at=timezone.now()
+    )
+    page = as_user(comms).get(account.get_absolute_url()).content.decode()
+    assert "Verified by the communications team; active since" in page
+    assert "of the items below are not in place now" in page
