@@ -163,7 +163,8 @@ class StartReviewForm(ActionForm):
     reviewer = person_choice_field(
         queryset=None,
         required=False,
-        help_text="Leave empty to review it yourself.",
+        empty_label="You",
+        help_text="Someone else in the communications team, or you.",
     )
 
     def __init__(self, *args, **kwargs):

@@ -30,6 +30,12 @@ def _say_when_missing(form, messages):
 
 
 class SignInForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That user name and password do not match. Check them and try "
+        "again; the password is case-sensitive.",
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _say_when_missing(

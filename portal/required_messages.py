@@ -8,6 +8,7 @@ of its own (``error_messages={"required": ...}``) keeps it.
 """
 
 from django import forms
+from django.core import validators
 
 # Each class's own message; a subclass not named here says what its nearest base says
 # (a decimal, like an integer, asks for a number).
@@ -30,6 +31,9 @@ MESSAGES = (
 
 
 def install():
+    # Limits on a number, said plainly rather than as Django's "Ensure this value...".
+    validators.MinValueValidator.message = "Enter a value of at least %(limit_value)s."
+    validators.MaxValueValidator.message = "Enter a value of at most %(limit_value)s."
     for field_class, message in MESSAGES:
         own = field_class.__dict__.get("default_error_messages", {})
         field_class.default_error_messages = {**own, "required": message}

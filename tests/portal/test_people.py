@@ -97,7 +97,7 @@ def test_a_wrong_password_is_refused_with_a_message(db):
     UserFactory(username="casey")
     response = Client().post(reverse("portal:login"), {"username": "casey", "password": "nope"})
     assert response.status_code == 200
-    assert "Please enter a correct username and password" in response.content.decode()
+    assert "That user name and password do not match." in response.content.decode()
 
 
 def test_a_short_new_password_is_refused(as_user, member):
