@@ -18,7 +18,7 @@ def test_a_wrong_password_is_announced_where_the_focus_goes(open_as, member):
     summary = page.locator("#error-summary")
     expect(summary).to_be_focused()
     expect(summary).to_have_attribute("role", "alert")
-    expect(summary).to_contain_text("correct username and password")
+    expect(summary).to_contain_text("user name and password do not match")
     assert page.js_errors == []
 
 
