@@ -9,6 +9,7 @@ from django.contrib.auth.forms import (
     SetPasswordForm,
 )
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from portal import selectors
 from portal.fields import DescribedByMixin
@@ -568,7 +569,8 @@ class ScheduleForm(forms.Form):
         widget=FastSelect,
         queryset=None,
         required=False,
-        help_text="Leave empty to run it yourself.",
+        empty_label="You",
+        help_text="Someone else in the communications team, or you.",
     )
     comment = forms.CharField(
         label="Note to the team (optional)",
@@ -585,6 +587,16 @@ class ScheduleForm(forms.Form):
         value = self.cleaned_data["starts_at"]
         if value <= timezone.now():
             raise forms.ValidationError("Choose a time in the future.", code="past_time")
+        from portal.worktime import WorkingCalendar
+
+        calendar = WorkingCalendar.current()
+        day = calendar.local(value).date()
+        if not calendar.is_working_day(day):
+            raise forms.ValidationError(
+                f"{date_format(day, 'l j F Y')} is a weekend or a bank holiday. Choose a "
+                "working day.",
+                code="not_working_day",
+            )
         return value
 
 

@@ -296,9 +296,7 @@ def test_comms_book_a_session_through_the_page(as_user, comms, member, team):
     client = as_user(comms)
     page = client.get(record.get_absolute_url()).content.decode()
     assert "Book it and tell the team" in page
-    when = timezone.localtime(timezone.now() + datetime.timedelta(days=7)).strftime(
-        "%Y-%m-%dT%H:%M"
-    )
+    when = _working_day_at_ten(7)
     response = client.post(
         reverse("portal:training_request_action", args=[record.pk, "schedule"]),
         {"starts_at": when, "minutes": "90", "location": "https://meet.example.nhs.uk/abc"},
@@ -309,6 +307,41 @@ def test_comms_book_a_session_through_the_page(as_user, comms, member, team):
     page = as_user(member).get(record.get_absolute_url()).content.decode()
     assert "The session is booked" in page
     assert 'href="https://meet.example.nhs.uk/abc"' in page
+
+
+def _working_day_at_ten(days):
+    """10:00 on the first working day at least ``days`` from today, as a form sends it."""
+    from portal.worktime import WorkingCalendar
+
+    calendar = WorkingCalendar.current()
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    while not calendar.is_working_day(day):
+        day += datetime.timedelta(days=1)
+    return f"{day.isoformat()}T10:00"
+
+
+def _next_day_off(days):
+    from portal.worktime import WorkingCalendar
+
+    calendar = WorkingCalendar.current()
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    while calendar.is_working_day(day):
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def test_a_session_on_a_weekend_or_bank_holiday_is_refused(as_user, comms, member, team):
+    record = _ask(member, team)
+    day = _next_day_off(2)
+    response = as_user(comms).post(
+        reverse("portal:training_request_action", args=[record.pk, "schedule"]),
+        {"starts_at": f"{day.isoformat()}T10:00", "minutes": "60", "location": "Room 1"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "is a weekend or a bank holiday. Choose a working day." in page
+    assert 'value="Room 1"' in page
+    assert TrainingRequest.objects.get(pk=record.pk).state == State.REQUESTED
 
 
 def test_a_bad_booking_is_shown_again_with_errors(as_user, comms, member, team):
