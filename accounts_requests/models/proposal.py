@@ -171,7 +171,7 @@ class AccountRequest(ConcurrentTransitionMixin, models.Model):
 
     # Planning
     business_plan = models.TextField(
-        "link to your business plan",
+        "how it serves your business plan",
         blank=True,
         help_text="Which aims of the service's business plan the account supports.",
     )
