@@ -11,6 +11,7 @@ from accounts_requests.models import AccountRequest, Platform
 from portal import selectors
 from portal.fields import DayField, person_choice_field, team_choice_field
 from portal.models import Team
+from portal.opened import showed
 from portal.widgets import FastSelect
 
 # The proposal's questions in the order a reviewer reads them; the form and the
@@ -103,8 +104,9 @@ class ProposalForm(forms.ModelForm):
             if isinstance(AccountRequest._meta.get_field(name), models.TextField)
         } | {"proposed_launch": forms.DateInput(attrs={"type": "date"})}
 
-    def __init__(self, *args, teams=None, submit_label="Save and submit", **kwargs):
+    def __init__(self, *args, teams=None, submit_label="Save and submit", opened=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.opened = opened  # the edit page's stamp (``portal.opened``), when it has one
         if teams is None:
             del self.fields["team"]
         else:
@@ -133,8 +135,14 @@ class ProposalForm(forms.ModelForm):
 
     def clean_proposed_launch(self):
         day = self.cleaned_data.get("proposed_launch")
-        # A date already given may pass while the draft waits; a new one must be to come.
-        if day and day < timezone.localdate() and day != self.initial.get("proposed_launch"):
+        # A date already given may pass while the draft waits (as saved, or as the page
+        # showed it before someone else changed it); a new one must be to come.
+        if (
+            day
+            and day < timezone.localdate()
+            and day != self.initial.get("proposed_launch")
+            and not showed(self.opened, "proposed_launch", day)
+        ):
             raise forms.ValidationError(
                 "That day has passed. Choose a day from today on, or leave it blank.",
                 code="past",

@@ -132,11 +132,14 @@ def proposal_edit(request, pk):
         return redirect(proposal)
     action = "resubmit" if proposal.state == AccountRequest.State.CHANGES_REQUESTED else "submit"
     label = "Save and resubmit" if action == "resubmit" else "Save and submit"
-    form = ProposalForm(
-        request.POST if request.method == "POST" else None, instance=proposal, submit_label=label
-    )
     # What the page showed, so that an answer someone else saved meanwhile is kept.
     opened = page_stamp(request, lambda: services.proposal_answers(proposal))
+    form = ProposalForm(
+        request.POST if request.method == "POST" else None,
+        instance=proposal,
+        submit_label=label,
+        opened=opened,
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         try:

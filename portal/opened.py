@@ -72,6 +72,12 @@ def _read(text):
     return opened
 
 
+def showed(opened, name, value):
+    """Whether the page stamped ``opened`` showed ``value`` for ``name``."""
+    shown = _read(opened)
+    return shown is not None and shown.get(name) == digest(value)
+
+
 class EditClash(ActionConflict):
     """Someone else saved a change to answers this person changed too. ``fields`` are
     their names; ``opened`` stamps what is saved now, for the page shown again."""

@@ -96,3 +96,31 @@ def test_after_an_incomplete_submit_the_next_save_still_keeps_the_others_answers
     assert _save(as_user(member), proposal, again).status_code == 302
     proposal.refresh_from_db()
     assert (proposal.goals, proposal.risks) == ("Manager's goals", "Now answered")
+
+
+def test_a_past_date_the_page_showed_is_not_refused_after_someone_else_changed_it(
+    team, member, manager, as_user
+):
+    """The date had passed while the draft waited; a colleague then set a new one. A save
+    from a page opened before that, which left the date alone, keeps the colleague's date
+    rather than being told the day has passed."""
+    import datetime
+
+    from django.utils import timezone
+
+    from accounts_requests.models import AccountRequest
+
+    proposal = factories.ProposalFactory(team=team, applicant=member)
+    past = timezone.localdate() - datetime.timedelta(days=3)
+    AccountRequest.objects.filter(pk=proposal.pk).update(proposed_launch=past)
+    proposal.refresh_from_db()
+    mine = _page(as_user(manager), proposal)
+    theirs = _page(as_user(member), proposal)
+    later = timezone.localdate() + datetime.timedelta(days=30)
+    assert (
+        _save(as_user(member), proposal, theirs | {"proposed_launch": later.isoformat()})
+    ).status_code == 302
+    response = _save(as_user(manager), proposal, mine | {"goals": "Manager's goals"})
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    proposal.refresh_from_db()
+    assert (proposal.goals, proposal.proposed_launch) == ("Manager's goals", later)
