@@ -43,6 +43,8 @@ def _log(request, query, find_form, status=200):
             "form": form,
             "find_form": find_form,
             "authors": authors,
+            # The page is drawn at the find-author address too: its links name the log.
+            "query": query,
             "without_authors": _without(query, "after", "before", "commenter"),
             "page": page,
             "filtered": any(filters.values()),

@@ -346,6 +346,10 @@ def test_an_author_not_found_says_so_and_keeps_what_was_typed(comms, account, as
     assert "No one with that handle is in the entries you can read" in html
     assert 'value="@nobody"' in html
     assert 'value="safeguarding=yes"' in html
+    # Drawn at the find-author address, the page's filter and its links still go to the log.
+    log = reverse("moderation:log")
+    assert f'<form method="get" action="{log}"' in html
+    assert 'href="?' not in html
     empty = as_user(comms).post(reverse("moderation:find_author"), {"handle": ""})
     assert "Enter the handle of the author to find." in empty.content.decode()
 
