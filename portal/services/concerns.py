@@ -28,6 +28,8 @@ ERASED = "[removed with the details of the person it was about]"
 NOTE_REMOVED = "[note removed with the report's details]"
 # The timeline's rows that carry a note the team typed.
 NOTED_ACTIONS = ("acknowledge", "record_action", "close")
+# What a timeline comment says before the incident reference given with it.
+INCIDENT_REFERENCE = "Incident reference: "
 # Where the reporter's notification quotes that note.
 NOTE_QUOTED = " The communications team's note: "
 
@@ -113,7 +115,7 @@ def concern_act(*, actor, concern_id, action, comment="", outcome="", incident_r
         kwargs["incident_reference"] = incident_reference
     noted = comment
     if incident_reference:
-        noted = f"{comment}\n\nIncident reference: {incident_reference}".strip()
+        noted = f"{comment}\n\n{INCIDENT_REFERENCE}{incident_reference}".strip()
     with transaction.atomic():
         concern, _ = run_transition(
             Concern,
@@ -260,6 +262,17 @@ def concerns_erase(ids, *, actor, why):
     )
 
 
+def _note_removed(comment):
+    """A timeline comment with the team's note taken out and the incident reference that
+    followed it (``concern_act``) kept, so the report can still be matched to the
+    incident."""
+    note, marker, reference = comment.partition(INCIDENT_REFERENCE)
+    kept = f"{marker}{reference}".strip()
+    if not note.strip():
+        return kept
+    return f"{NOTE_REMOVED}\n\n{kept}" if kept else NOTE_REMOVED
+
+
 def _redact(pk, *, now, actor, action, description, comment):
     """Blank one report's link and description unless that is done already, and say so
     on its timeline. The team's notes on its timeline go too, and from the reporter's
@@ -278,9 +291,9 @@ def _redact(pk, *, now, actor, action, description, comment):
     )
     # On purpose, through a plain query set: the timeline's rows are kept from any other
     # change.
-    models.QuerySet(ConcernEvent).filter(concern_id=pk, action__in=NOTED_ACTIONS).exclude(
-        comment=""
-    ).update(comment=NOTE_REMOVED)
+    noted = models.QuerySet(ConcernEvent).filter(concern_id=pk, action__in=NOTED_ACTIONS)
+    for event_pk, typed in noted.exclude(comment="").values_list("pk", "comment"):
+        models.QuerySet(ConcernEvent).filter(pk=event_pk).update(comment=_note_removed(typed))
     quoting = list(
         Notification.objects.filter(
             kind__startswith="concern.",

@@ -566,7 +566,9 @@ def test_retention_takes_the_report_and_the_team_s_notes_with_the_entry(comms, a
     assert "Jane Doe" not in concern.what_worries and "comment_id" not in concern.link
     close = concern.events.get(action="close")
     assert close.comment == NOTE_REMOVED and close.to_state == "closed"
-    assert not concern.events.filter(comment__icontains="Jane Doe").exists()
+    assert not concern.events.filter(comment__icontains="Jane Doe").exists(), list(
+        concern.events.values_list("action", "comment")
+    )
     told.refresh_from_db()
     assert "Jane Doe" not in told.body and told.body.endswith(NOTE_REMOVED)
     assert told.title == "Your report is closed: dealt with"
@@ -582,3 +584,45 @@ def test_an_entry_with_no_report_leaves_other_reports_alone(comms, account):
     concern.refresh_from_db()
     assert concern.redacted_at is None
     assert concern.events.get(action="close").comment == "Hid it."
+
+
+def test_a_report_s_incident_references_stay_when_its_notes_go(comms, account):
+    from django.db.models import QuerySet
+
+    from portal.services.concerns import NOTE_REMOVED
+
+    entry, concern = _reported_and_acted_on(comms, account, "@ref_kept", "Hid Jo's comment.")
+    events = concern.events
+    close = events.get(action="close")
+    # Closed with a note and no reference; now a reference alone on another event.
+    QuerySet(type(close)).filter(pk=close.pk).update(
+        comment="Hid Jo's comment.\n\nIncident reference: DATIX-222"
+    )
+    acknowledge = events.get(action="acknowledge")
+    QuerySet(type(acknowledge)).filter(pk=acknowledge.pk).update(
+        comment="Incident reference: DATIX-111"
+    )
+    Entry.objects.filter(pk=entry.pk).update(
+        evidence_retain_until=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    services.retention_expire_all()
+
+    assert events.get(action="close").comment == f"{NOTE_REMOVED}\n\nIncident reference: DATIX-222"
+    assert events.get(action="acknowledge").comment == "Incident reference: DATIX-111"
+
+
+def test_a_report_goes_with_its_entry_while_the_commenter_s_other_entries_stay(comms, account):
+    """The commenter is still in the log for another entry (so their handle is kept), but
+    the entry made from the report has reached its retention date: the report goes."""
+    entry, concern = _reported_and_acted_on(comms, account, "@still_here", "Hid it.")
+    log_entry(comms, account, handle="@still_here")  # not past its retention date
+    Entry.objects.filter(pk=entry.pk).update(
+        evidence_retain_until=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    services.retention_expire_all()
+
+    entry.commenter.refresh_from_db()
+    assert not entry.commenter.is_forgotten
+    concern.refresh_from_db()
+    assert concern.redacted_at is not None and "Jane Doe" not in concern.what_worries
+    assert concern.events.filter(action="erased").exists()
