@@ -762,7 +762,7 @@ def _personal_data_remove(ids, *, actor, why, action="personal_data_removed"):
             comment=(
                 "The excerpt, the link to the comment (and to the post, if it was not on the "
                 "trust's account; if it was, what pointed at the comment), the notes and the "
-                f"reasons given about the commenter were removed, here and in the entry's "
+                "reasons given about the commenter were removed, here and in the entry's "
                 f"history: {why}."
             ),
         )

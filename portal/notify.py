@@ -149,8 +149,15 @@ def deliver(notification_id):
         try:
             build_email(note).send()
         except Exception as error:
-            retry_later([note.pk], note.email_attempts + 1, now, for_good=refused_for_good(error))
+            retry_later(
+                [note.pk],
+                note.email_attempts + 1,
+                now,
+                for_good=refused_for_good(error),
+                address=address_refused(error),
+            )
             raise
+        address_works(note.recipient)
     record_sent([note.pk])
     return Delivery.SENT
 
@@ -165,7 +172,24 @@ def refused_for_good(error):
     return False
 
 
-def retry_later(ids, attempts, now, *, for_good=False):
+def address_refused(error):
+    """Whether the mail server refused the recipient's address itself for good (a mailbox
+    it does not know), rather than the sender or the message."""
+    return (
+        isinstance(error, smtplib.SMTPRecipientsRefused)
+        and bool(error.recipients)
+        and all(code >= 500 for code, _ in error.recipients.values())
+    )
+
+
+def address_works(person):
+    """An e-mail to ``person`` went: their address is not refused any more."""
+    if person.email_refused_at is not None:
+        type(person).objects.filter(pk=person.pk).update(email_refused_at=None)
+        person.email_refused_at = None
+
+
+def retry_later(ids, attempts, now, *, for_good=False, address=False):
     """After the mail server failed these rows' e-mail (``attempts`` times now): release
     them to be tried again after a wait that doubles each time (2, 4, 8... minutes, at most
     an hour), so that they do not hold up the rest of the outbox. Refused for good
@@ -176,7 +200,8 @@ def retry_later(ids, attempts, now, *, for_good=False):
     if for_good and attempts >= settings.NOTIFICATION_EMAIL_ATTEMPTS:
         rows.update(email_claimed_at=None, email_attempts=attempts, email_given_up_at=now)
         log.error("Gave up e-mailing notification(s) %s after %d refusals", list(ids), attempts)
-        flag_refused_addresses(rows.values("recipient_id"), now)
+        if address:
+            flag_refused_addresses(rows.values("recipient_id"), now)
         return
     wait = datetime.timedelta(minutes=min(2 ** min(attempts, 6), 60))
     rows.update(email_claimed_at=None, email_attempts=attempts, send_after=now + wait)
@@ -190,9 +215,10 @@ def flag_refused_addresses(recipient_ids, now):
     people = get_user_model().objects.filter(
         pk__in=recipient_ids, is_active=True, email_refused_at__isnull=True
     )
-    newly = list(people)
-    people.filter(pk__in=[person.pk for person in newly]).update(email_refused_at=now)
-    for person in newly:
+    for person in people:
+        # Marked by whoever gets there first: two deliveries giving up at once tell once.
+        if not people.filter(pk=person.pk).update(email_refused_at=now):
+            continue
         notify(
             recipients=selectors.comms_users(),
             kind="portal.email_refused",
@@ -323,8 +349,15 @@ def deliver_digest(recipient_id, now=None):
             build_digest(recipient, notes).send()
         except Exception as error:
             attempts = max(note.email_attempts for note in notes) + 1
-            retry_later(ids, attempts, now, for_good=refused_for_good(error))
+            retry_later(
+                ids,
+                attempts,
+                now,
+                for_good=refused_for_good(error),
+                address=address_refused(error),
+            )
             raise
+        address_works(recipient)
     record_sent(ids)
     return Delivery.SENT
 

@@ -39,7 +39,7 @@ def people_list(request):
     people = selectors.people_with_status(people, status)
     refused = request.GET.get("refused") == "1"
     if refused:
-        people = people.filter(email_refused_at__isnull=False)
+        people = people.filter(email_refused_at__isnull=False, is_active=True)
     people = people.order_by("-is_active", "first_name", "last_name", "username")
     page = Paginator(people, 50).get_page(request.GET.get("page"))
     roles = selectors.roles_held([person.pk for person in page.object_list])

@@ -46,3 +46,10 @@ class GatedFileBackend(FileBackend):
                 raise smtplib.SMTPServerDisconnected("The gate never opened.")
             time.sleep(0.05)
         return super().send_messages(email_messages)
+
+
+class RefusesTheSenderBackend(BaseEmailBackend):
+    """A mail server that refuses the sender for good: nothing about any recipient."""
+
+    def send_messages(self, email_messages):
+        raise smtplib.SMTPSenderRefused(550, b"Sender not allowed", "portal@nhs.example")

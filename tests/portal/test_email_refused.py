@@ -128,3 +128,37 @@ def test_the_person_sees_on_their_settings_that_e_mail_is_refused(
 def test_only_comms_find_refused_addresses(people, role, as_user):
     response = as_user(people[role]).get(reverse("portal:people"), {"refused": "1"})
     assert response.status_code == 403
+
+
+def test_a_refused_sender_or_message_marks_no_address(
+    settings, manager, comms, django_capture_on_commit_callbacks
+):
+    """A 5xx about the sender or the message is given up on, but says nothing of the
+    recipient's address."""
+    settings.EMAIL_BACKEND = "tests.portal.mail_backends.RefusesTheSenderBackend"
+    settings.NOTIFICATION_EMAIL_ATTEMPTS = 1
+    note = give_up_on_one(manager, django_capture_on_commit_callbacks)
+    assert note.email_given_up_at is not None
+    manager.refresh_from_db()
+    assert manager.email_refused_at is None and not told_of_refusals().exists()
+
+
+def test_an_e_mail_that_goes_clears_the_mark(
+    settings, dead_address, comms, django_capture_on_commit_callbacks
+):
+    give_up_on_one(dead_address, django_capture_on_commit_callbacks)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with freeze_time(MONDAY_9), django_capture_on_commit_callbacks(execute=True):
+        notify.notify(recipients=[dead_address], kind="reminder.test", title="Waiting again")
+    dead_address.refresh_from_db()
+    assert dead_address.email_refused_at is None
+
+
+def test_someone_deactivated_is_not_listed_as_refused(
+    dead_address, comms, as_user, django_capture_on_commit_callbacks
+):
+    give_up_on_one(dead_address, django_capture_on_commit_callbacks)
+    dead_address.is_active = False
+    dead_address.save(update_fields=["is_active"])
+    page = as_user(comms).get(reverse("portal:people"), {"refused": "1"}).content.decode()
+    assert dead_address.username not in page and "Nobody matches." in page
