@@ -107,6 +107,14 @@ class FiguresForm(forms.Form):
                     "last_post_on",
                     forms.ValidationError(message[0].upper() + message[1:] + ".", code="bad_date"),
                 )
+        if problem := importer.check_engagements(
+            {name: cleaned.get(name) for name in ("engagements", "impressions")},
+            engagements="The engagements",
+            impressions="the impressions",
+        ):
+            self.add_error(
+                "engagements", forms.ValidationError(f"{problem}.", code="more_than_seen")
+            )
         return cleaned
 
     def figures(self):

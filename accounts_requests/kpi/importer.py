@@ -234,6 +234,19 @@ def parse_date(cell, label):
     return None, f"{label} '{_shown(cell)}' is not a date; write it as 2025-03-28"
 
 
+def check_engagements(values, *, engagements="engagements", impressions="impressions"):
+    """A month's engagements cannot outnumber the times its posts were seen: more is two
+    columns swapped or a figure mistyped, and would show an engagement rate above 100%.
+    Returns the message, or None."""
+    given, seen = values.get("engagements"), values.get("impressions")
+    if given and seen and given > seen:
+        return (
+            f"{engagements} ({given:,}) are more than {impressions} ({seen:,}): check the "
+            "two are not swapped"
+        )
+    return None
+
+
 def check_figures(values, month, *, last_post="last_post_date"):
     """Rules between the figures of one month. Returns a list of messages, which name
     the date of the last post as ``last_post`` does (a file's column, or a form's label)."""
@@ -370,4 +383,6 @@ def _parse_row(cells, index, *, several_accounts, latest_allowed):
     if month is None:
         return None, messages
     messages.extend(check_figures(values, month))
+    if problem := check_engagements(values):
+        messages.append(problem)
     return Row(line=0, month=month, values=values, account_id=account_id), messages

@@ -56,6 +56,10 @@ def monthly_figures_save(*, actor, account_id, month, data):
     problems = importer.check_figures(data, month, last_post="The date of the last post")
     if problems:
         raise ActionError(problems[0], errors={"last_post_on": problems[0]})
+    if problem := importer.check_engagements(
+        data, engagements="The engagements", impressions="the impressions"
+    ):
+        raise ActionError(f"{problem}.", errors={"engagements": f"{problem}."})
     with transaction.atomic():
         account = locked_account(account_id)
         refuse_if_closed(account)

@@ -164,3 +164,21 @@ def test_a_last_post_after_the_month_is_named_as_the_form_names_it(as_user, comm
     page = response.content.decode()
     assert "The date of the last post is after the end of the month." in page
     assert "last_post_date" not in page and "Last_post_date" not in page
+
+
+def test_engagements_above_impressions_are_refused_on_the_form(as_user, comms, account):
+    response = as_user(comms).post(
+        reverse("accounts_requests:figures", args=[account.pk]),
+        {
+            "month": "2025-04",
+            "followers": "150",
+            "posts": "3",
+            "engagements": "1900",
+            "impressions": "100",
+        },
+    )
+    assert response.status_code == 400
+    assert (
+        "The engagements (1,900) are more than the impressions (100): check the two are not "
+        "swapped." in response.content.decode()
+    )

@@ -227,3 +227,18 @@ class TestDecoding:
     def test_bytes_no_encoding_can_read_are_refused_with_where(self):
         with pytest.raises(importer.ImportFileError, match="byte 7"):
             importer.decode(b"month,\x81\x8d\x8f\x90\x9d")
+
+
+def test_engagements_cannot_outnumber_impressions():
+    text = f"{HEADER}\n2025-01,326,3,900,100,,\n2025-02,330,3,50,0,,\n2025-03,331,3,100,100,,\n"
+    result = parse(text)
+    assert result.problems == [
+        {
+            "line": 2,
+            "messages": [
+                "engagements (900) are more than impressions (100): check the two are not swapped"
+            ],
+        }
+    ]
+    # No impressions given (a platform that does not count them), or as many: accepted.
+    assert [row.values["engagements"] for row in result.rows] == [50, 100]
