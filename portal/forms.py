@@ -527,12 +527,24 @@ class TrainingRequestForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        from portal.worktime import WorkingCalendar
+
         today = timezone.localdate()
+        calendar = WorkingCalendar.current()
         for name in ("preferred_date_1", "preferred_date_2", "preferred_date_3"):
             value = cleaned.get(name)
             if value and value < today:
                 self.add_error(
                     name, forms.ValidationError("Choose a date from today on.", code="past_date")
+                )
+            elif value and not calendar.is_working_day(value):
+                self.add_error(
+                    name,
+                    forms.ValidationError(
+                        f"{date_format(value, 'l j F Y')} is a weekend or a bank holiday, when "
+                        "the communications team does not run sessions. Choose a working day.",
+                        code="not_working_day",
+                    ),
                 )
         if not cleaned.get("topics") and not (cleaned.get("other_topics") or "").strip():
             self.add_error(

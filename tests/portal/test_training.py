@@ -16,7 +16,14 @@ State = TrainingRequest.State
 
 
 def _soon(days=10):
-    return timezone.localdate() + datetime.timedelta(days=days)
+    """The first working day at least ``days`` from today: sessions run on working days."""
+    from portal.worktime import WorkingCalendar
+
+    calendar = WorkingCalendar.current()
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    while not calendar.is_working_day(day):
+        day += datetime.timedelta(days=1)
+    return day
 
 
 def _ask(actor, team, **data):
@@ -135,6 +142,26 @@ def test_bad_answers_are_marked_and_kept(as_user, member, team):
     assert "Choose a date from today on." in page
     assert "Choose at least one topic" in page
     assert "Nurses" in page
+    assert not TrainingRequest.objects.exists()
+
+
+def test_a_preferred_date_on_a_weekend_or_bank_holiday_is_refused(as_user, member, team):
+    day = _next_day_off(1)
+    response = as_user(member).post(
+        reverse("portal:training_request_create"),
+        {
+            "team": team.pk,
+            "audience": "Nurses",
+            "audience_size": "5",
+            "topics": ["content"],
+            "session_format": "either",
+            "preferred_date_1": day.isoformat(),
+        },
+    )
+    assert response.status_code == 400
+    assert "is a weekend or a bank holiday, when the communications team" in (
+        response.content.decode()
+    )
     assert not TrainingRequest.objects.exists()
 
 
