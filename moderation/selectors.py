@@ -111,13 +111,8 @@ def filtered(user, filters):
         entries = entries.filter(
             occurred_at__lt=_start_of(filters["date_to"] + datetime.timedelta(days=1))
         )
-    if ids := filters.get("commenter"):
-        # One author (the usual case) walks their index in the log's order; several (a
-        # handle on more than one platform) have their few entries sorted.
-        if len(ids) == 1:
-            entries = entries.filter(commenter_id=ids[0])
-        else:
-            entries = entries.filter(commenter_id__in=ids)
+    if filters.get("commenter"):
+        entries = entries.filter(commenter_id__in=filters["commenter"])
     if filters.get("safeguarding") == "yes":
         entries = entries.filter(safeguarding=True)
     elif filters.get("safeguarding") == "waiting":

@@ -538,14 +538,7 @@ class TrainingRequestForm(forms.ModelForm):
                     name, forms.ValidationError("Choose a date from today on.", code="past_date")
                 )
             elif value and not calendar.is_working_day(value):
-                self.add_error(
-                    name,
-                    forms.ValidationError(
-                        f"{date_format(value, 'l j F Y')} is a weekend or a bank holiday, when "
-                        "the communications team does not run sessions. Choose a working day.",
-                        code="not_working_day",
-                    ),
-                )
+                self.add_error(name, _not_a_working_day(calendar, value))
         if not cleaned.get("topics") and not (cleaned.get("other_topics") or "").strip():
             self.add_error(
                 "topics",
@@ -561,6 +554,16 @@ class TrainingRequestForm(forms.ModelForm):
                 forms.ValidationError("Enter how many people will come.", code="no_audience"),
             )
         return cleaned
+
+
+def _not_a_working_day(calendar, day):
+    """What a training date on a day the communications team does not work is told."""
+    why = calendar.bank_holiday_name(day)
+    return forms.ValidationError(
+        f"{date_format(day, 'l j F Y')} is not a working day{f' ({why})' if why else ''}: "
+        "the communications team runs sessions on working days. Choose another day.",
+        code="not_working_day",
+    )
 
 
 class ScheduleForm(forms.Form):
@@ -604,11 +607,7 @@ class ScheduleForm(forms.Form):
         calendar = WorkingCalendar.current()
         day = calendar.local(value).date()
         if not calendar.is_working_day(day):
-            raise forms.ValidationError(
-                f"{date_format(day, 'l j F Y')} is a weekend or a bank holiday. Choose a "
-                "working day.",
-                code="not_working_day",
-            )
+            raise _not_a_working_day(calendar, day)
         return value
 
 

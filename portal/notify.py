@@ -157,7 +157,9 @@ def deliver(notification_id):
                 address=address_refused(error),
             )
             raise
+        record_sent([note.pk])
         address_works(note.recipient)
+        return Delivery.SENT
     record_sent([note.pk])
     return Delivery.SENT
 
@@ -183,10 +185,16 @@ def address_refused(error):
 
 
 def address_works(person):
-    """An e-mail to ``person`` went: their address is not refused any more."""
-    if person.email_refused_at is not None:
+    """An e-mail to ``person`` went (and is recorded as sent): their address is not
+    refused any more. Never raises: the e-mail has gone whatever happens here."""
+    if person.email_refused_at is None:
+        return
+    try:
         type(person).objects.filter(pk=person.pk).update(email_refused_at=None)
-        person.email_refused_at = None
+    except (OperationalError, InterfaceError):
+        log.warning("Could not clear the refused mark of user %s", person.pk, exc_info=True)
+        return
+    person.email_refused_at = None
 
 
 def retry_later(ids, attempts, now, *, for_good=False, address=False):
@@ -357,7 +365,9 @@ def deliver_digest(recipient_id, now=None):
                 address=address_refused(error),
             )
             raise
+        record_sent(ids)
         address_works(recipient)
+        return Delivery.SENT
     record_sent(ids)
     return Delivery.SENT
 

@@ -302,6 +302,9 @@ class Concern(ConcurrentTransitionMixin, SafeguardingTakenOn):
 
 class ConcernEvent(TransitionRecord):
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="events")
+    # The incident reference given with this step, also written after its comment: kept
+    # on its own so that it stays when the team's note goes with the report's details.
+    incident_reference = models.CharField(max_length=40, blank=True, db_default="")
 
     STATES = Concern.State
     RECORD_MODEL = Concern

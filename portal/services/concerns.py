@@ -125,6 +125,7 @@ def concern_act(*, actor, concern_id, action, comment="", outcome="", incident_r
             event_model=ConcernEvent,
             event_field="concern",
             comment=noted,
+            event_extra={"incident_reference": incident_reference},
             **kwargs,
         )
         if action in ("acknowledge", "close"):
@@ -262,15 +263,14 @@ def concerns_erase(ids, *, actor, why):
     )
 
 
-def _note_removed(comment):
-    """A timeline comment with the team's note taken out and the incident reference that
-    followed it (``concern_act``) kept, so the report can still be matched to the
-    incident."""
-    note, marker, reference = comment.partition(INCIDENT_REFERENCE)
-    kept = f"{marker}{reference}".strip()
-    if not note.strip():
-        return kept
-    return f"{NOTE_REMOVED}\n\n{kept}" if kept else NOTE_REMOVED
+def _note_removed(comment, reference):
+    """A timeline comment with the team's note taken out and the incident reference given
+    with it (kept on the row, ``concern_act``) kept, so the report can still be matched to
+    the incident."""
+    line = f"{INCIDENT_REFERENCE}{reference}" if reference else ""
+    if comment == line:
+        return comment  # a reference given with no note
+    return f"{NOTE_REMOVED}\n\n{line}" if line else NOTE_REMOVED
 
 
 def _redact(pk, *, now, actor, action, description, comment):
@@ -292,8 +292,11 @@ def _redact(pk, *, now, actor, action, description, comment):
     # On purpose, through a plain query set: the timeline's rows are kept from any other
     # change.
     noted = models.QuerySet(ConcernEvent).filter(concern_id=pk, action__in=NOTED_ACTIONS)
-    for event_pk, typed in noted.exclude(comment="").values_list("pk", "comment"):
-        models.QuerySet(ConcernEvent).filter(pk=event_pk).update(comment=_note_removed(typed))
+    rows = noted.exclude(comment="").values_list("pk", "comment", "incident_reference")
+    for event_pk, typed, reference in rows:
+        models.QuerySet(ConcernEvent).filter(pk=event_pk).update(
+            comment=_note_removed(typed, reference)
+        )
     quoting = list(
         Notification.objects.filter(
             kind__startswith="concern.",

@@ -8,8 +8,11 @@ from portal.worktime import WorkingCalendar
 from .errors import ActionConflict, ActionError, ActionRefused
 
 
-def run_transition(model, pk, *, actor, name, event_model, event_field, comment="", **kwargs):
+def run_transition(
+    model, pk, *, actor, name, event_model, event_field, comment="", event_extra=None, **kwargs
+):
     """Run transition ``name`` on row ``pk`` for ``actor``; returns (record, from_state).
+    ``event_extra`` holds any further fields of the timeline's row.
 
     Call inside ``transaction.atomic()``: the row stays locked until the caller commits.
     """
@@ -48,6 +51,7 @@ def run_transition(model, pk, *, actor, name, event_model, event_field, comment=
         from_state=from_state,
         to_state=record.state,
         comment=comment,
+        **(event_extra or {}),
     )
     return record, from_state
 

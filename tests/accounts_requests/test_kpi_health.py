@@ -403,3 +403,20 @@ class TestHealthRulesPage:
         client = Client(enforce_csrf_checks=True)
         client.force_login(comms)
         assert client.post(self.URL, {"dormant_days": "45"}).status_code == 403
+
+
+@freeze_time(TODAY)
+def test_the_overview_s_tiles_and_column_links_carry_their_query(world, as_user, comms):
+    """Each link is the page's query as the browser sends it: one '?', so the health
+    tiles filter and the column headings sort."""
+    import re
+
+    client = as_user(comms)
+    page = client.get(OVERVIEW, {"team": ""}).content.decode()
+    links = re.findall(r'href="(\?[^"]*)"', page)
+    assert any("health=" in link for link in links) and any("sort=" in link for link in links)
+    assert not [link for link in links if link.startswith("??")]
+    # Following a tile filters by its health.
+    tile = next(link for link in links if "health=dormant" in link)
+    filtered = client.get(OVERVIEW + tile.replace("&amp;", "&"))
+    assert filtered.context["form"].cleaned_data["health"] == "dormant"

@@ -50,7 +50,7 @@ def test_set_up_verify_compromise_and_resolve(open_as, team, member, manager, co
         team_page.get_by_label("Role").select_option(label="Moderator")
         team_page.get_by_role("button", name="Name them").click()
         team_page.wait_for_url(f"**{url}*")
-    team_page.get_by_role("link", name="Lodge the login details").click()
+    team_page.get_by_role("link", name="Lodge the login details").first.click()
     team_page.get_by_label("Login (user name or e-mail address)").fill("peers@example.nhs.uk")
     team_page.get_by_label("Password").fill("Journey-Secret-42")
     team_page.get_by_role("button", name="Lodge the login details").click()

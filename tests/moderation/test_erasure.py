@@ -587,28 +587,51 @@ def test_an_entry_with_no_report_leaves_other_reports_alone(comms, account):
 
 
 def test_a_report_s_incident_references_stay_when_its_notes_go(comms, account):
-    from django.db.models import QuerySet
-
+    """The references given with the report's steps stay; a note that only looks like
+    one goes like any other."""
+    from portal.services import concerns as concern_services
     from portal.services.concerns import NOTE_REMOVED
 
-    entry, concern = _reported_and_acted_on(comms, account, "@ref_kept", "Hid Jo's comment.")
-    events = concern.events
-    close = events.get(action="close")
-    # Closed with a note and no reference; now a reference alone on another event.
-    QuerySet(type(close)).filter(pk=close.pk).update(
-        comment="Hid Jo's comment.\n\nIncident reference: DATIX-222"
+    reporter = factories.member_of(account.team, username="reporter_refs")
+    concern = concern_services.concern_report(
+        actor=reporter,
+        kind="comment",
+        link="https://www.facebook.com/trust/posts/1?comment_id=6",
+        what_worries="Jo Bloggs posted her address.",
     )
-    acknowledge = events.get(action="acknowledge")
-    QuerySet(type(acknowledge)).filter(pk=acknowledge.pk).update(
-        comment="Incident reference: DATIX-111"
+    concern_services.concern_act(
+        actor=comms,
+        concern_id=concern.pk,
+        action="acknowledge",
+        comment="Incident reference: none yet. Spoke to Jo Bloggs at 12 Elm St",
+    )
+    entry = services.entry_create(
+        actor=comms, data=entry_data(account, handle="@jo_b"), concern=concern
+    )
+    concern_services.concern_act(
+        actor=comms,
+        concern_id=concern.pk,
+        action="record_action",
+        comment="Hid Jo's comment.",
+        incident_reference="DATIX-111",
+    )
+    concern_services.concern_act(
+        actor=comms,
+        concern_id=concern.pk,
+        action="close",
+        outcome="dealt_with",
+        incident_reference="DATIX-222",
     )
     Entry.objects.filter(pk=entry.pk).update(
         evidence_retain_until=timezone.localdate() - datetime.timedelta(days=1)
     )
     services.retention_expire_all()
 
-    assert events.get(action="close").comment == f"{NOTE_REMOVED}\n\nIncident reference: DATIX-222"
-    assert events.get(action="acknowledge").comment == "Incident reference: DATIX-111"
+    comments = dict(concern.events.values_list("action", "comment"))
+    assert comments["acknowledge"] == NOTE_REMOVED
+    assert comments["record_action"] == f"{NOTE_REMOVED}\n\nIncident reference: DATIX-111"
+    assert comments["close"] == "Incident reference: DATIX-222"
+    assert not concern.events.filter(comment__icontains="Jo").exists()
 
 
 def test_a_report_goes_with_its_entry_while_the_commenter_s_other_entries_stay(comms, account):

@@ -1,6 +1,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -372,3 +373,19 @@ def test_finding_an_author_never_reaches_entries_the_reader_may_not_read(
 def test_only_log_readers_find_authors(people, role, as_user):
     response = as_user(people[role]).post(reverse("moderation:find_author"), {"handle": "@x"})
     assert response.status_code == 403
+
+
+def test_the_log_drawn_after_a_failed_search_pages_on_the_log_with_its_filters(
+    comms, account, as_user
+):
+    bulk_entries(account, comms, 60)
+    response = as_user(comms).post(
+        reverse("moderation:find_author"), {"handle": "@nobody", "keep": f"account={account.pk}"}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    older = re.search(r'href="([^"]*after=[^"]*)"', html).group(1).replace("&amp;", "&")
+    assert older.startswith(reverse("moderation:log") + "?")
+    assert f"account={account.pk}" in older
+    page = as_user(comms).get(older)
+    assert page.status_code == 200 and len(page.context["page"].entries) == 10

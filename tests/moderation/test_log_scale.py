@@ -84,7 +84,7 @@ def test_filtered_pages_use_an_index_too(big_log, comms):
     cases = [
         ({"account": big_log["quiet"]}, "entry_account_idx"),
         ({"safeguarding": "yes"}, "entry_safeguarding_idx"),
-        ({"commenter": [big_log["person"].pk]}, "entry_commenter_idx"),
+        ({"commenter": [big_log["person"].pk]}, None),
         ({"date_from": timezone.localdate() - datetime.timedelta(days=3)}, None),
     ]
     for filters, index in cases:
