@@ -159,8 +159,8 @@ def deliver(notification_id):
             raise
         record_sent([note.pk])
         address_works(note.recipient)
-        return Delivery.SENT
-    record_sent([note.pk])
+    else:
+        record_sent([note.pk])
     return Delivery.SENT
 
 
@@ -168,7 +168,7 @@ def refused_for_good(error):
     """Whether the mail server refused the e-mail for good (an address it does not know,
     a message it will not take: a 5xx answer), rather than being away or busy."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return bool(error.recipients) and all(code >= 500 for code, _ in error.recipients.values())
+        return address_refused(error)
     if isinstance(error, smtplib.SMTPResponseException):
         return error.smtp_code >= 500
     return False
@@ -367,8 +367,8 @@ def deliver_digest(recipient_id, now=None):
             raise
         record_sent(ids)
         address_works(recipient)
-        return Delivery.SENT
-    record_sent(ids)
+    else:
+        record_sent(ids)
     return Delivery.SENT
 
 
